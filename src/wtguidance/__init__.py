@@ -1,0 +1,1 @@
+"""wtguidance: Working Together to Safeguard Children as versioned, cited rule packs."""
