@@ -1,0 +1,149 @@
+"""Stage 3, compile: :class:`RulePack` → :class:`CompiledPack` (indexed, immutable).
+
+Compilation orders the fact-deriving rules so that every rule runs after the rules
+whose facts it reads (a topological order of the rule dependency graph). A pack whose
+rules could feed each other in a loop is rejected here with ``rule-cycle``, which is
+what guarantees that evaluation terminates: each rule fires once per matching fact,
+over a finite, growing set of facts, in a fixed order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from ._pack import (
+    AllOf,
+    AnyOf,
+    AssertSpec,
+    ChildIs,
+    Condition,
+    Exists,
+    NotOf,
+    Pattern,
+    Rule,
+    RulePack,
+)
+from ._validate import patterns_of
+from .errors import PackCompileError
+
+__all__ = ["CompiledPack", "Matcher", "compile_pack", "make_matcher"]
+
+FactKey = tuple[str, str]
+Matcher = Callable[[Any], bool]
+
+
+def make_matcher(pattern: Pattern) -> Matcher:
+    """A predicate over a case event testing the pattern's ``where`` clauses."""
+    clauses = tuple((w.path, w.negate, w.values) for w in pattern.where)
+    if not clauses:
+        return _always
+
+    def matches(event: Any) -> bool:
+        for path, negate, values in clauses:
+            value = event
+            for part in path:
+                value = getattr(value, part, None)
+                if value is None:
+                    break
+            if (value in values) == negate:
+                return False
+        return True
+
+    return matches
+
+
+def _always(_event: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    """An edition ready to evaluate: rules split by kind, derivations in dependency order."""
+
+    pack: RulePack
+    derivations: tuple[Rule, ...]
+    obligations: tuple[Rule, ...]
+    case_holders: tuple[Rule, ...]
+    sign_offs: tuple[Rule, ...]
+    matchers: Mapping[int, Matcher]
+    overridden: frozenset[str]
+
+    @property
+    def edition(self) -> str:
+        return self.pack.meta.edition
+
+    def matcher(self, pattern: Pattern) -> Matcher:
+        return self.matchers[id(pattern)]
+
+
+def _reads(rule: Rule) -> set[str]:
+    return {p.name for p in patterns_of(rule) if p.kind == "fact"}
+
+
+def _order_derivations(rules: list[Rule]) -> tuple[Rule, ...]:
+    producers: dict[str, list[Rule]] = {}
+    for rule in rules:
+        assert isinstance(rule.then, AssertSpec)
+        producers.setdefault(rule.then.fact, []).append(rule)
+    ordered: list[Rule] = []
+    state: dict[str, str] = {}
+
+    def visit(rule: Rule, path: list[Rule]) -> None:
+        mark = state.get(rule.id)
+        if mark == "done":
+            return
+        if mark == "active":
+            loop = path[path.index(rule) :] + [rule]
+            raise PackCompileError(
+                "rules feed each other in a loop: " + " -> ".join(r.id for r in loop),
+                code="rule-cycle",
+                location=rule.location,
+                rule_id=rule.id,
+                hint="derived facts must not depend on themselves; split the fact in two",
+                related=tuple(r.location for r in loop[1:-1]),
+            )
+        state[rule.id] = "active"
+        for fact in sorted(_reads(rule)):
+            for producer in producers.get(fact, []):
+                visit(producer, [*path, rule])
+        state[rule.id] = "done"
+        ordered.append(rule)
+
+    for rule in rules:
+        visit(rule, [])
+    return tuple(ordered)
+
+
+def _condition_patterns(condition: Condition | None) -> list[Pattern]:
+    if condition is None or isinstance(condition, ChildIs):
+        return []
+    if isinstance(condition, (AllOf, AnyOf)):
+        return [p for item in condition.items for p in _condition_patterns(item)]
+    if isinstance(condition, NotOf):
+        return _condition_patterns(condition.item)
+    assert isinstance(condition, Exists)
+    return [condition.pattern]
+
+
+def compile_pack(pack: RulePack) -> CompiledPack:
+    """Index a validated pack for evaluation; reject loops between rules."""
+    by_kind: dict[str, list[Rule]] = {"assert": [], "obligation": [], "case_holder": [], "sign_off": []}
+    for rule in pack.rules:
+        by_kind[rule.kind].append(rule)
+    matchers: dict[int, Matcher] = {}
+    for rule in pack.rules:
+        for pattern in patterns_of(rule):
+            matchers[id(pattern)] = make_matcher(pattern)
+    overridden = frozenset(r.overrides for r in pack.rules if r.overrides is not None)
+    return CompiledPack(
+        pack=pack,
+        derivations=_order_derivations(by_kind["assert"]),
+        obligations=tuple(by_kind["obligation"]),
+        case_holders=tuple(by_kind["case_holder"]),
+        sign_offs=tuple(by_kind["sign_off"]),
+        matchers=MappingProxyType(matchers),
+        overridden=overridden,
+    )

@@ -1,0 +1,518 @@
+"""Stage 4, evaluate one edition: :class:`CompiledPack` × case facts → dated conclusions.
+
+Forward chaining runs in the dependency order fixed at compile time: each deriving rule
+fires once for every fact its trigger pattern matches (and its ``when`` condition
+accepts), adding derived facts; once every deriving rule has run, the set of facts is at
+its fixpoint and the concluding rules (obligations, case-holders, sign-offs) read it.
+The result does not depend on rule, file or event order: facts are kept sorted by
+(date, position in the case) and conclusions are keyed, never appended blindly.
+
+Each conclusion carries an *anchor date* (its clock start, allocation date or trigger
+date); :mod:`wtguidance._evaluate` uses it to keep only what the edition in force on
+that date says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._compile import CompiledPack
+from ._pack import (
+    AllOf,
+    AnyOf,
+    AssertSpec,
+    CaseHolderSpec,
+    ChildIs,
+    Citation,
+    Condition,
+    Exists,
+    NotOf,
+    ObligationSpec,
+    Pattern,
+    PersonSpec,
+    Rule,
+    SignOffSpec,
+    Timescale,
+)
+from .calendar import WorkingCalendar, add_months
+from .errors import EvaluationError
+from .overlay import Overlay
+from .results import (
+    AllocationView,
+    CaseHolderVerdict,
+    CitationView,
+    Clock,
+    ObligationResult,
+    PermittedHolder,
+    PersonView,
+    RequiredSigner,
+    SignOffResult,
+    TimescaleView,
+    TraceEntry,
+)
+
+__all__ = ["Fact", "PackRun", "base_facts", "run_pack"]
+
+FactKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A dated fact: a case event (``kind='event'``) or one derived from it."""
+
+    kind: str
+    name: str
+    date: dt.date
+    seq: int
+    event: Any
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.date.isoformat()}"
+
+
+def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
+    """Index case events (already sorted by date, then input position) as facts."""
+    facts: dict[FactKey, list[Fact]] = {}
+    for seq, event in enumerate(events):
+        facts.setdefault(("event", event.type), []).append(
+            Fact("event", event.type, event.date, seq, event)
+        )
+    return facts
+
+
+def citation_view(citation: Citation) -> CitationView:
+    return CitationView(
+        edition=citation.edition,
+        chapter=citation.chapter,
+        section=citation.section,
+        paragraph=citation.paragraph,
+        url=citation.url,
+    )
+
+
+@dataclass
+class PackRun:
+    """What one edition concluded, each item with its anchor date."""
+
+    edition: str
+    obligations: list[tuple[dt.date, ObligationResult, ObligationSpec]] = field(
+        default_factory=list
+    )
+    case_holders: list[tuple[dt.date, CaseHolderVerdict]] = field(default_factory=list)
+    sign_offs: list[tuple[dt.date, SignOffResult]] = field(default_factory=list)
+    trace: list[tuple[dt.date, TraceEntry]] = field(default_factory=list)
+
+
+class _Run:
+    def __init__(
+        self,
+        pack: CompiledPack,
+        facts: Mapping[FactKey, list[Fact]],
+        child: Any,
+        as_of: dt.date,
+        calendar: WorkingCalendar,
+        overlay: Overlay | None,
+    ) -> None:
+        self.pack = pack
+        self.facts: dict[FactKey, list[Fact]] = {k: list(v) for k, v in facts.items()}
+        self.child = child
+        self.as_of = as_of
+        self.calendar = calendar
+        self.overlay = overlay if overlay is not None and overlay.edition == pack.edition else None
+        self.out = PackRun(pack.edition)
+        self.citations: dict[str, CitationView] = {}
+        self.next_seq = 1 + max((f.seq for fs in facts.values() for f in fs), default=0)
+
+    # -- matching ----------------------------------------------------------------
+    def matching(self, pattern: Pattern) -> list[Fact]:
+        candidates = self.facts.get((pattern.kind, pattern.name), [])
+        if not pattern.where:
+            return candidates
+        test = self.pack.matcher(pattern)
+        return [f for f in candidates if test(f.event)]
+
+    def holds(self, condition: Condition | None, trigger: Fact) -> bool:
+        if condition is None:
+            return True
+        if isinstance(condition, AllOf):
+            return all(self.holds(item, trigger) for item in condition.items)
+        if isinstance(condition, AnyOf):
+            return any(self.holds(item, trigger) for item in condition.items)
+        if isinstance(condition, NotOf):
+            return not self.holds(condition.item, trigger)
+        if isinstance(condition, ChildIs):
+            return bool(getattr(self.child, condition.field, None) == condition.value)
+        assert isinstance(condition, Exists)
+        day = trigger.date
+        relation = condition.relative
+        for fact in self.matching(condition.pattern):
+            if fact is trigger:
+                continue
+            if (
+                relation == "any_time"
+                or (relation == "before" and fact.date < day)
+                or (relation == "on_or_before" and fact.date <= day)
+                or (relation == "on_or_after" and fact.date >= day)
+                or (relation == "after" and fact.date > day)
+            ):
+                return True
+        return False
+
+    def triggers(self, rule: Rule) -> list[Fact]:
+        return [
+            fact
+            for fact in self.matching(rule.match)
+            if rule.in_force_on(fact.date) and self.holds(rule.when, fact)
+        ]
+
+    def citation(self, rule: Rule) -> CitationView:
+        view = self.citations.get(rule.id)
+        if view is None:
+            view = self.citations[rule.id] = citation_view(rule.citation)
+        return view
+
+    def traced(self, rule: Rule, anchor: dt.date, *facts: Fact | None) -> None:
+        labels = tuple(f.label for f in facts if f is not None)
+        self.out.trace.append(
+            (anchor, TraceEntry(rule=rule.id, edition=rule.edition, fired_on=labels,
+                                citation=self.citation(rule)))
+        )
+
+    # -- forward chaining ------------------------------------------------------
+    def derive(self) -> None:
+        for rule in self.pack.derivations:
+            assert isinstance(rule.then, AssertSpec)
+            new: list[Fact] = []
+            for trigger in self.triggers(rule):
+                new.append(Fact("fact", rule.then.fact, trigger.date, trigger.seq, trigger.event))
+                self.traced(rule, trigger.date, trigger)
+            if new:
+                key = ("fact", rule.then.fact)
+                merged = self.facts.get(key, []) + new
+                merged.sort(key=lambda f: (f.date, f.seq))
+                self.facts[key] = merged
+
+    # -- obligations -------------------------------------------------------------
+    def due_date(self, clock: dt.date, timescale: Timescale | None) -> dt.date | None:
+        if timescale is None:
+            return None
+        if timescale.months is not None:
+            return add_months(clock, timescale.months)
+        assert timescale.working_days is not None
+        trigger = self.overlay.trigger if self.overlay else "same_day"
+        return self.calendar.add_working_days(clock, timescale.working_days, trigger=trigger)
+
+    def obligations(self) -> None:
+        produced: dict[tuple[str, int], tuple[Rule, dt.date, ObligationResult, ObligationSpec]] = {}
+        for rule in self.pack.obligations:
+            spec = rule.then
+            assert isinstance(spec, ObligationSpec)
+            for clock, satisfier in self.instances(rule, spec):
+                item = self.judge_obligation(rule, spec, clock, satisfier)
+                if item is None:
+                    continue
+                self.keep(produced, (spec.id, clock.seq), (rule, clock.date, item, spec))
+        for rule, anchor, item, spec in produced.values():
+            self.out.obligations.append((anchor, item, spec))
+
+    def instances(self, rule: Rule, spec: ObligationSpec) -> list[tuple[Fact, Fact | None]]:
+        satisfiers = self.matching(spec.satisfied_by)
+        dates = [f.date for f in satisfiers]
+        opened: list[tuple[Fact, Fact | None]] = []
+        for clock in self.triggers(rule):
+            if spec.window == "on_or_before":
+                index = bisect_right(dates, clock.date) - 1
+                satisfier = satisfiers[index] if index >= 0 else None
+            else:
+                find = bisect_left if spec.window == "on_or_after" else bisect_right
+                index = find(dates, clock.date)
+                satisfier = satisfiers[index] if index < len(dates) else None
+            if opened and spec.on_repeat != "separate":
+                last_clock, last_satisfier = opened[-1]
+                still_running = last_satisfier is None or last_satisfier.date > clock.date
+                if still_running and spec.on_repeat == "keep_first":
+                    self.traced(rule, last_clock.date, clock)
+                    continue
+                if still_running and spec.on_repeat == "restart":
+                    opened.pop()
+            opened.append((clock, satisfier))
+        return opened
+
+    def judge_obligation(
+        self, rule: Rule, spec: ObligationSpec, clock: Fact, satisfier: Fact | None
+    ) -> ObligationResult | None:
+        timescale = spec.timescale
+        if self.overlay is not None and spec.id in self.overlay.timescales:
+            timescale = self.overlay.timescales[spec.id]
+        due = self.due_date(clock.date, timescale)
+        limit = satisfier.date if satisfier is not None else None
+        for patterns, before_due_only in ((spec.withdrawn_by, False), (spec.ended_by, True)):
+            for pattern in patterns:
+                for ender in self.matching(pattern):
+                    if ender.date < clock.date or (limit is not None and ender.date >= limit):
+                        continue
+                    if before_due_only and due is not None and ender.date > due:
+                        continue
+                    self.traced(rule, clock.date, clock, ender)
+                    return None
+        if due is None:
+            status = "unscheduled"
+        elif satisfier is not None:
+            status = "met" if satisfier.date <= due else "met_late"
+        else:
+            status = "pending" if self.as_of <= due else "overdue"
+        self.traced(rule, clock.date, clock, satisfier)
+        return ObligationResult(
+            id=spec.id,
+            edition=rule.edition,
+            rule=rule.id,
+            summary=rule.summary,
+            actor=spec.actor,
+            modality=spec.modality,
+            clock=Clock(event=clock.name, date=clock.date),
+            timescale=TimescaleView(**timescale.as_dict()) if timescale is not None else None,
+            due=due,
+            status=status,  # type: ignore[arg-type]
+            satisfied_on=satisfier.date if satisfier is not None else None,
+            citation=self.citation(rule),
+        )
+
+    def keep(self, produced: dict[Any, Any], key: Any, entry: tuple[Any, ...]) -> None:
+        """Record a conclusion, applying explicit precedence; refuse silent conflicts."""
+        rule: Rule = entry[0]
+        existing = produced.get(key)
+        if existing is None:
+            produced[key] = entry
+            return
+        other: Rule = existing[0]
+        if rule.overrides == other.id:
+            produced[key] = entry
+        elif other.overrides == rule.id:
+            return
+        else:
+            raise EvaluationError(
+                f"rules {other.id} and {rule.id} both conclude about {key[0]!r} "
+                "for the same event and neither overrides the other",
+                code="conflicting-rules",
+                location=rule.location,
+                rule_id=rule.id,
+                hint=f"add 'overrides: {other.id}' to one of them",
+                related=(other.location,),
+            )
+
+    # -- case-holders ------------------------------------------------------------
+    def case_holders(self) -> None:
+        produced: dict[tuple[str, int], tuple[Rule, dt.date, CaseHolderVerdict]] = {}
+        allocations = self.facts.get(("event", "allocation"), [])
+        for rule in self.pack.case_holders:
+            spec = rule.then
+            assert isinstance(spec, CaseHolderSpec)
+            permitted = self.permitted(spec)
+            mine = [a for a in allocations if a.event.stage == spec.stage]
+            for allocation in mine:
+                if not rule.in_force_on(allocation.date):
+                    continue
+                compliant, reason = self.judge_allocation(spec, permitted, allocation.event)
+                self.traced(rule, allocation.date, allocation)
+                verdict = CaseHolderVerdict(
+                    stage=spec.stage,
+                    edition=rule.edition,
+                    rule=rule.id,
+                    permitted=permitted,
+                    allocation=AllocationView(
+                        date=allocation.date,
+                        practitioner=_person(allocation.event.practitioner),
+                        supervisor=_person(allocation.event.supervisor)
+                        if allocation.event.supervisor is not None
+                        else None,
+                    ),
+                    compliant=compliant,
+                    reason=reason,
+                    citation=self.citation(rule),
+                )
+                self.keep(produced, (spec.stage, allocation.seq), (rule, allocation.date, verdict))
+            if mine:
+                continue
+            active = self.triggers(rule)
+            if not active:
+                continue
+            start = active[0]
+            self.traced(rule, start.date, start)
+            verdict = CaseHolderVerdict(
+                stage=spec.stage,
+                edition=rule.edition,
+                rule=rule.id,
+                permitted=permitted,
+                allocation=None,
+                compliant=False,
+                reason=f"stage {spec.stage} is active (since {start.date.isoformat()}, "
+                f"{start.name}) but no allocation is recorded",
+                citation=self.citation(rule),
+            )
+            self.keep(produced, (spec.stage, -1), (rule, start.date, verdict))
+        for _rule, anchor, verdict in produced.values():
+            self.out.case_holders.append((anchor, verdict))
+
+    def permitted(self, spec: CaseHolderSpec) -> PermittedHolder:
+        roles = spec.lead.roles
+        if self.overlay is not None and spec.stage in self.overlay.lead_roles:
+            local = set(self.overlay.lead_roles[spec.stage])
+            roles = tuple(r for r in roles if r in local)
+        oversight = spec.oversight
+        return PermittedHolder(
+            roles=roles,
+            social_work_qualified=spec.lead.social_work_qualified,
+            supervisor_required=oversight.required if oversight else "never",
+            supervisor_roles=oversight.roles if oversight else (),
+            supervisor_social_work_qualified=oversight.social_work_qualified if oversight else None,
+        )
+
+    @staticmethod
+    def judge_allocation(
+        spec: CaseHolderSpec, permitted: PermittedHolder, allocation: Any
+    ) -> tuple[bool, str]:
+        lead = allocation.practitioner
+        if lead.role not in permitted.roles:
+            return False, f"a {lead.role} may not lead {spec.stage}; permitted: " + ", ".join(
+                permitted.roles
+            )
+        if permitted.social_work_qualified and not lead.social_work_qualified:
+            return False, f"the lead for {spec.stage} must be social-work qualified"
+        needs_supervisor = permitted.supervisor_required == "always" or (
+            permitted.supervisor_required == "when_lead_not_social_work_qualified"
+            and not lead.social_work_qualified
+        )
+        if not needs_supervisor:
+            return True, f"a {lead.role} may lead {spec.stage}"
+        supervisor = allocation.supervisor
+        if supervisor is None:
+            return False, (
+                f"a {lead.role} may lead {spec.stage} only with a supervisor "
+                f"({', '.join(permitted.supervisor_roles)}); none recorded"
+            )
+        if supervisor.role not in permitted.supervisor_roles:
+            return False, (
+                f"supervisor role {supervisor.role} cannot oversee {spec.stage}; permitted: "
+                + ", ".join(permitted.supervisor_roles)
+            )
+        if permitted.supervisor_social_work_qualified and not supervisor.social_work_qualified:
+            return False, f"the supervisor overseeing {spec.stage} must be social-work qualified"
+        return True, (
+            f"a {lead.role} may lead {spec.stage} under a {supervisor.role}"
+            + (" who is social-work qualified" if supervisor.social_work_qualified else "")
+        )
+
+    # -- sign-offs ---------------------------------------------------------------
+    def sign_offs(self) -> None:
+        produced: dict[tuple[str, int], tuple[Rule, dt.date, SignOffResult]] = {}
+        signatures = self.facts.get(("event", "sign_off"), [])
+        for rule in self.pack.sign_offs:
+            spec = rule.then
+            assert isinstance(spec, SignOffSpec)
+            required = spec.required_from
+            if self.overlay is not None and spec.id in self.overlay.sign_offs:
+                required = self.overlay.sign_offs[spec.id]
+            mine = [s for s in signatures if s.event.subject == spec.subject]
+            givers = self.matching(spec.given_by) if spec.given_by is not None else []
+            triggers = self.triggers(rule)
+            previous_done: dt.date | None = None
+            for index, trigger in enumerate(triggers):
+                until = triggers[index + 1].date if index + 1 < len(triggers) else None
+                done = self.done(spec, trigger, until)
+                result = self.judge_sign_off(
+                    rule, spec, required, trigger, done, until, mine, givers, previous_done
+                )
+                previous_done = done.date if done is not None else previous_done
+                self.keep(produced, (spec.id, trigger.seq), (rule, trigger.date, result))
+        for _rule, anchor, result in produced.values():
+            self.out.sign_offs.append((anchor, result))
+
+    def done(self, spec: SignOffSpec, trigger: Fact, until: dt.date | None) -> Fact | None:
+        if spec.done_when is None:
+            return trigger
+        for fact in self.matching(spec.done_when):
+            if fact.date >= trigger.date and (until is None or fact.date < until):
+                return fact
+        return None
+
+    def judge_sign_off(
+        self,
+        rule: Rule,
+        spec: SignOffSpec,
+        required: PersonSpec,
+        trigger: Fact,
+        done: Fact | None,
+        until: dt.date | None,
+        signatures: Iterable[Fact],
+        givers: Iterable[Fact],
+        previous_done: dt.date | None,
+    ) -> SignOffResult:
+        given_on: dt.date | None = None
+        status: str
+        if done is None:
+            status = "pending"
+        else:
+            in_window = [
+                s for s in signatures
+                if s.date >= done.date and (until is None or s.date < until)
+            ]
+            valid = [s for s in in_window if _permits(required, s.event.by)]
+            by_event = [
+                g for g in givers
+                if g.date <= done.date and (previous_done is None or g.date > previous_done)
+            ]
+            dates = [s.date for s in valid] + [g.date for g in by_event]
+            if dates:
+                status, given_on = "given", min(dates)
+            elif in_window:
+                status = "invalid"
+            else:
+                status = "missing"
+        self.traced(rule, trigger.date, trigger, done)
+        return SignOffResult(
+            id=spec.id,
+            edition=rule.edition,
+            rule=rule.id,
+            subject=spec.subject,
+            summary=rule.summary,
+            subject_date=done.date if done is not None else None,
+            required_from=RequiredSigner(
+                roles=required.roles, social_work_qualified=required.social_work_qualified
+            ),
+            status=status,  # type: ignore[arg-type]
+            given_on=given_on,
+            citation=self.citation(rule),
+        )
+
+
+def _permits(required: PersonSpec, person: Any) -> bool:
+    if person.role not in required.roles:
+        return False
+    return not (required.social_work_qualified and not person.social_work_qualified)
+
+
+def _person(person: Any) -> PersonView:
+    return PersonView(role=person.role, social_work_qualified=person.social_work_qualified)
+
+
+def run_pack(
+    pack: CompiledPack,
+    facts: Mapping[FactKey, list[Fact]],
+    child: Any,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    overlay: Overlay | None = None,
+) -> PackRun:
+    """Evaluate one compiled edition over a case's facts."""
+    run = _Run(pack, facts, child, as_of, calendar, overlay)
+    run.derive()
+    run.obligations()
+    run.case_holders()
+    run.sign_offs()
+    return run.out

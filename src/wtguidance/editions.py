@@ -1,0 +1,85 @@
+"""Loading editions: load → validate → compile, for one pack or the shipped set.
+
+Nothing here is registered globally: :func:`load_editions` returns a value, and two
+different sets (say the shipped packs and a pack under development) can live side by
+side. The shipped set is memoised by :func:`shipped_editions` because it is immutable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from ._compile import CompiledPack, compile_pack
+from ._load import load_pack
+from ._resources import data_dir
+from ._validate import validate_pack
+from .errors import UsageError
+
+__all__ = ["Editions", "load_edition", "load_editions", "load_pack_dir", "shipped_editions"]
+
+
+def load_pack_dir(root: Traversable | Path, *, shown_as: str | None = None) -> CompiledPack:
+    """Load, validate and compile one edition directory."""
+    return compile_pack(validate_pack(load_pack(root, shown_as=shown_as)))
+
+
+@dataclass(frozen=True)
+class Editions:
+    """A set of compiled editions ordered by the date they came into force."""
+
+    packs: tuple[CompiledPack, ...]
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.packs, key=lambda p: p.pack.meta.in_force_from))
+        object.__setattr__(self, "packs", ordered)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(p.edition for p in self.packs)
+
+    def get(self, edition: str) -> CompiledPack:
+        for pack in self.packs:
+            if pack.edition == edition:
+                return pack
+        raise UsageError(
+            f"unknown edition {edition!r}; known editions: {', '.join(self.ids)}",
+            code="unknown-edition",
+        )
+
+    def window(self, edition: str) -> tuple[dt.date, dt.date | None]:
+        """The dates an edition governs: from its in-force date until the next one's."""
+        index = self.ids.index(self.get(edition).edition)
+        start = self.packs[index].pack.meta.in_force_from
+        end = self.packs[index + 1].pack.meta.in_force_from if index + 1 < len(self.packs) else None
+        return start, end
+
+    def in_force_on(self, day: dt.date) -> CompiledPack | None:
+        """The edition in force on ``day``, or None before the earliest one."""
+        current = None
+        for pack in self.packs:
+            if pack.pack.meta.in_force_from <= day:
+                current = pack
+        return current
+
+
+def load_editions(root: Traversable | Path | None = None) -> Editions:
+    """Load every edition directory under ``root`` (default: the shipped ``rules/``)."""
+    base = root if root is not None else data_dir("rules")
+    shown = "rules" if root is None else str(root)
+    entries = sorted((e for e in base.iterdir() if e.is_dir()), key=lambda e: e.name)
+    return Editions(tuple(load_pack_dir(e, shown_as=f"{shown}/{e.name}") for e in entries))
+
+
+@cache
+def shipped_editions() -> Editions:
+    """The editions shipped with the package (loaded once per process; immutable)."""
+    return load_editions()
+
+
+def load_edition(edition: str) -> CompiledPack:
+    """One shipped edition by id, e.g. ``load_edition("2023")``."""
+    return shipped_editions().get(edition)

@@ -1,0 +1,176 @@
+"""Evaluate a case: choose editions, run each, keep what the governing edition says.
+
+``edition="auto"`` (the default) judges every conclusion under the edition in force on
+its anchor date (clock start, allocation date or trigger date), so one case can mix
+editions; an explicit edition pins the whole case. Events dated after ``as_of`` are not
+used (the case is judged as it stood that day) and are reported as a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from ._compile import CompiledPack
+from ._engine import PackRun, base_facts, run_pack
+from ._findings import order_findings
+from .calendar import WorkingCalendar
+from .case import Case
+from .editions import Editions, shipped_editions
+from .overlay import Overlay
+from .results import Finding, Outcome, TimescaleEntry
+
+__all__ = ["Evaluator", "default_calendar", "evaluate"]
+
+
+@cache
+def default_calendar() -> WorkingCalendar:
+    """England and Wales working days 1990–2075 (built once per process; immutable)."""
+    return WorkingCalendar()
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """A reusable evaluation context: editions, optional local overlay and the calendar."""
+
+    editions: Editions
+    overlay: Overlay | None = None
+    calendar: WorkingCalendar | None = None
+
+    @classmethod
+    def create(cls, editions: Editions | None = None, overlay: Overlay | None = None) -> Evaluator:
+        calendar = default_calendar()
+        if overlay is not None and overlay.non_working_days:
+            calendar = calendar.with_extra_non_working(overlay.non_working_days)
+        return cls(editions or shipped_editions(), overlay, calendar)
+
+    def evaluate(self, case: Case, *, edition: str = "auto", as_of: dt.date | None = None) -> Outcome:
+        day = as_of or dt.date.today()
+        calendar = self.calendar or default_calendar()
+        events = case.sorted_events
+        findings: list[Finding] = []
+        later = [e for e in events if e.date > day]
+        if later:
+            events = tuple(e for e in events if e.date <= day)
+            findings.append(
+                Finding(
+                    code="event-after-as-of",
+                    severity="warning",
+                    message=f"{len(later)} event(s) dated after {day.isoformat()} were not "
+                    f"used: " + ", ".join(f"{e.type}@{e.date.isoformat()}" for e in later),
+                )
+            )
+        findings.extend(order_findings(events))
+        facts = base_facts(events)
+        if edition == "auto":
+            chosen = self._auto_packs(events)
+            first = self.editions.packs[0].pack.meta.in_force_from
+            early = [e for e in events if e.date < first]
+            if early:
+                findings.append(
+                    Finding(
+                        code="before-earliest-edition",
+                        severity="warning",
+                        message=f"{len(early)} event(s) predate the earliest encoded edition "
+                        f"({self.editions.packs[0].edition}, in force from {first.isoformat()}) "
+                        "and were not judged: "
+                        + ", ".join(f"{e.type}@{e.date.isoformat()}" for e in early),
+                    )
+                )
+        else:
+            chosen = [self.editions.get(edition)]
+        runs = [
+            (pack, run_pack(pack, facts, case.child, as_of=day, calendar=calendar,
+                            overlay=self.overlay))
+            for pack in chosen
+        ]
+        return self._assemble(case, day, runs, findings, pinned=edition != "auto")
+
+    def _auto_packs(self, events: Sequence[object]) -> list[CompiledPack]:
+        wanted: list[CompiledPack] = []
+        for event in events:
+            pack = self.editions.in_force_on(event.date)  # type: ignore[attr-defined]
+            if pack is not None and pack not in wanted:
+                wanted.append(pack)
+        return wanted
+
+    def _assemble(
+        self,
+        case: Case,
+        day: dt.date,
+        runs: list[tuple[CompiledPack, PackRun]],
+        findings: list[Finding],
+        *,
+        pinned: bool,
+    ) -> Outcome:
+        obligations, holders, sign_offs, trace, timescales = [], [], [], [], []
+        seen_timescales: set[tuple[str, str, str, str, str]] = set()
+        used: list[str] = []
+        for pack, run in runs:
+            start, end = self.editions.window(pack.edition)
+
+            def governs(anchor: dt.date, start: dt.date = start, end: dt.date | None = end) -> bool:
+                return pinned or (anchor >= start and (end is None or anchor < end))
+
+            kept = 0
+            for anchor, item, spec in run.obligations:
+                if not governs(anchor):
+                    continue
+                kept += 1
+                obligations.append(item)
+                if item.timescale is not None:
+                    local = self.overlay is not None and (
+                        self.overlay.edition == pack.edition and spec.id in self.overlay.timescales
+                    )
+                    source = "local" if local else spec.timescale_source
+                    key = (item.id, item.edition, repr(item.timescale), item.clock.event, source)
+                    if key not in seen_timescales:
+                        seen_timescales.add(key)
+                        timescales.append(
+                            TimescaleEntry(
+                                obligation=item.id,
+                                edition=item.edition,
+                                timescale=item.timescale,
+                                from_=item.clock.event,
+                                source=source,
+                            )
+                        )
+            for anchor, verdict in run.case_holders:
+                if governs(anchor):
+                    kept += 1
+                    holders.append(verdict)
+            for anchor, result in run.sign_offs:
+                if governs(anchor):
+                    kept += 1
+                    sign_offs.append(result)
+            trace.extend(entry for anchor, entry in run.trace if governs(anchor))
+            if kept or pinned:
+                used.append(pack.edition)
+        obligations.sort(key=lambda o: (o.clock.date, o.id, o.edition))
+        holders.sort(key=lambda h: (h.allocation.date if h.allocation else dt.date.min, h.stage))
+        sign_offs.sort(key=lambda s: (s.subject_date or dt.date.max, s.id))
+        return Outcome(
+            case_id=case.case_id,
+            as_of=day,
+            editions=tuple(sorted(used)),
+            obligations=tuple(obligations),
+            case_holders=tuple(holders),
+            sign_offs=tuple(sign_offs),
+            timescales=tuple(timescales),
+            findings=tuple(findings),
+            trace=tuple(trace),
+        )
+
+
+def evaluate(
+    case: Case,
+    *,
+    edition: str = "auto",
+    as_of: dt.date | None = None,
+    editions: Editions | None = None,
+    overlay: Overlay | None = None,
+) -> Outcome:
+    """Evaluate one case (see :class:`Evaluator` to reuse a context over many cases)."""
+    return Evaluator.create(editions, overlay).evaluate(case, edition=edition, as_of=as_of)
