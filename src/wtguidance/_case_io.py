@@ -1,0 +1,408 @@
+"""Reading a case record from JSON, with one-line errors that say where the problem is.
+
+:func:`parse_case_json` reads JSON text and :func:`parse_case_obj` an already-decoded object.
+Both return a :class:`~wtguidance.case.Case` or raise :class:`~wtguidance.errors.CaseError`:
+
+=================  ====================================================================
+code               when
+=================  ====================================================================
+``empty-input``    the text is empty or only whitespace
+``invalid-json``   the text is not JSON (the location gives the line and column)
+``duplicate-key``  an object names the same key twice
+``invalid-case``   the JSON is not a case record; the message names the field, as in
+                   ``events[3].date: Input should be ... (got '2024-02-30')``, and the
+                   location gives the JSON pointer (and, from text, the line and column)
+=================  ====================================================================
+
+Run ``python -m wtguidance._case_io --write-schema schemas/case.schema.json`` to regenerate
+the committed JSON Schema (``--check-schema`` only compares).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple, get_args
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from wtguidance.case import EVENT_TYPES, Case, case_json_schema
+from wtguidance.errors import CaseError, SourceLocation
+
+__all__ = ["case_schema_text", "main", "parse_case_json", "parse_case_obj"]
+
+_PathPart = str | int
+
+
+def parse_case_json(text: str, source: str = "<input>") -> Case:
+    """Parse JSON text into a :class:`Case`; ``source`` names the text in error locations."""
+    if not text.strip():
+        raise CaseError(
+            "the input is empty; expected a JSON object with 'case_id', 'child' and 'events'",
+            code="empty-input",
+            location=SourceLocation(path=source),
+        )
+    try:
+        obj = json.loads(
+            text,
+            object_pairs_hook=_object_rejecting_duplicates,
+            parse_constant=_reject_constant,
+        )
+    except json.JSONDecodeError as exc:
+        where = SourceLocation(path=source, line=exc.lineno, column=exc.colno)
+        raise CaseError(_lower_first(exc.msg), code="invalid-json", location=where) from exc
+    except _DuplicateKeyError as exc:
+        raise _duplicate_key_error(text, exc.key, source) from None
+    except _NonStandardConstantError as exc:
+        where = _position(source, text, _token_offset(text, exc.name), None)
+        msg = f"{exc.name} is not allowed in JSON"
+        raise CaseError(msg, code="invalid-json", location=where) from None
+    except RecursionError:
+        msg = "the JSON is nested too deeply"
+        raise CaseError(msg, code="invalid-json", location=SourceLocation(path=source)) from None
+    except ValueError as exc:  # an integer with more digits than Python will convert
+        msg = "a number in the JSON has too many digits"
+        raise CaseError(msg, code="invalid-json", location=SourceLocation(path=source)) from exc
+    return _validate(obj, source, text)
+
+
+def parse_case_obj(obj: object, source: str = "<input>") -> Case:
+    """Validate a decoded JSON value (normally a ``dict``) as a :class:`Case`."""
+    return _validate(obj, source, None)
+
+
+# --- Validation and error messages ------------------------------------------------------------
+
+
+def _validate(obj: object, source: str, text: str | None) -> Case:
+    if not isinstance(obj, dict):
+        where = _location(source, text, (), key=False)
+        msg = f"a case must be a JSON object, not {_json_kind(obj)}"
+        raise CaseError(msg, code="invalid-case", location=where)
+    try:
+        return Case.model_validate(obj)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise _case_error(errors[0], len(errors) - 1, source, text) from exc
+
+
+def _case_error(error: ErrorDetails, others: int, source: str, text: str | None) -> CaseError:
+    """Turn pydantic's first error into a one-line :class:`CaseError`."""
+    path, models = _json_path(error["loc"])
+    kind = error["type"]
+    hint: str | None = None
+    on_key = False
+    if kind == "extra_forbidden":
+        name = str(path[-1])
+        where, message = path[:-1], f"unknown field {name!r}"
+        allowed = sorted({field for model in models for field in model.model_fields})
+        hint = _did_you_mean(name, allowed) or "allowed fields: " + ", ".join(allowed)
+        on_key = True
+    elif kind == "union_tag_not_found":
+        where, message = path, "the event has no 'type'"
+        hint = "'type' is one of " + ", ".join(EVENT_TYPES)
+    elif kind == "union_tag_invalid":
+        path = (*path, "type")
+        where, message = path, error["msg"]
+        hint = _did_you_mean(str(error.get("ctx", {}).get("tag", "")), EVENT_TYPES)
+    elif kind == "missing":
+        where, message = path, error["msg"]
+        hint = _misspelt_as(str(path[-1]), error.get("input"), models)
+    else:
+        where, message = path, _JSON_WORDING.get(kind, error["msg"]) + _got(error)
+        if kind == "literal_error":
+            expected = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+            hint = _did_you_mean(str(error.get("input")), expected)
+    message = _one_line(message)
+    if where:
+        message = f"{_dotted(where)}: {message}"
+    if others:
+        message += f" (and {others} more)"
+    location = _location(source, text, path, key=on_key)
+    return CaseError(message, code="invalid-case", location=location, hint=hint)
+
+
+# Pydantic's wording for these speaks of Python types; a case author writes JSON.
+_JSON_WORDING = {
+    "tuple_type": "Input should be an array",
+    "list_type": "Input should be an array",
+    "dict_type": "Input should be an object",
+    "model_type": "Input should be an object",
+    "model_attributes_type": "Input should be an object",
+}
+
+
+def _json_path(loc: tuple[_PathPart, ...]) -> tuple[tuple[_PathPart, ...], list[type[BaseModel]]]:
+    """Drop the union tags pydantic puts in error locations, leaving a path into the JSON.
+
+    Also returns the model (or models) of the object holding the last field of the path, to
+    suggest field names.
+    """
+    path: list[_PathPart] = []
+    models: list[type[BaseModel]] = [Case]
+    parent = models
+    for step in loc:
+        if isinstance(step, int):
+            path.append(step)
+            continue
+        if len(models) > 1 and step in EVENT_TYPES:  # a union tag, not a field
+            models = [m for m in models if get_args(m.model_fields["type"].annotation) == (step,)]
+            continue
+        path.append(step)
+        parent = models
+        fields = [m.model_fields[step] for m in models if step in m.model_fields]
+        models = [m for field in fields for m in _models_in(field.annotation)] or models
+    return tuple(path), parent
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field annotation refers to (through unions, tuples and ``Annotated``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models_in(arg)]
+
+
+def _did_you_mean(name: str, choices: Sequence[str]) -> str | None:
+    close = difflib.get_close_matches(name, choices, n=1)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _misspelt_as(name: str, parent: object, models: list[type[BaseModel]]) -> str | None:
+    """For a missing field, a hint naming an unknown field beside it that looks like a typo."""
+    if not isinstance(parent, dict):
+        return None
+    known = {field for model in models for field in model.model_fields}
+    unknown = [key for key in parent if isinstance(key, str) and key not in known]
+    close = difflib.get_close_matches(name, unknown, n=1)
+    return f"{close[0]!r} looks like a misspelling of {name!r}" if close else None
+
+
+def _got(error: ErrorDetails) -> str:
+    if error["type"] == "missing":
+        return ""
+    value = error.get("input")
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f" (got {shown!r})"
+    if isinstance(value, (dict, list, tuple)):
+        return f" (got {_json_kind(value)})"
+    return f" (got {json.dumps(value)})" if _is_json_scalar(value) else ""
+
+
+def _is_json_scalar(value: object) -> bool:
+    return value is None or isinstance(value, (bool, int, float))
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "null" if value is None else type(value).__name__
+
+
+def _dotted(path: Sequence[_PathPart]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _pointer(path: Sequence[_PathPart]) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+# --- Duplicate keys ---------------------------------------------------------------------------
+
+
+class _DuplicateKeyError(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_rejecting_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return obj
+
+
+class _NonStandardConstantError(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _reject_constant(name: str) -> object:
+    """Refuse ``NaN``, ``Infinity`` and ``-Infinity``, which Python accepts but JSON does not."""
+    raise _NonStandardConstantError(name)
+
+
+def _duplicate_key_error(text: str, key: str, source: str) -> CaseError:
+    for member in _members(text):
+        if member.duplicate:
+            path = member.path
+            where = f"{_dotted(path[:-1])}: " if len(path) > 1 else ""
+            location = _position(source, text, member.key_offset, path)
+            return CaseError(
+                f"{where}duplicate key {path[-1]!r}", code="duplicate-key", location=location
+            )
+    return CaseError(  # not reached: json.loads found a duplicate, so the scan does too
+        f"duplicate key {key!r}", code="duplicate-key", location=SourceLocation(path=source)
+    )
+
+
+# --- Positions in the text --------------------------------------------------------------------
+# The json module cannot say where a decoded value came from, so on the error path the text is
+# scanned again, token by token (no recursion), to find the line and column of a JSON pointer.
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+class _Member(NamedTuple):
+    path: tuple[_PathPart, ...]
+    key_offset: int | None  # where the member's name starts (object members only)
+    value_offset: int
+    duplicate: bool
+
+
+class _Frame:
+    """An object or array being scanned."""
+
+    def __init__(self, path: tuple[_PathPart, ...], is_object: bool) -> None:
+        self.path = path
+        self.is_object = is_object
+        self.index = 0
+        self.expect_key = is_object
+        self.key: str = ""
+        self.key_offset: int | None = None
+        self.seen: set[str] = set()
+        self.duplicate = False
+
+
+def _members(text: str) -> Iterator[_Member]:
+    """Every value in a valid JSON text, in document order, with its path and offsets."""
+    stack: list[_Frame] = []
+    for match in _TOKEN.finditer(text):
+        token, offset = match.group(), match.start()
+        top = stack[-1] if stack else None
+        if token in "}]":
+            stack.pop()
+        elif token == ",":
+            if top is not None and top.is_object:
+                top.expect_key = True
+            elif top is not None:
+                top.index += 1
+        elif token == ":":
+            pass
+        elif top is not None and top.expect_key:
+            top.key, top.key_offset, top.expect_key = json.loads(token), offset, False
+            top.duplicate = top.key in top.seen
+            top.seen.add(top.key)
+        else:
+            if top is None:
+                member = _Member((), None, offset, False)
+            elif top.is_object:
+                member = _Member((*top.path, top.key), top.key_offset, offset, top.duplicate)
+            else:
+                member = _Member((*top.path, top.index), None, offset, False)
+            yield member
+            if token in "{[":
+                stack.append(_Frame(member.path, token == "{"))
+
+
+def _token_offset(text: str, token: str) -> int | None:
+    """Where ``token`` first appears outside a string, if it does."""
+    return next((m.start() for m in _TOKEN.finditer(text) if m.group() == token), None)
+
+
+def _location(
+    source: str, text: str | None, path: tuple[_PathPart, ...], *, key: bool
+) -> SourceLocation:
+    """The location of ``path``: its pointer, and its line and column when the text is known.
+
+    A path that is not in the text (a missing field) gets the position of its nearest
+    ancestor that is.
+    """
+    if text is None:
+        return SourceLocation(path=source, pointer=_pointer(path))
+    found: dict[tuple[_PathPart, ...], int] = {}
+    for member in _members(text):
+        if path[: len(member.path)] == member.path:
+            offset = member.value_offset
+            if key and member.path == path and member.key_offset is not None:
+                offset = member.key_offset
+            found[member.path] = offset
+            if member.path == path:
+                break
+    for depth in range(len(path), -1, -1):
+        if path[:depth] in found:
+            return _position(source, text, found[path[:depth]], path)
+    return SourceLocation(path=source, pointer=_pointer(path))
+
+
+def _position(
+    source: str, text: str, offset: int | None, path: tuple[_PathPart, ...] | None
+) -> SourceLocation:
+    """The location of ``offset`` in ``text`` (1-based line and column) and of ``path``."""
+    pointer = None if path is None else _pointer(path)
+    if offset is None:
+        return SourceLocation(path=source, pointer=pointer)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    return SourceLocation(path=source, line=line, column=column, pointer=pointer)
+
+
+# --- The committed JSON Schema ----------------------------------------------------------------
+
+
+def case_schema_text() -> str:
+    """The text of ``schemas/case.schema.json``: pretty, keys sorted, ending in a newline."""
+    return json.dumps(case_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write or check the committed case JSON Schema."""
+    parser = argparse.ArgumentParser(prog="python -m wtguidance._case_io", description=main.__doc__)
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write-schema", metavar="PATH", type=Path, help="write the schema")
+    group.add_argument("--check-schema", metavar="PATH", type=Path, help="compare, exit 1 if stale")
+    args = parser.parse_args(argv)
+    expected = case_schema_text()
+    if args.write_schema is not None:
+        args.write_schema.write_text(expected, encoding="utf-8")
+        return 0
+    path: Path = args.check_schema
+    if path.is_file() and path.read_text(encoding="utf-8") == expected:
+        return 0
+    print(f"{path} is out of date; run: python -m wtguidance._case_io --write-schema {path}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
