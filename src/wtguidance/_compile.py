@@ -15,13 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ._pack import (
-    AllOf,
-    AnyOf,
     AssertSpec,
-    ChildIs,
-    Condition,
-    Exists,
-    NotOf,
     Pattern,
     Rule,
     RulePack,
@@ -96,7 +90,7 @@ def _order_derivations(rules: list[Rule]) -> tuple[Rule, ...]:
         if mark == "done":
             return
         if mark == "active":
-            loop = path[path.index(rule) :] + [rule]
+            loop = [*path[path.index(rule) :], rule]
             raise PackCompileError(
                 "rules feed each other in a loop: " + " -> ".join(r.id for r in loop),
                 code="rule-cycle",
@@ -117,20 +111,14 @@ def _order_derivations(rules: list[Rule]) -> tuple[Rule, ...]:
     return tuple(ordered)
 
 
-def _condition_patterns(condition: Condition | None) -> list[Pattern]:
-    if condition is None or isinstance(condition, ChildIs):
-        return []
-    if isinstance(condition, (AllOf, AnyOf)):
-        return [p for item in condition.items for p in _condition_patterns(item)]
-    if isinstance(condition, NotOf):
-        return _condition_patterns(condition.item)
-    assert isinstance(condition, Exists)
-    return [condition.pattern]
-
-
 def compile_pack(pack: RulePack) -> CompiledPack:
     """Index a validated pack for evaluation; reject loops between rules."""
-    by_kind: dict[str, list[Rule]] = {"assert": [], "obligation": [], "case_holder": [], "sign_off": []}
+    by_kind: dict[str, list[Rule]] = {
+        "assert": [],
+        "obligation": [],
+        "case_holder": [],
+        "sign_off": [],
+    }
     for rule in pack.rules:
         by_kind[rule.kind].append(rule)
     matchers: dict[int, Matcher] = {}

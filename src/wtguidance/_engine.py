@@ -47,10 +47,12 @@ from .results import (
     CitationView,
     Clock,
     ObligationResult,
+    ObligationStatus,
     PermittedHolder,
     PersonView,
     RequiredSigner,
     SignOffResult,
+    SignOffStatus,
     TimescaleView,
     TraceEntry,
 )
@@ -179,8 +181,15 @@ class _Run:
     def traced(self, rule: Rule, anchor: dt.date, *facts: Fact | None) -> None:
         labels = tuple(f.label for f in facts if f is not None)
         self.out.trace.append(
-            (anchor, TraceEntry(rule=rule.id, edition=rule.edition, fired_on=labels,
-                                citation=self.citation(rule)))
+            (
+                anchor,
+                TraceEntry(
+                    rule=rule.id,
+                    edition=rule.edition,
+                    fired_on=labels,
+                    citation=self.citation(rule),
+                ),
+            )
         )
 
     # -- forward chaining ------------------------------------------------------
@@ -217,7 +226,7 @@ class _Run:
                 if item is None:
                     continue
                 self.keep(produced, (spec.id, clock.seq), (rule, clock.date, item, spec))
-        for rule, anchor, item, spec in produced.values():
+        for _rule, anchor, item, spec in produced.values():
             self.out.obligations.append((anchor, item, spec))
 
     def instances(self, rule: Rule, spec: ObligationSpec) -> list[tuple[Fact, Fact | None]]:
@@ -260,6 +269,7 @@ class _Run:
                         continue
                     self.traced(rule, clock.date, clock, ender)
                     return None
+        status: ObligationStatus
         if due is None:
             status = "unscheduled"
         elif satisfier is not None:
@@ -277,7 +287,7 @@ class _Run:
             clock=Clock(event=clock.name, date=clock.date),
             timescale=TimescaleView(**timescale.as_dict()) if timescale is not None else None,
             due=due,
-            status=status,  # type: ignore[arg-type]
+            status=status,
             satisfied_on=satisfier.date if satisfier is not None else None,
             citation=self.citation(rule),
         )
@@ -453,17 +463,17 @@ class _Run:
         previous_done: dt.date | None,
     ) -> SignOffResult:
         given_on: dt.date | None = None
-        status: str
+        status: SignOffStatus
         if done is None:
             status = "pending"
         else:
             in_window = [
-                s for s in signatures
-                if s.date >= done.date and (until is None or s.date < until)
+                s for s in signatures if s.date >= done.date and (until is None or s.date < until)
             ]
             valid = [s for s in in_window if _permits(required, s.event.by)]
             by_event = [
-                g for g in givers
+                g
+                for g in givers
                 if g.date <= done.date and (previous_done is None or g.date > previous_done)
             ]
             dates = [s.date for s in valid] + [g.date for g in by_event]
@@ -484,7 +494,7 @@ class _Run:
             required_from=RequiredSigner(
                 roles=required.roles, social_work_qualified=required.social_work_qualified
             ),
-            status=status,  # type: ignore[arg-type]
+            status=status,
             given_on=given_on,
             citation=self.citation(rule),
         )

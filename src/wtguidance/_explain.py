@@ -18,7 +18,9 @@ def explain_rule(editions: Editions, wanted: str, *, as_json: bool = False) -> s
     rules = [r for p in editions.packs for r in p.pack.rules if r.id == wanted]
     if not rules:
         rules = [
-            r for p in editions.packs for r in p.pack.rules
+            r
+            for p in editions.packs
+            for r in p.pack.rules
             if r.kind != "assert" and r.output_id == wanted
         ]
     if not rules:
@@ -29,15 +31,35 @@ def explain_rule(editions: Editions, wanted: str, *, as_json: bool = False) -> s
     records = [rule_record(r) for r in rules]
     if as_json:
         return json.dumps(records if len(records) > 1 else records[0], indent=2)
-    return "\n\n".join(_text(record, rule.citation) for record, rule in zip(records, rules))
+    return "\n\n".join(
+        _text(record, rule.citation) for record, rule in zip(records, rules, strict=True)
+    )
 
 
 def _text(record: dict[str, Any], citation: Any) -> str:
-    lines = [f"{record['rule']}  ({record['kind']} → {record['concludes']}, edition {record['edition']})"]
+    lines = [
+        f"{record['rule']}  ({record['kind']} → {record['concludes']}, edition {record['edition']})"
+    ]
     lines.append(f"  {record['summary']}")
-    for key in ("trigger", "actor", "modality", "timescale", "clock", "on_repeat", "satisfied_by",
-                "stage", "lead_roles", "oversight", "subject", "required_roles", "done_when",
-                "given_by", "in_force_from", "overrides", "confidence"):
+    for key in (
+        "trigger",
+        "actor",
+        "modality",
+        "timescale",
+        "clock",
+        "on_repeat",
+        "satisfied_by",
+        "stage",
+        "lead_roles",
+        "oversight",
+        "subject",
+        "required_roles",
+        "done_when",
+        "given_by",
+        "in_force_from",
+        "overrides",
+        "confidence",
+    ):
         value = record.get(key)
         if value not in (None, [], ""):
             lines.append(f"  {key}: {value}")

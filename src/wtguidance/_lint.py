@@ -57,8 +57,13 @@ def lint_packs(root: Path | None, *, as_json: bool = False) -> tuple[str, int]:
             "valid": not problems,
             "editions": reports,
             "errors": [
-                {"code": p.code, "message": p.message, "location": str(p.location),
-                 "rule": p.rule_id, "hint": p.hint}
+                {
+                    "code": p.code,
+                    "message": p.message,
+                    "location": str(p.location),
+                    "rule": p.rule_id,
+                    "hint": p.hint,
+                }
                 for p in problems
             ],
         }

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from ._resources import Traversable
 from ._yaml import YamlDocument, YamlProblem, load_yaml
 from .errors import PackSyntaxError, SourceLocation
 

@@ -7,22 +7,27 @@ top-level ``rules/``, ``schemas/`` and ``examples/`` directories instead.
 
 from __future__ import annotations
 
+import sys
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
-__all__ = ["data_dir", "read_schema_text"]
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover - Python 3.10
+    from importlib.abc import Traversable
+
+__all__ = ["Traversable", "data_dir", "read_schema_text"]
 
 
 def data_dir(name: str) -> Traversable:
     """The ``rules``, ``schemas`` or ``examples`` directory shipped with the package."""
-    packaged = resources.files("wtguidance").joinpath("_data", name)
+    packaged = resources.files("wtguidance").joinpath("_data").joinpath(name)
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parents[2] / name
-    return checkout
+    return Path(__file__).resolve().parents[2] / name
 
 
 def read_schema_text(file_name: str) -> str:
     """The text of one shipped JSON Schema."""
-    return data_dir("schemas").joinpath(file_name).read_text(encoding="utf-8")
+    text: str = data_dir("schemas").joinpath(file_name).read_text(encoding="utf-8")
+    return text

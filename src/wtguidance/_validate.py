@@ -18,7 +18,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 import jsonschema
 
@@ -61,7 +61,8 @@ def _schema_validator() -> jsonschema.protocols.Validator:
     schema = json.loads(read_schema_text("rule-pack.schema.json"))
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
-    return cast("jsonschema.protocols.Validator", validator_class(schema))
+    validator: jsonschema.protocols.Validator = validator_class(schema)
+    return validator
 
 
 def _date(text: str) -> dt.date:
@@ -211,7 +212,11 @@ class _Builder:
         for path, test in value.get("where", {}).items():
             field_pointer = pointer_join(pointer_join(pointer, "where"), path)
             negate = isinstance(test, dict) and "not_in" in test
-            values = test.get("not_in" if negate else "in") if isinstance(test, dict) else [test]
+            values: list[Any] = (
+                list(test.get("not_in" if negate else "in", []))
+                if isinstance(test, dict)
+                else [test]
+            )
             if kind == "event" and name in self.vocabulary.events:
                 if path not in fields:
                     self.problem(
@@ -286,9 +291,7 @@ class _Builder:
                 )
         return tuple(roles)
 
-    def then(
-        self, value: Mapping[str, Any], doc: YamlDocument, pointer: str, rule_id: str
-    ) -> Then:
+    def then(self, value: Mapping[str, Any], doc: YamlDocument, pointer: str, rule_id: str) -> Then:
         if "assert" in value:
             return AssertSpec(value["assert"]["fact"])
         if "obligation" in value:
@@ -520,7 +523,9 @@ def patterns_of(rule: Rule) -> Iterator[Pattern]:
     return _patterns_of(rule)
 
 
-def check_pack(raw: RawPack, vocabulary: Vocabulary | None = None) -> tuple[RulePack | None, list[PackError]]:
+def check_pack(
+    raw: RawPack, vocabulary: Vocabulary | None = None
+) -> tuple[RulePack | None, list[PackError]]:
     """Validate a raw pack, collecting every problem. The pack is None if any was found."""
     problems: list[PackError] = []
     for doc in (raw.manifest, *raw.topics):

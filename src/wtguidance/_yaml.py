@@ -28,7 +28,7 @@ MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
 
 
-class YamlProblem(Exception):
+class YamlProblem(Exception):  # noqa: N818 - internal signal, wrapped by callers
     """Raised by :func:`load_yaml`; callers wrap it in their own error class."""
 
     def __init__(self, message: str, location: SourceLocation, hint: str | None = None) -> None:
@@ -130,7 +130,9 @@ class _Converter:
                     "merge keys ('<<') are not allowed", self.where(key_node, pointer)
                 )
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("mapping keys must be plain scalars", self.where(key_node, pointer))
+                raise YamlProblem(
+                    "mapping keys must be plain scalars", self.where(key_node, pointer)
+                )
             key = str(self.loader.construct_object(key_node))
             if key in first_seen:
                 earlier = first_seen[key].start_mark

@@ -56,7 +56,9 @@ def read_text(name: str, ctx: CliContext, what: str = "file") -> tuple[str, str]
     except FileNotFoundError:
         raise UsageError(f"{name}: no such {what}", code="missing-file") from None
     except IsADirectoryError:
-        raise UsageError(f"{name}: is a directory, expected a {what}", code="missing-file") from None
+        raise UsageError(
+            f"{name}: is a directory, expected a {what}", code="missing-file"
+        ) from None
     except UnicodeDecodeError as exc:
         raise UsageError(f"{name}: not UTF-8 text ({exc.reason})", code="invalid-input") from None
     except OSError as exc:
@@ -116,7 +118,7 @@ def _cmd_editions(args: argparse.Namespace, ctx: CliContext) -> int:
     rows = []
     for pack in editions.packs:
         meta = pack.pack.meta
-        start, end = editions.window(meta.edition)
+        _start, end = editions.window(meta.edition)
         rows.append(
             {
                 "edition": meta.edition,
@@ -211,7 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.set_defaults(handler=_cmd_explain)
 
-    lint = commands.add_parser("lint-packs", help="validate rule packs and report citation precision")
+    lint = commands.add_parser(
+        "lint-packs", help="validate rule packs and report citation precision"
+    )
     lint.add_argument("root", nargs="?", help="a rules/ directory (default: the shipped packs)")
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.set_defaults(handler=_cmd_lint_packs)

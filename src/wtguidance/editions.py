@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ._compile import CompiledPack, compile_pack
 from ._load import load_pack
-from ._resources import data_dir
+from ._resources import Traversable, data_dir
 from ._validate import validate_pack
 from .errors import UsageError
 

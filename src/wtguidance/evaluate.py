@@ -20,7 +20,15 @@ from .calendar import WorkingCalendar
 from .case import Case
 from .editions import Editions, shipped_editions
 from .overlay import Overlay
-from .results import Finding, Outcome, TimescaleEntry
+from .results import (
+    CaseHolderVerdict,
+    Finding,
+    ObligationResult,
+    Outcome,
+    SignOffResult,
+    TimescaleEntry,
+    TraceEntry,
+)
 
 __all__ = ["Evaluator", "default_calendar", "evaluate"]
 
@@ -46,7 +54,9 @@ class Evaluator:
             calendar = calendar.with_extra_non_working(overlay.non_working_days)
         return cls(editions or shipped_editions(), overlay, calendar)
 
-    def evaluate(self, case: Case, *, edition: str = "auto", as_of: dt.date | None = None) -> Outcome:
+    def evaluate(
+        self, case: Case, *, edition: str = "auto", as_of: dt.date | None = None
+    ) -> Outcome:
         day = as_of or dt.date.today()
         calendar = self.calendar or default_calendar()
         events = case.sorted_events
@@ -82,8 +92,12 @@ class Evaluator:
         else:
             chosen = [self.editions.get(edition)]
         runs = [
-            (pack, run_pack(pack, facts, case.child, as_of=day, calendar=calendar,
-                            overlay=self.overlay))
+            (
+                pack,
+                run_pack(
+                    pack, facts, case.child, as_of=day, calendar=calendar, overlay=self.overlay
+                ),
+            )
             for pack in chosen
         ]
         return self._assemble(case, day, runs, findings, pinned=edition != "auto")
@@ -105,7 +119,11 @@ class Evaluator:
         *,
         pinned: bool,
     ) -> Outcome:
-        obligations, holders, sign_offs, trace, timescales = [], [], [], [], []
+        obligations: list[ObligationResult] = []
+        holders: list[CaseHolderVerdict] = []
+        sign_offs: list[SignOffResult] = []
+        trace: list[TraceEntry] = []
+        timescales: list[TimescaleEntry] = []
         seen_timescales: set[tuple[str, str, str, str, str]] = set()
         used: list[str] = []
         for pack, run in runs:
