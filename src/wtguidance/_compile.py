@@ -14,16 +14,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ._pack import (
-    AssertSpec,
-    Pattern,
-    Rule,
-    RulePack,
-)
+from ._pack import AssertSpec, Citation, Pattern, Rule, RulePack
 from ._validate import patterns_of
 from .errors import PackCompileError
+from .results import CitationView
 
-__all__ = ["CompiledPack", "Matcher", "compile_pack", "make_matcher"]
+__all__ = ["CompiledPack", "Matcher", "citation_view", "compile_pack", "make_matcher"]
 
 FactKey = tuple[str, str]
 Matcher = Callable[[Any], bool]
@@ -53,6 +49,17 @@ def _always(_event: Any) -> bool:
     return True
 
 
+def citation_view(citation: Citation) -> CitationView:
+    """The output form of a citation (built once per rule, at compile time)."""
+    return CitationView(
+        edition=citation.edition,
+        chapter=citation.chapter,
+        section=citation.section,
+        paragraph=citation.paragraph,
+        url=citation.url,
+    )
+
+
 @dataclass(frozen=True)
 class CompiledPack:
     """An edition ready to evaluate: rules split by kind, derivations in dependency order."""
@@ -64,6 +71,7 @@ class CompiledPack:
     sign_offs: tuple[Rule, ...]
     matchers: Mapping[int, Matcher]
     overridden: frozenset[str]
+    citations: Mapping[str, CitationView]
 
     @property
     def edition(self) -> str:
@@ -134,4 +142,5 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         sign_offs=tuple(by_kind["sign_off"]),
         matchers=MappingProxyType(matchers),
         overridden=overridden,
+        citations=MappingProxyType({r.id: citation_view(r.citation) for r in pack.rules}),
     )

@@ -18,7 +18,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._compile import CompiledPack
 from ._pack import (
@@ -27,7 +27,6 @@ from ._pack import (
     AssertSpec,
     CaseHolderSpec,
     ChildIs,
-    Citation,
     Condition,
     Exists,
     NotOf,
@@ -54,7 +53,6 @@ from .results import (
     SignOffResult,
     SignOffStatus,
     TimescaleView,
-    TraceEntry,
 )
 
 __all__ = ["Fact", "PackRun", "base_facts", "run_pack"]
@@ -62,19 +60,23 @@ __all__ = ["Fact", "PackRun", "base_facts", "run_pack"]
 FactKey = tuple[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """A dated fact: a case event (``kind='event'``) or one derived from it."""
+class Fact(NamedTuple):
+    """A dated fact: a case event (``kind='event'``) or one derived from it.
+
+    ``seq`` is the event's position in the date-sorted case, which keeps every ordering
+    deterministic; ``label`` (``referral@2024-01-05``) is what the trace shows.
+    """
 
     kind: str
     name: str
     date: dt.date
     seq: int
     event: Any
+    label: str
 
-    @property
-    def label(self) -> str:
-        return f"{self.name}@{self.date.isoformat()}"
+
+def _label(name: str, day: dt.date) -> str:
+    return f"{name}@{day.isoformat()}"
 
 
 def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
@@ -82,19 +84,9 @@ def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
     facts: dict[FactKey, list[Fact]] = {}
     for seq, event in enumerate(events):
         facts.setdefault(("event", event.type), []).append(
-            Fact("event", event.type, event.date, seq, event)
+            Fact("event", event.type, event.date, seq, event, _label(event.type, event.date))
         )
     return facts
-
-
-def citation_view(citation: Citation) -> CitationView:
-    return CitationView(
-        edition=citation.edition,
-        chapter=citation.chapter,
-        section=citation.section,
-        paragraph=citation.paragraph,
-        url=citation.url,
-    )
 
 
 @dataclass
@@ -107,7 +99,7 @@ class PackRun:
     )
     case_holders: list[tuple[dt.date, CaseHolderVerdict]] = field(default_factory=list)
     sign_offs: list[tuple[dt.date, SignOffResult]] = field(default_factory=list)
-    trace: list[tuple[dt.date, TraceEntry]] = field(default_factory=list)
+    trace: list[tuple[dt.date, Rule, tuple[str, ...]]] = field(default_factory=list)
 
 
 class _Run:
@@ -127,16 +119,23 @@ class _Run:
         self.calendar = calendar
         self.overlay = overlay if overlay is not None and overlay.edition == pack.edition else None
         self.out = PackRun(pack.edition)
-        self.citations: dict[str, CitationView] = {}
+        self.memo: dict[int, list[Fact]] = {}
+        self.views: dict[Timescale, TimescaleView] = {}
         self.next_seq = 1 + max((f.seq for fs in facts.values() for f in fs), default=0)
 
     # -- matching ----------------------------------------------------------------
     def matching(self, pattern: Pattern) -> list[Fact]:
-        candidates = self.facts.get((pattern.kind, pattern.name), [])
-        if not pattern.where:
-            return candidates
-        test = self.pack.matcher(pattern)
-        return [f for f in candidates if test(f.event)]
+        # Safe to memoise: rules run in dependency order, so by the time a pattern over a
+        # derived fact is read, every rule that asserts that fact has already run.
+        key = id(pattern)
+        found = self.memo.get(key)
+        if found is None:
+            candidates = self.facts.get((pattern.kind, pattern.name), [])
+            if pattern.where:
+                test = self.pack.matcher(pattern)
+                candidates = [f for f in candidates if test(f.event)]
+            found = self.memo[key] = candidates
+        return found
 
     def holds(self, condition: Condition | None, trigger: Fact) -> bool:
         if condition is None:
@@ -165,7 +164,13 @@ class _Run:
                 return True
         return False
 
+    def absent(self, pattern: Pattern) -> bool:
+        """True when no fact of the pattern's kind and name exists (a cheap pre-check)."""
+        return not self.facts.get((pattern.kind, pattern.name))
+
     def triggers(self, rule: Rule) -> list[Fact]:
+        if rule.when is None and rule.in_force_from is None and rule.in_force_until is None:
+            return self.matching(rule.match)
         return [
             fact
             for fact in self.matching(rule.match)
@@ -173,32 +178,31 @@ class _Run:
         ]
 
     def citation(self, rule: Rule) -> CitationView:
-        view = self.citations.get(rule.id)
-        if view is None:
-            view = self.citations[rule.id] = citation_view(rule.citation)
-        return view
+        return self.pack.citations[rule.id]
 
     def traced(self, rule: Rule, anchor: dt.date, *facts: Fact | None) -> None:
         labels = tuple(f.label for f in facts if f is not None)
-        self.out.trace.append(
-            (
-                anchor,
-                TraceEntry(
-                    rule=rule.id,
-                    edition=rule.edition,
-                    fired_on=labels,
-                    citation=self.citation(rule),
-                ),
-            )
-        )
+        self.out.trace.append((anchor, rule, labels))
 
     # -- forward chaining ------------------------------------------------------
     def derive(self) -> None:
         for rule in self.pack.derivations:
             assert isinstance(rule.then, AssertSpec)
+            if self.absent(rule.match):
+                continue
             new: list[Fact] = []
             for trigger in self.triggers(rule):
-                new.append(Fact("fact", rule.then.fact, trigger.date, trigger.seq, trigger.event))
+                fact = rule.then.fact
+                new.append(
+                    Fact(
+                        "fact",
+                        fact,
+                        trigger.date,
+                        trigger.seq,
+                        trigger.event,
+                        _label(fact, trigger.date),
+                    )
+                )
                 self.traced(rule, trigger.date, trigger)
             if new:
                 key = ("fact", rule.then.fact)
@@ -221,6 +225,8 @@ class _Run:
         for rule in self.pack.obligations:
             spec = rule.then
             assert isinstance(spec, ObligationSpec)
+            if self.absent(rule.match):
+                continue
             for clock, satisfier in self.instances(rule, spec):
                 item = self.judge_obligation(rule, spec, clock, satisfier)
                 if item is None:
@@ -285,12 +291,20 @@ class _Run:
             actor=spec.actor,
             modality=spec.modality,
             clock=Clock(event=clock.name, date=clock.date),
-            timescale=TimescaleView(**timescale.as_dict()) if timescale is not None else None,
+            timescale=self.timescale_view(timescale),
             due=due,
             status=status,
             satisfied_on=satisfier.date if satisfier is not None else None,
             citation=self.citation(rule),
         )
+
+    def timescale_view(self, timescale: Timescale | None) -> TimescaleView | None:
+        if timescale is None:
+            return None
+        view = self.views.get(timescale)
+        if view is None:
+            view = self.views[timescale] = TimescaleView(**timescale.as_dict())
+        return view
 
     def keep(self, produced: dict[Any, Any], key: Any, entry: tuple[Any, ...]) -> None:
         """Record a conclusion, applying explicit precedence; refuse silent conflicts."""
@@ -424,6 +438,8 @@ class _Run:
         for rule in self.pack.sign_offs:
             spec = rule.then
             assert isinstance(spec, SignOffSpec)
+            if self.absent(rule.match):
+                continue
             required = spec.required_from
             if self.overlay is not None and spec.id in self.overlay.sign_offs:
                 required = self.overlay.sign_offs[spec.id]

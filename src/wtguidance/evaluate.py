@@ -124,7 +124,7 @@ class Evaluator:
         sign_offs: list[SignOffResult] = []
         trace: list[TraceEntry] = []
         timescales: list[TimescaleEntry] = []
-        seen_timescales: set[tuple[str, str, str, str, str]] = set()
+        seen_timescales: set[tuple[str, str, tuple[int | None, int | None], str, str]] = set()
         used: list[str] = []
         for pack, run in runs:
             start, end = self.editions.window(pack.edition)
@@ -143,7 +143,8 @@ class Evaluator:
                         self.overlay.edition == pack.edition and spec.id in self.overlay.timescales
                     )
                     source = "local" if local else spec.timescale_source
-                    key = (item.id, item.edition, repr(item.timescale), item.clock.event, source)
+                    limit = (item.timescale.working_days, item.timescale.months)
+                    key = (item.id, item.edition, limit, item.clock.event, source)
                     if key not in seen_timescales:
                         seen_timescales.add(key)
                         timescales.append(
@@ -163,7 +164,16 @@ class Evaluator:
                 if governs(anchor):
                     kept += 1
                     sign_offs.append(result)
-            trace.extend(entry for anchor, entry in run.trace if governs(anchor))
+            trace.extend(
+                TraceEntry(
+                    rule=rule.id,
+                    edition=rule.edition,
+                    fired_on=labels,
+                    citation=pack.citations[rule.id],
+                )
+                for anchor, rule, labels in run.trace
+                if governs(anchor)
+            )
             if kept or pinned:
                 used.append(pack.edition)
         obligations.sort(key=lambda o: (o.clock.date, o.id, o.edition))
