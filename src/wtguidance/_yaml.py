@@ -110,8 +110,12 @@ class _Converter:
         self.seen.add(id(node))
         self.positions[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise YamlProblem(f"unsupported YAML tag {node.tag!r}", self.where(node, pointer))
             return self._mapping(node, pointer, depth)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise YamlProblem(f"unsupported YAML tag {node.tag!r}", self.where(node, pointer))
             return [
                 self.convert(item, pointer_join(pointer, index), depth + 1)
                 for index, item in enumerate(node.value)
