@@ -228,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
     """Commands that live in their own modules."""
     registrations: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = []
+    from ._cli_protocol import register as register_protocol
+
+    registrations.append(register_protocol)
+    from ._cli_diff import register as register_diff
+
+    registrations.append(register_diff)
     return registrations
 
 

@@ -1,0 +1,51 @@
+"""``wtguidance diff A B``: what changed between two editions, optionally for one case."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from .cli import CliContext, parse_date, read_text
+
+__all__ = ["register"]
+
+
+def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
+    from ._case_io import parse_case_json
+    from ._diff_render import diff_html, diff_json, diff_markdown, diff_text
+    from .diff import diff_case, diff_editions
+    from .editions import shipped_editions
+    from .errors import UsageError
+
+    editions = shipped_editions()
+    a, b = editions.get(args.a), editions.get(args.b)  # unknown → exit 2 with known ids
+    if args.as_of and not args.case:
+        raise UsageError("--as-of needs --case CASE.json", code="usage")
+    diff = diff_editions(a, b)
+    case = None
+    if args.case:
+        text, shown = read_text(args.case, ctx, "case file")
+        as_of = parse_date(args.as_of, "--as-of") if args.as_of else dt.date.today()
+        case = diff_case(editions, a.edition, b.edition, parse_case_json(text, shown), as_of)
+    if args.format == "json":
+        ctx.write(diff_json(diff, case))
+    elif args.format == "markdown":
+        ctx.write(diff_markdown(diff, case))
+    elif args.format == "html":
+        ctx.write(diff_html(diff, case))
+    else:
+        ctx.write(diff_text(diff, case, color=ctx.color))
+    return 0
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    parser = commands.add_parser(
+        "diff", help="what changed between two editions (and what it means for a case)"
+    )
+    parser.add_argument("a", metavar="A", help="edition to compare from, e.g. 2018")
+    parser.add_argument("b", metavar="B", help="edition to compare to, e.g. 2023 (any order)")
+    parser.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
+    parser.add_argument("--case", help="also judge this case (JSON; '-' = stdin) under both")
+    parser.add_argument("--as-of", help="judge the case as of this date (default: today)")
+    parser.set_defaults(handler=_cmd_diff)
