@@ -68,24 +68,16 @@ def test_merge_key_is_refused() -> None:
     assert problem.location.line == 3
 
 
-# Known bug: _yaml._Converter checks the tag of scalars only. A tag on a mapping or a
-# sequence is silently dropped (``!!python/object:os.system {}`` loads as ``{}``): nothing
-# runs, but the file is not refused as DESIGN §14 and docs/pack-authoring.md promise.
-_TAGGED_COLLECTIONS = pytest.mark.xfail(
-    strict=True, reason="tags on mappings and sequences are silently ignored"
-)
-
-
 @pytest.mark.parametrize(
     "text",
     [
         "a: !!python/name:os.system ''\n",
         "a: !custom 1\n",
         "a: !!binary aGVsbG8=\n",
-        pytest.param("a: !!python/object:os.system {}\n", marks=_TAGGED_COLLECTIONS),
-        pytest.param("a: !!python/object/apply:os.system ['true']\n", marks=_TAGGED_COLLECTIONS),
-        pytest.param("a: !!set {x, y}\n", marks=_TAGGED_COLLECTIONS),
-        pytest.param("a: !custom {b: 1}\n", marks=_TAGGED_COLLECTIONS),
+        "a: !!python/object:os.system {}\n",
+        "a: !!python/object/apply:os.system ['true']\n",
+        "a: !!set {x, y}\n",
+        "a: !custom {b: 1}\n",
     ],
 )
 def test_unsupported_tags_are_refused(text: str) -> None:
