@@ -1,0 +1,59 @@
+"""``wtguidance validate-protocol`` and ``evaluate --protocol`` (DESIGN §8).
+
+Exit codes: 0 no errors (warnings allowed unless ``--strict``), 1 errors, 2 the file
+cannot be read or parsed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ._protocol_render import FORMATS, render_report
+from .cli import CliContext, read_text
+from .editions import Editions
+from .overlay import Overlay
+from .protocol import protocol_overlay, validate_protocol_text
+
+__all__ = ["overlay_from_file", "register"]
+
+
+def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
+    from . import editions as editions_module
+
+    text, shown = read_text(args.file, ctx, "protocol file")
+    editions = editions_module.shipped_editions()
+    if args.edition is not None:
+        editions.get(args.edition)  # unknown edition → exit 2 with the known ids
+    report = validate_protocol_text(text, shown, args.edition, editions)
+    ctx.write(render_report(report, args.format, strict=args.strict, color=ctx.color))
+    return report.exit_code(strict=args.strict)
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``validate-protocol`` to the CLI."""
+    parser = subparsers.add_parser(
+        "validate-protocol",
+        help="check a local assessment protocol (YAML) against its edition",
+        description="Check a local assessment protocol against the edition it names. "
+        "Exit 0 when there are no errors (warnings allowed unless --strict), 1 on errors, "
+        "2 when the file cannot be read or parsed.",
+    )
+    parser.add_argument("file", help="protocol YAML file, or - for stdin")
+    parser.add_argument("--edition", help="check against this edition (must match the file)")
+    parser.add_argument("--format", choices=tuple(FORMATS), default="text")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.set_defaults(handler=_cmd_validate_protocol)
+
+
+def overlay_from_file(path: str, ctx: CliContext, editions: Editions) -> Overlay:
+    """Read, validate and convert a protocol for ``evaluate --protocol``.
+
+    An invalid protocol is refused: its findings go to stderr and a
+    :class:`~wtguidance.errors.ProtocolError` (exit 2) summarises the first error.
+    """
+    text, shown = read_text(path, ctx, "protocol file")
+    report = validate_protocol_text(text, shown, None, editions)
+    if not report.valid:
+        ctx.stderr.write(render_report(report, "text") + "\n")
+    return protocol_overlay(report)  # raises ProtocolError (exit 2) when invalid
