@@ -454,9 +454,10 @@ class _Checker:
             pointer = "".join(pointer_join("", p) for p in parts[:-1])
         elif kind == "literal_error" and parts == ["protocol"]:
             message = f"'protocol' must be {PROTOCOL_SCHEMA_ID!r}, got {given!r}"
-        text = f"{dotted}: {message}" if dotted and kind != "missing" else message
-        if kind == "missing" and parts[:-1]:
-            text = f"{'.'.join(map(str, parts[:-1]))}: {message}"
+        text = f"{dotted}: {message}" if dotted else message
+        if kind in {"missing", "extra_forbidden"}:
+            parent = parts[:-1]
+            text = f"{'.'.join(map(str, parent))}: {message}" if parent else message
         self.add("schema", text, pointer, hint=hint)
 
     def choose_edition(self, protocol: LocalProtocol) -> CompiledPack | None:
