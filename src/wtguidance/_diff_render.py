@@ -12,6 +12,7 @@ import html
 import io
 import json
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from pydantic import JsonValue
 from rich.console import Console
@@ -289,11 +290,14 @@ def _md(text: object) -> str:
     return value.replace("\n", " ")
 
 
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
 def _md_link(view: CitationView) -> str:
     label = _md(_cite(view))
     url = view.url
     if url.startswith(("https://", "http://")):
-        return f"[{label}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
+        return f"[{label}](<{quote(url, safe=_URL_SAFE)}>)"
     return label
 
 

@@ -413,10 +413,11 @@ def _pair(
 
 
 def _same(a: BaseModel | None, b: BaseModel | None) -> bool:
-    """Sides are the same when they agree on everything but rule id and citation."""
+    """Sides are the same when the case is judged alike: the rule id, citation, actor and
+    modality always or often differ between editions and are shown by the pack diff."""
     if a is None or b is None:
         return a is b
-    skip = {"rule", "citation"}
+    skip = {"rule", "citation", "actor", "modality"}
     return a.model_dump(exclude=skip) == b.model_dump(exclude=skip)
 
 
