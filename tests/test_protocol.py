@@ -418,3 +418,10 @@ def test_any_loosening_is_rejected(data: st.DataObject) -> None:
     assert not report.valid
     codes = {(f.code, f.path) for f in report.errors}
     assert codes == {("timescale-looser-than-statute", f"/timescales/{loosened}")}
+
+
+def test_several_files_exit_with_the_worst_code() -> None:
+    files = [str(VALID_2023.relative_to(ROOT)), "examples/protocols/invalid/schema.yaml"]
+    code, out, _ = run("validate-protocol", *files, "--format", "json")
+    assert code == 1
+    assert [r["valid"] for r in json.loads(out)] == [True, False]

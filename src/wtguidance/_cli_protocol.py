@@ -7,6 +7,7 @@ cannot be read or parsed.
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from ._protocol_render import FORMATS, render_report
@@ -21,13 +22,24 @@ __all__ = ["overlay_from_file", "register"]
 def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
     from . import editions as editions_module
 
-    text, shown = read_text(args.file, ctx, "protocol file")
     editions = editions_module.shipped_editions()
     if args.edition is not None:
         editions.get(args.edition)  # unknown edition → exit 2 with the known ids
-    report = validate_protocol_text(text, shown, args.edition, editions)
-    ctx.write(render_report(report, args.format, strict=args.strict, color=ctx.color))
-    return report.exit_code(strict=args.strict)
+    reports = []
+    for name in args.files:
+        text, shown = read_text(name, ctx, "protocol file")
+        reports.append(validate_protocol_text(text, shown, args.edition, editions))
+    if args.format == "json" and len(reports) > 1:
+        ctx.write(
+            json.dumps(
+                [json.loads(render_report(r, "json", strict=args.strict)) for r in reports],
+                indent=2,
+            )
+        )
+    else:
+        for report in reports:
+            ctx.write(render_report(report, args.format, strict=args.strict, color=ctx.color))
+    return max(report.exit_code(strict=args.strict) for report in reports)
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -39,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "Exit 0 when there are no errors (warnings allowed unless --strict), 1 on errors, "
         "2 when the file cannot be read or parsed.",
     )
-    parser.add_argument("file", help="protocol YAML file, or - for stdin")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="protocol YAML file(s), or - for stdin"
+    )
     parser.add_argument("--edition", help="check against this edition (must match the file)")
     parser.add_argument("--format", choices=tuple(FORMATS), default="text")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
