@@ -103,6 +103,11 @@ def _change(old: JsonValue, new: JsonValue) -> tuple[str, str, str]:
     return _value(old), _value(new), extra
 
 
+def _fields(item: ChangedItem) -> list[tuple[str, tuple[JsonValue, JsonValue]]]:
+    """Changed fields to show; a moved citation is shown by the full "citation" row."""
+    return [(k, v) for k, v in item.changes.items() if k != "citation"]
+
+
 def _cite(view: CitationView) -> str:
     return cite(Citation(**view.model_dump()))
 
@@ -234,7 +239,7 @@ def diff_text(
                 Text(f"{item.summary}\n{_details(item)}\n{_cite(item.citation)}"),
             )
         for changed in section.changed:
-            for field, (old, new) in changed.changes.items():
+            for field, (old, new) in _fields(changed):
                 before, after, moved = _change(old, new)
                 table.add_row(
                     Text("~", style="yellow"),
@@ -246,7 +251,7 @@ def diff_text(
             table.add_row(
                 Text(""),
                 Text(changed.id),
-                Text("cited"),
+                Text("citation"),
                 Text(_cite(changed.from_citation)),
                 Text(_cite(changed.to_citation)),
             )
@@ -341,13 +346,12 @@ def _md_item(item: AddedItem) -> str:
 
 def _md_changed(item: ChangedItem) -> list[str]:
     rows = []
-    for field, (old, new) in item.changes.items():
+    for field, (old, new) in _fields(item):
         before, after, moved = _change(old, new)
         after_cell = _md(after) + (f" ({_md(moved)})" if moved else "")
         rows.append(f"| `{item.id}` | {_md(field)} | {_md(before)} | {after_cell} |")
-    rows.append(
-        f"| `{item.id}` | cited | {_md_link(item.from_citation)} | {_md_link(item.to_citation)} |"
-    )
+    old_link, new_link = _md_link(item.from_citation), _md_link(item.to_citation)
+    rows.append(f"| `{item.id}` | citation | {old_link} | {new_link} |")
     return rows
 
 
@@ -448,7 +452,7 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
                 "</tr>"
             )
         for changed in section.changed:
-            for field, (old, new) in changed.changes.items():
+            for field, (old, new) in _fields(changed):
                 before, after, moved = _change(old, new)
                 extra = f'<br><span class="meta">{_e(moved)}</span>' if moved else ""
                 out.append(
@@ -460,7 +464,7 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
             note = f'<br><span class="meta">{_e(changed.note)}</span>' if changed.note else ""
             out.append(
                 f'<tr class="changed"><td class="mark"></td><td><code>{_e(changed.id)}</code>'
-                f'</td><td>cited</td><td class="old">{_html_link(changed.from_citation)}</td>'
+                f'</td><td>citation</td><td class="old">{_html_link(changed.from_citation)}</td>'
                 f'<td class="new">{_html_link(changed.to_citation)}{note}</td></tr>'
             )
         out += ["</tbody>", "</table>"]

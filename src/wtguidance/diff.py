@@ -582,8 +582,18 @@ def docs_pages(editions: Editions) -> dict[str, str]:
         name = f"{a}-to-{b}.md"
         diff = diff_editions(editions.get(a), editions.get(b))
         pages[name] = diff_markdown(diff, generated=True)
-        counts = ", ".join(
-            f"{len(s.added)} added, {len(s.removed)} removed, {len(s.changed)} changed {title}"
+        counts = "; ".join(
+            title.replace("_", "-")
+            + " "
+            + ", ".join(
+                f"{n} {what}"
+                for n, what in (
+                    (len(s.added), "added"),
+                    (len(s.removed), "removed"),
+                    (len(s.changed), "changed"),
+                )
+                if n
+            )
             for title, s in diff.sections()
             if not s.empty
         )
