@@ -543,7 +543,8 @@ def test_2015_to_2018_reviews_move_to_the_national_panel() -> None:
     changed = _by_id(obligations["changed"])
     decide = changed["practice_review.decide"]["changes"]
     assert decide["timescale"] == [{"months": 1}, {"working_days": 15}]
-    assert decide["actor"] == ["lscb", "safeguarding_partners"]
+    assert decide["actor"] == ["lscb_chair", "safeguarding_partners"]
+    assert changed["practice_review.decide"]["to_citation"]["section"] == "Rapid reviews"
     complete = changed["practice_review.complete"]
     assert complete["changes"]["actor"] == ["lscb", "safeguarding_partners"]
     assert complete["from_citation"]["section"] == "Serious case reviews"
