@@ -88,11 +88,6 @@ def test_evaluator_is_frozen() -> None:
         evaluator.overlay = None  # type: ignore[misc]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RulePack.facts and EditionMeta.chapters are plain dicts inside frozen "
-    "dataclasses, so a shared pack can still be mutated (wrap them in MappingProxyType)",
-)
 def test_pack_mappings_are_read_only() -> None:
     compiled = load_pack_dir(RULES_2023)
     with pytest.raises(TypeError):

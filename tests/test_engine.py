@@ -515,7 +515,11 @@ def _allocation(
     [
         (_allocation("social_worker", True), True, "may lead"),
         (_allocation("family_support_worker", False), False, "none recorded"),
-        (_allocation("family_support_worker", False, MANAGER), True, "under a practice_supervisor"),
+        (
+            _allocation("family_support_worker", False, MANAGER),
+            True,
+            "under supervisor role practice_supervisor",
+        ),
         (
             _allocation("family_support_worker", False, UNQUALIFIED_MANAGER),
             False,

@@ -240,11 +240,6 @@ def test_evaluation_is_independent_of_rule_and_file_order(tmp_path: Path) -> Non
     check()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Outcome.trace and Outcome.timescales list entries in rule (file) order: "
-    "evaluate._assemble does not sort them, so reordering rules reorders the JSON output",
-)
 def test_trace_and_timescale_order_is_independent_of_rule_order(tmp_path: Path) -> None:
     case = Case.model_validate(
         {
@@ -348,11 +343,6 @@ def test_realistic_cases_evaluate_under_every_edition(
         evaluator.evaluate(case, edition=edition, as_of=as_of)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TimescaleEntry serialises its field from_ as 'from' but only accepts 'from_' "
-    "(extra='forbid', no alias), so Outcome.model_validate(model_dump(mode='json')) fails",
-)
 @FAST
 @given(realistic_cases(), as_of_dates)
 def test_json_output_round_trips(

@@ -8,7 +8,7 @@ Layout: ``tests/scenarios/<edition>/<name>.yaml``::
     case: {case_id: ..., child: {...}, events: [...]}
     expect:
       obligations:           # exhaustive: every obligation in the outcome is listed
-        - {id: referral.decision, edition: "2023", clock: "2024-01-05", due: "2024-01-08", status: met}
+        - {id: referral.decision, clock: "2024-01-05", due: "2024-01-08", status: met}
       case_holders:          # exhaustive when present
         - {stage: s17, compliant: true}
       sign_offs:             # exhaustive when present
@@ -102,14 +102,17 @@ def test_scenario(path: Path) -> None:
     spec = _load(path)
     outcome = _outcome(spec)
     expect = spec["expect"]
-    _match(expect["obligations"], [_obligation_view(o) for o in outcome["obligations"]],
-           "obligations")
+    _match(
+        expect["obligations"], [_obligation_view(o) for o in outcome["obligations"]], "obligations"
+    )
     if "case_holders" in expect:
-        _match(expect["case_holders"], [_holder_view(h) for h in outcome["case_holders"]],
-               "case_holders")
+        _match(
+            expect["case_holders"],
+            [_holder_view(h) for h in outcome["case_holders"]],
+            "case_holders",
+        )
     if "sign_offs" in expect:
-        _match(expect["sign_offs"], [_sign_off_view(s) for s in outcome["sign_offs"]],
-               "sign_offs")
+        _match(expect["sign_offs"], [_sign_off_view(s) for s in outcome["sign_offs"]], "sign_offs")
     if "findings" in expect:
         assert sorted(f["code"] for f in outcome["findings"]) == sorted(expect["findings"])
 

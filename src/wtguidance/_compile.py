@@ -72,6 +72,7 @@ class CompiledPack:
     matchers: Mapping[int, Matcher]
     overridden: frozenset[str]
     citations: Mapping[str, CitationView]
+    ranks: Mapping[str, int]
 
     @property
     def edition(self) -> str:
@@ -143,4 +144,35 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         matchers=MappingProxyType(matchers),
         overridden=overridden,
         citations=MappingProxyType({r.id: citation_view(r.citation) for r in pack.rules}),
+        ranks=MappingProxyType(_ranks(pack.rules)),
     )
+
+
+_KIND_RANK = {"obligation": 10_000, "case_holder": 20_000, "sign_off": 30_000}
+
+
+def _ranks(rules: tuple[Rule, ...]) -> dict[str, int]:
+    """A rule-order-independent rank for presenting the trace in causal order.
+
+    A deriving rule ranks one above the deepest rule producing a fact it reads; concluding
+    rules rank after every derivation, by kind.
+    """
+    producers: dict[str, list[Rule]] = {}
+    for rule in rules:
+        if isinstance(rule.then, AssertSpec):
+            producers.setdefault(rule.then.fact, []).append(rule)
+    ranks: dict[str, int] = {}
+
+    def depth(rule: Rule) -> int:
+        if rule.id not in ranks:
+            ranks[rule.id] = 1 + max(
+                (depth(p) for fact in _reads(rule) for p in producers.get(fact, [])), default=0
+            )
+        return ranks[rule.id]
+
+    for rule in rules:
+        if isinstance(rule.then, AssertSpec):
+            depth(rule)
+        else:
+            ranks[rule.id] = _KIND_RANK[rule.kind]
+    return ranks

@@ -137,15 +137,16 @@ class _Run:
             found = self.memo[key] = candidates
         return found
 
-    def holds(self, condition: Condition | None, trigger: Fact) -> bool:
+    def holds(self, condition: Condition | None, trigger: Fact, until: dt.date | None) -> bool:
+        """Evaluate ``condition`` relative to ``trigger``; ``until`` is the next trigger's date."""
         if condition is None:
             return True
         if isinstance(condition, AllOf):
-            return all(self.holds(item, trigger) for item in condition.items)
+            return all(self.holds(item, trigger, until) for item in condition.items)
         if isinstance(condition, AnyOf):
-            return any(self.holds(item, trigger) for item in condition.items)
+            return any(self.holds(item, trigger, until) for item in condition.items)
         if isinstance(condition, NotOf):
-            return not self.holds(condition.item, trigger)
+            return not self.holds(condition.item, trigger, until)
         if isinstance(condition, ChildIs):
             return bool(getattr(self.child, condition.field, None) == condition.value)
         assert isinstance(condition, Exists)
@@ -160,6 +161,11 @@ class _Run:
                 or (relation == "on_or_before" and fact.date <= day)
                 or (relation == "on_or_after" and fact.date >= day)
                 or (relation == "after" and fact.date > day)
+                or (
+                    relation == "until_next_trigger"
+                    and fact.date >= day
+                    and (until is None or fact.date < until)
+                )
             ):
                 return True
         return False
@@ -169,13 +175,17 @@ class _Run:
         return not self.facts.get((pattern.kind, pattern.name))
 
     def triggers(self, rule: Rule) -> list[Fact]:
+        matches = self.matching(rule.match)
         if rule.when is None and rule.in_force_from is None and rule.in_force_until is None:
-            return self.matching(rule.match)
-        return [
-            fact
-            for fact in self.matching(rule.match)
-            if rule.in_force_on(fact.date) and self.holds(rule.when, fact)
-        ]
+            return matches
+        found = []
+        for index, fact in enumerate(matches):
+            if not rule.in_force_on(fact.date):
+                continue
+            until = next((m.date for m in matches[index + 1 :] if m.date > fact.date), None)
+            if self.holds(rule.when, fact, until):
+                found.append(fact)
+        return found
 
     def citation(self, rule: Rule) -> CitationView:
         return self.pack.citations[rule.id]
@@ -249,7 +259,8 @@ class _Run:
                 satisfier = satisfiers[index] if index < len(dates) else None
             if opened and spec.on_repeat != "separate":
                 last_clock, last_satisfier = opened[-1]
-                still_running = last_satisfier is None or last_satisfier.date > clock.date
+                closed = self.closed_on(spec, last_clock, last_satisfier)
+                still_running = closed is None or closed > clock.date
                 if still_running and spec.on_repeat == "keep_first":
                     self.traced(rule, last_clock.date, clock)
                     continue
@@ -257,6 +268,18 @@ class _Run:
                     opened.pop()
             opened.append((clock, satisfier))
         return opened
+
+    def closed_on(
+        self, spec: ObligationSpec, clock: Fact, satisfier: Fact | None
+    ) -> dt.date | None:
+        """When an obligation instance stopped running: met, withdrawn or ended."""
+        closed = satisfier.date if satisfier is not None else None
+        for pattern in (*spec.withdrawn_by, *spec.ended_by):
+            for ender in self.matching(pattern):
+                if ender.date >= clock.date and (closed is None or ender.date < closed):
+                    closed = ender.date
+                    break
+        return closed
 
     def judge_obligation(
         self, rule: Rule, spec: ObligationSpec, clock: Fact, satisfier: Fact | None
@@ -402,8 +425,10 @@ class _Run:
     ) -> tuple[bool, str]:
         lead = allocation.practitioner
         if lead.role not in permitted.roles:
-            return False, f"a {lead.role} may not lead {spec.stage}; permitted: " + ", ".join(
-                permitted.roles
+            return (
+                False,
+                f"lead role {lead.role} may not lead {spec.stage}; permitted: "
+                + ", ".join(permitted.roles),
             )
         if permitted.social_work_qualified and not lead.social_work_qualified:
             return False, f"the lead for {spec.stage} must be social-work qualified"
@@ -412,11 +437,11 @@ class _Run:
             and not lead.social_work_qualified
         )
         if not needs_supervisor:
-            return True, f"a {lead.role} may lead {spec.stage}"
+            return True, f"lead role {lead.role} may lead {spec.stage}"
         supervisor = allocation.supervisor
         if supervisor is None:
             return False, (
-                f"a {lead.role} may lead {spec.stage} only with a supervisor "
+                f"lead role {lead.role} may lead {spec.stage} only with a supervisor "
                 f"({', '.join(permitted.supervisor_roles)}); none recorded"
             )
         if supervisor.role not in permitted.supervisor_roles:
@@ -427,7 +452,7 @@ class _Run:
         if permitted.supervisor_social_work_qualified and not supervisor.social_work_qualified:
             return False, f"the supervisor overseeing {spec.stage} must be social-work qualified"
         return True, (
-            f"a {lead.role} may lead {spec.stage} under a {supervisor.role}"
+            f"lead role {lead.role} may lead {spec.stage} under supervisor role {supervisor.role}"
             + (" who is social-work qualified" if supervisor.social_work_qualified else "")
         )
 

@@ -8,6 +8,7 @@ read from, so compile-time and evaluation-time errors can point back at the YAML
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
@@ -38,7 +39,9 @@ __all__ = [
 ]
 
 Scalar: TypeAlias = str | bool | int
-Relative = Literal["any_time", "before", "on_or_before", "on_or_after", "after"]
+Relative = Literal[
+    "any_time", "before", "on_or_before", "on_or_after", "after", "until_next_trigger"
+]
 Window = Literal["on_or_after", "after", "on_or_before"]
 OnRepeat = Literal["separate", "keep_first", "restart"]
 
@@ -93,7 +96,8 @@ class Pattern:
 
     def describe(self) -> str:
         tests = ", ".join(
-            f"{'.'.join(w.path)} {'not in' if w.negate else 'in'} {sorted(map(str, w.values))}"
+            f"{'.'.join(w.path)} {'not in' if w.negate else 'in'} "
+            f"[{', '.join(sorted(json.dumps(v) for v in w.values))}]"
             for w in self.where
         )
         return f"{self.kind} {self.name}" + (f" where {tests}" if tests else "")

@@ -50,7 +50,8 @@ def outcome_table(outcome: Outcome, *, color: bool, width: int = 120) -> str:
         f"edition(s) {', '.join(outcome.editions) or 'none'}"
     )
     table = Table(title="Obligations", title_justify="left")
-    for column in ("obligation", "ed.", "clock", "timescale", "due", "status", "done", "citation"):
+    table.add_column("obligation", no_wrap=True, min_width=26)
+    for column in ("ed.", "clock", "timescale", "due", "status", "done", "citation"):
         table.add_column(column)
     for item in outcome.obligations:
         style = _STATUS_STYLE.get(item.status, "")

@@ -18,9 +18,8 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from functools import cache
+from types import MappingProxyType
 from typing import Any
-
-import jsonschema
 
 from . import _ids
 from ._load import RawPack
@@ -56,13 +55,15 @@ __all__ = ["check_pack", "validate_pack"]
 
 
 @cache
-def _schema_validator() -> jsonschema.protocols.Validator:
+def _schema_validator() -> Any:
     # The schema text is immutable package data; parsing it once is a pure memo.
+    # jsonschema is imported here, not at module level: it costs ~0.2 s of start-up.
+    import jsonschema
+
     schema = json.loads(read_schema_text("rule-pack.schema.json"))
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
-    validator: jsonschema.protocols.Validator = validator_class(schema)
-    return validator
+    return validator_class(schema)
 
 
 def _date(text: str) -> dt.date:
@@ -75,10 +76,12 @@ def _schema_errors(doc: YamlDocument) -> Iterator[PackError]:
     errors = list(_schema_validator().iter_errors(doc.value))
     if not errors:
         return
-    best = jsonschema.exceptions.best_match(errors)
+    from jsonschema.exceptions import best_match
+
+    best = best_match(errors)
     # descend into oneOf/anyOf to the most specific message
     while best.context:
-        best = jsonschema.exceptions.best_match(best.context)
+        best = best_match(best.context)
     pointer = "".join(pointer_join("", p) for p in best.absolute_path)
     where = doc.locate(pointer)
     rule_id = _rule_id_at(doc, pointer)
@@ -169,7 +172,7 @@ class _Builder:
             status_notes=value.get("status_notes"),
             reference=value.get("reference"),
             in_force_from_confidence=value.get("in_force_from_confidence"),
-            chapters=dict(value.get("chapters", {})),
+            chapters=MappingProxyType(dict(value.get("chapters", {}))),
             local_protocol=ProtocolExpectations(
                 required_sections=tuple(protocol.get("required_sections", [])),
                 required_sections_when_non_social_worker_leads=tuple(
@@ -423,7 +426,7 @@ class _Builder:
                         "duplicate-fact",
                         doc,
                         pointer,
-                        related_hint(facts[fact["name"]][1]),
+                        hint=related_hint(facts[fact["name"]][1]),
                     )
                 facts[fact["name"]] = (fact["summary"], doc.locate(pointer))
             for index, value in enumerate(doc.value["rules"]):
@@ -440,7 +443,7 @@ class _Builder:
                 seen_rules[rule.id] = rule
                 rules.append(rule)
         self.check_references(rules, facts)
-        return RulePack(meta, facts, tuple(rules), raw.root)
+        return RulePack(meta, MappingProxyType(facts), tuple(rules), raw.root)
 
     def check_references(self, rules: list[Rule], facts: Mapping[str, Any]) -> None:
         asserted = {r.then.fact for r in rules if isinstance(r.then, AssertSpec)}

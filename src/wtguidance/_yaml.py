@@ -38,8 +38,13 @@ class YamlProblem(Exception):  # noqa: N818 - internal signal, wrapped by caller
         self.hint = hint
 
 
-class _NoTimestampLoader(yaml.SafeLoader):
-    """SafeLoader without the implicit timestamp resolver (dates stay strings)."""
+# libyaml's C parser when PyYAML was built with it (the PyPI wheels are): about ten times
+# faster than the pure-Python scanner, with the same safe constructor and marks.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _NoTimestampLoader(_SafeBase):  # type: ignore[misc,valid-type]
+    """Safe loader without the implicit timestamp resolver (dates stay strings)."""
 
 
 _NoTimestampLoader.yaml_implicit_resolvers = {

@@ -21,9 +21,10 @@ from .errors import UsageError
 __all__ = ["Editions", "load_edition", "load_editions", "load_pack_dir", "shipped_editions"]
 
 
-def load_pack_dir(root: Traversable | Path, *, shown_as: str | None = None) -> CompiledPack:
+def load_pack_dir(root: Traversable | Path | str, *, shown_as: str | None = None) -> CompiledPack:
     """Load, validate and compile one edition directory."""
-    return compile_pack(validate_pack(load_pack(root, shown_as=shown_as)))
+    base = Path(root) if isinstance(root, str) else root
+    return compile_pack(validate_pack(load_pack(base, shown_as=shown_as)))
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,9 @@ class Editions:
         return current
 
 
-def load_editions(root: Traversable | Path | None = None) -> Editions:
+def load_editions(root: Traversable | Path | str | None = None) -> Editions:
     """Load every edition directory under ``root`` (default: the shipped ``rules/``)."""
-    base = root if root is not None else data_dir("rules")
+    base = data_dir("rules") if root is None else Path(root) if isinstance(root, str) else root
     shown = "rules" if root is None else str(root)
     entries = sorted((e for e in base.iterdir() if e.is_dir()), key=lambda e: e.name)
     return Editions(tuple(load_pack_dir(e, shown_as=f"{shown}/{e.name}") for e in entries))

@@ -9,9 +9,11 @@ used (the case is judged as it stood that day) and are reported as a finding.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from ._compile import CompiledPack
 from ._engine import PackRun, base_facts, run_pack
@@ -100,7 +102,11 @@ class Evaluator:
             )
             for pack in chosen
         ]
-        return self._assemble(case, day, runs, findings, pinned=edition != "auto")
+        outcome = self._assemble(case, day, runs, findings, pinned=edition != "auto")
+        unjudged = _unjudged_allocations(events, outcome, self.editions, pinned=edition != "auto")
+        if unjudged:
+            outcome = outcome.model_copy(update={"findings": (*outcome.findings, *unjudged)})
+        return outcome
 
     def _auto_packs(self, events: Sequence[object]) -> list[CompiledPack]:
         wanted: list[CompiledPack] = []
@@ -122,7 +128,7 @@ class Evaluator:
         obligations: list[ObligationResult] = []
         holders: list[CaseHolderVerdict] = []
         sign_offs: list[SignOffResult] = []
-        trace: list[TraceEntry] = []
+        traced: list[tuple[dt.date, int, str, tuple[str, ...], CompiledPack]] = []
         timescales: list[TimescaleEntry] = []
         seen_timescales: set[tuple[str, str, tuple[int | None, int | None], str, str]] = set()
         used: list[str] = []
@@ -164,21 +170,31 @@ class Evaluator:
                 if governs(anchor):
                     kept += 1
                     sign_offs.append(result)
-            trace.extend(
-                TraceEntry(
-                    rule=rule.id,
-                    edition=rule.edition,
-                    fired_on=labels,
-                    citation=pack.citations[rule.id],
-                )
+            traced.extend(
+                (anchor, pack.ranks[rule.id], rule.id, labels, pack)
                 for anchor, rule, labels in run.trace
                 if governs(anchor)
             )
             if kept or pinned:
                 used.append(pack.edition)
-        obligations.sort(key=lambda o: (o.clock.date, o.id, o.edition))
-        holders.sort(key=lambda h: (h.allocation.date if h.allocation else dt.date.min, h.stage))
-        sign_offs.sort(key=lambda s: (s.subject_date or dt.date.max, s.id))
+        # Every list is sorted on its content (ties broken by the full value), so the
+        # outcome never depends on event, rule or file order.
+        obligations.sort(key=lambda o: (o.clock.date, o.id, o.edition, repr(o)))
+        holders.sort(
+            key=lambda h: (h.allocation.date if h.allocation else dt.date.min, h.stage, repr(h))
+        )
+        sign_offs.sort(key=lambda s: (s.subject_date or dt.date.max, s.id, repr(s)))
+        timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
+        traced.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
+        trace = [
+            TraceEntry(
+                rule=rule_id,
+                edition=pack.edition,
+                fired_on=labels,
+                citation=pack.citations[rule_id],
+            )
+            for _anchor, _rank, rule_id, labels, pack in traced
+        ]
         return Outcome(
             case_id=case.case_id,
             as_of=day,
@@ -190,6 +206,33 @@ class Evaluator:
             findings=tuple(findings),
             trace=tuple(trace),
         )
+
+
+def _unjudged_allocations(
+    events: Sequence[Any], outcome: Outcome, editions: Editions, *, pinned: bool
+) -> list[Finding]:
+    """Allocations no edition judged (no case-holder rule for that stage): never silent."""
+    judged = Counter(
+        (v.allocation.date, v.stage) for v in outcome.case_holders if v.allocation is not None
+    )
+    first = editions.packs[0].pack.meta.in_force_from
+    findings = []
+    for event in events:
+        if event.type != "allocation" or (not pinned and event.date < first):
+            continue
+        key = (event.date, event.stage)
+        if judged[key] > 0:
+            judged[key] -= 1
+            continue
+        findings.append(
+            Finding(
+                code="unjudged-allocation",
+                severity="warning",
+                message=f"allocation on {event.date.isoformat()} for stage {event.stage} was not "
+                "judged: the governing edition has no case-holder rule for that stage",
+            )
+        )
+    return findings
 
 
 def evaluate(

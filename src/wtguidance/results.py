@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 __all__ = [
     "AllocationView",
@@ -135,21 +135,17 @@ class SignOffResult(_Frozen):
 
 
 class TimescaleEntry(_Frozen):
+    """A limit that applied: to which obligation, under which edition, from which event."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True
+    )
+
     obligation: str
     edition: str
     timescale: TimescaleView
-    from_: str
+    from_: str = Field(alias="from")
     source: Literal["statute", "guidance", "local"]
-
-    @model_serializer
-    def _serialise(self) -> dict[str, object]:
-        return {
-            "obligation": self.obligation,
-            "edition": self.edition,
-            "timescale": self.timescale.model_dump(),
-            "from": self.from_,
-            "source": self.source,
-        }
 
 
 class Finding(_Frozen):
