@@ -151,6 +151,8 @@ _FIELDS: dict[Kind, tuple[tuple[str, str], ...]] = {
         ("window", "window"),
         ("on_repeat", "on_repeat"),
         ("in_force_from", "in_force_from"),
+        ("confidence", "confidence"),
+        ("provisional", "is_provisional"),
     ),
     "case_holder": (
         ("roles", "lead_roles"),
@@ -158,6 +160,8 @@ _FIELDS: dict[Kind, tuple[tuple[str, str], ...]] = {
         ("oversight", "oversight"),
         ("trigger", "trigger"),
         ("in_force_from", "in_force_from"),
+        ("confidence", "confidence"),
+        ("provisional", "is_provisional"),
     ),
     "sign_off": (
         ("subject", "subject"),
@@ -168,6 +172,8 @@ _FIELDS: dict[Kind, tuple[tuple[str, str], ...]] = {
         ("done_when", "done_when"),
         ("given_by", "given_by"),
         ("in_force_from", "in_force_from"),
+        ("confidence", "confidence"),
+        ("provisional", "is_provisional"),
     ),
 }
 
@@ -185,6 +191,8 @@ def _normalised(value: Any) -> JsonValue:
 def _record(rule: Rule) -> dict[str, Any]:
     record = rule_record(rule)
     record.setdefault("clock", rule.match.name)  # sign-offs: the event that starts them
+    # a downgrade in confidence, or becoming provisional, is a change users must see
+    record["is_provisional"] = bool(rule.provisional)
     return record
 
 
