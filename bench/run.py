@@ -24,7 +24,7 @@ from typing import Any
 
 from wtguidance.case import Case
 from wtguidance.editions import shipped_editions
-from wtguidance.evaluate import Evaluator
+from wtguidance.evaluation import Evaluator
 
 AS_OF = dt.date(2025, 12, 31)
 ROLES = ["social_worker", "family_support_worker", "early_help_practitioner", "health_visitor"]

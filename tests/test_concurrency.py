@@ -13,7 +13,7 @@ import pytest
 
 from wtguidance.case import Case
 from wtguidance.editions import Editions, load_pack_dir
-from wtguidance.evaluate import Evaluator
+from wtguidance.evaluation import Evaluator
 
 RULES_2023 = Path(__file__).resolve().parents[1] / "rules" / "2023"
 AS_OF = dt.date(2025, 6, 30)

@@ -12,7 +12,7 @@ import yaml
 
 from wtguidance.case import Case
 from wtguidance.editions import Editions, load_pack_dir
-from wtguidance.evaluate import Evaluator
+from wtguidance.evaluation import Evaluator
 from wtguidance.results import Outcome
 
 URL = "https://example.org/wt"

@@ -24,7 +24,7 @@ from wtguidance.errors import (
     PackSyntaxError,
     WtGuidanceError,
 )
-from wtguidance.evaluate import Evaluator
+from wtguidance.evaluation import Evaluator
 
 PACKS = Path(__file__).parent / "packs"
 INVALID = PACKS / "invalid"

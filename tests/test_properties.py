@@ -23,7 +23,7 @@ from wtguidance._vocabulary import case_vocabulary
 from wtguidance._yaml import load_yaml
 from wtguidance.case import ROLES, Case
 from wtguidance.editions import Editions, load_pack_dir, shipped_editions
-from wtguidance.evaluate import Evaluator, default_calendar
+from wtguidance.evaluation import Evaluator, default_calendar
 from wtguidance.results import ObligationResult, Outcome
 
 RULES_2023 = Path(__file__).resolve().parents[1] / "rules" / "2023"

@@ -2,14 +2,26 @@
 
 >>> from wtguidance import Case, evaluate
 >>> outcome = evaluate(Case.model_validate(data), edition="auto", as_of=date(2024, 3, 1))
+
+Names are imported on first use (PEP 562), so ``import wtguidance`` and the command
+line start quickly; ``from wtguidance import X`` works as usual and type checkers see
+the real objects.
 """
 
-from .case import Case
-from .editions import Editions, load_edition, load_editions
-from .errors import WtGuidanceError
-from .evaluate import Evaluator, evaluate
-from .overlay import Overlay
-from .results import Outcome
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .case import Case
+    from .diff import diff_editions
+    from .editions import Editions, load_edition, load_editions
+    from .errors import WtGuidanceError
+    from .evaluation import Evaluator, evaluate
+    from .overlay import Overlay
+    from .protocol import validate_protocol
+    from .results import Outcome
 
 __all__ = [
     "Case",
@@ -18,9 +30,36 @@ __all__ = [
     "Outcome",
     "Overlay",
     "WtGuidanceError",
+    "diff_editions",
     "evaluate",
     "load_edition",
     "load_editions",
+    "validate_protocol",
 ]
 
 __version__ = "0.1.0"
+
+_HOMES = {
+    "Case": "case",
+    "Editions": "editions",
+    "Evaluator": "evaluation",
+    "Outcome": "results",
+    "Overlay": "overlay",
+    "WtGuidanceError": "errors",
+    "diff_editions": "diff",
+    "evaluate": "evaluation",
+    "load_edition": "editions",
+    "load_editions": "editions",
+    "validate_protocol": "protocol",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'wtguidance' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

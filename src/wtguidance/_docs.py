@@ -80,7 +80,8 @@ def edition_page(pack: RulePack, editions: Editions) -> str:
     lines += [
         "## Obligations",
         "",
-        "| id | rule | summary | timescale | clock | actor | modality | confidence / flags | citation |",
+        "| id | rule | summary | timescale | clock | actor | modality "
+        "| confidence / flags | citation |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for rule in sorted(obligations, key=lambda r: (r.output_id, r.id)):
@@ -149,7 +150,8 @@ def edition_page(pack: RulePack, editions: Editions) -> str:
         "",
         "## Sign-offs",
         "",
-        "| id | rule | summary | required from | opened by / done when | confidence / flags | citation |",
+        "| id | rule | summary | required from | opened by / done when "
+        "| confidence / flags | citation |",
         "|---|---|---|---|---|---|---|",
     ]
     for rule in sorted(sign_offs, key=lambda r: (r.output_id, r.id)):

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from . import __version__
-from ._case_io import parse_case_json
-from ._render import outcome_markdown, outcome_table
 from .errors import UsageError, WtGuidanceError
 
 __all__ = ["CliContext", "main", "parse_date", "read_text"]
@@ -86,8 +84,10 @@ class _Parser(argparse.ArgumentParser):
 
 # -- evaluate -------------------------------------------------------------------------
 def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
+    from ._case_io import parse_case_json
+    from ._render import outcome_markdown, outcome_table
     from .editions import shipped_editions
-    from .evaluate import Evaluator
+    from .evaluation import Evaluator
 
     text, shown = read_text(args.case, ctx, "case file")
     case = parse_case_json(text, shown)

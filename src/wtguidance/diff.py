@@ -433,7 +433,7 @@ def diff_case(
     editions: Editions, a: str, b: str, case: Case, as_of: dt.date | None = None
 ) -> CaseDiff:
     """Evaluate ``case`` pinned to edition ``a`` and to edition ``b`` and line them up."""
-    from .evaluate import Evaluator
+    from .evaluation import Evaluator
 
     day = as_of or dt.date.today()
     editions.get(a)

@@ -16,15 +16,23 @@ from ._compile import CompiledPack, compile_pack
 from ._load import load_pack
 from ._resources import Traversable, data_dir
 from ._validate import validate_pack
+from ._vocabulary import Vocabulary, case_vocabulary
 from .errors import UsageError
 
 __all__ = ["Editions", "load_edition", "load_editions", "load_pack_dir", "shipped_editions"]
 
 
-def load_pack_dir(root: Traversable | Path | str, *, shown_as: str | None = None) -> CompiledPack:
+def load_pack_dir(
+    root: Traversable | Path | str,
+    *,
+    shown_as: str | None = None,
+    vocabulary: Vocabulary | None = None,
+    check_schema: bool = True,
+) -> CompiledPack:
     """Load, validate and compile one edition directory."""
     base = Path(root) if isinstance(root, str) else root
-    return compile_pack(validate_pack(load_pack(base, shown_as=shown_as)))
+    raw = load_pack(base, shown_as=shown_as)
+    return compile_pack(validate_pack(raw, vocabulary, check_schema=check_schema))
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,20 @@ def load_editions(root: Traversable | Path | str | None = None) -> Editions:
     base = data_dir("rules") if root is None else Path(root) if isinstance(root, str) else root
     shown = "rules" if root is None else str(root)
     entries = sorted((e for e in base.iterdir() if e.is_dir()), key=lambda e: e.name)
-    return Editions(tuple(load_pack_dir(e, shown_as=f"{shown}/{e.name}") for e in entries))
+    vocabulary = case_vocabulary()
+    # The shipped packs are schema-checked by the test suite and `lint-packs`; at run time
+    # only the (cheap) semantic checks run again. Any other directory is checked in full.
+    return Editions(
+        tuple(
+            load_pack_dir(
+                e,
+                shown_as=f"{shown}/{e.name}",
+                vocabulary=vocabulary,
+                check_schema=root is not None,
+            )
+            for e in entries
+        )
+    )
 
 
 @cache
