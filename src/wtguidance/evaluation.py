@@ -27,6 +27,7 @@ from .results import (
     Finding,
     ObligationResult,
     Outcome,
+    PersonView,
     SignOffResult,
     TimescaleEntry,
     TraceEntry,
@@ -177,13 +178,11 @@ class Evaluator:
             )
             if kept or pinned:
                 used.append(pack.edition)
-        # Every list is sorted on its content (ties broken by the full value), so the
-        # outcome never depends on event, rule or file order.
-        obligations.sort(key=lambda o: (o.clock.date, o.id, o.edition, repr(o)))
-        holders.sort(
-            key=lambda h: (h.allocation.date if h.allocation else dt.date.min, h.stage, repr(h))
-        )
-        sign_offs.sort(key=lambda s: (s.subject_date or dt.date.max, s.id, repr(s)))
+        # Every list is sorted on its content, so the outcome never depends on event, rule
+        # or file order (items equal on every key are equal in value).
+        obligations.sort(key=_obligation_key)
+        holders.sort(key=_holder_key)
+        sign_offs.sort(key=_sign_off_key)
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
         traced.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
         trace = [
@@ -206,6 +205,52 @@ class Evaluator:
             findings=tuple(findings),
             trace=tuple(trace),
         )
+
+
+_NO_DATE = dt.date.min
+
+
+def _obligation_key(o: ObligationResult) -> tuple[object, ...]:
+    return (
+        o.clock.date,
+        o.id,
+        o.edition,
+        o.rule,
+        o.due or _NO_DATE,
+        o.satisfied_on or _NO_DATE,
+        o.status,
+        o.clock.event,
+    )
+
+
+def _person_key(p: PersonView | None) -> tuple[str, bool]:
+    return ("", False) if p is None else (p.role, p.social_work_qualified)
+
+
+def _holder_key(h: CaseHolderVerdict) -> tuple[object, ...]:
+    a = h.allocation
+    if a is None:
+        return (_NO_DATE, h.stage, h.edition, h.rule, ("", False), ("", False), h.compliant)
+    return (
+        a.date,
+        h.stage,
+        h.edition,
+        h.rule,
+        _person_key(a.practitioner),
+        _person_key(a.supervisor),
+        h.compliant,
+    )
+
+
+def _sign_off_key(s: SignOffResult) -> tuple[object, ...]:
+    return (
+        s.subject_date or dt.date.max,
+        s.id,
+        s.edition,
+        s.rule,
+        s.status,
+        s.given_on or _NO_DATE,
+    )
 
 
 def _unjudged_allocations(
