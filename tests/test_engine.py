@@ -140,7 +140,9 @@ TWO_DISCUSSIONS = [
 @pytest.mark.parametrize(
     ("on_repeat", "expected"),
     [
-        ("separate", [("2024-03-04", "met", "2024-03-20"), ("2024-03-11", "met", "2024-03-20")]),
+        # separate: each clock needs its own satisfying event; one conference answers one
+        # discussion (the earliest), so the second discussion's conference is still owed
+        ("separate", [("2024-03-04", "met", "2024-03-20"), ("2024-03-11", "overdue", None)]),
         ("keep_first", [("2024-03-04", "met", "2024-03-20")]),
         ("restart", [("2024-03-11", "met", "2024-03-20")]),
     ],
@@ -155,6 +157,45 @@ def test_on_repeat(tmp_path: Path, on_repeat: str, expected: list[tuple[str, str
         on_repeat=on_repeat,
     )
     assert statuses(run(tmp_path, [rule], TWO_DISCUSSIONS)) == expected
+
+
+def test_one_satisfying_event_answers_one_clock_only(tmp_path: Path) -> None:
+    rule = obligation(
+        "notify",
+        {"event": "serious_incident_known"},
+        {"event": "serious_incident_notified"},
+        id_="serious_incident.notify",
+        timescale={"working_days": 5},
+    )
+    events = [
+        ev("serious_incident_known", "2024-01-15", kind="death"),
+        ev("serious_incident_known", "2024-01-16", kind="serious_harm"),
+        ev("serious_incident_notified", "2024-01-17"),
+        ev("serious_incident_notified", "2024-01-30"),
+    ]
+    assert statuses(run(tmp_path, [rule], events)) == [
+        ("2024-01-15", "met", "2024-01-17"),
+        ("2024-01-16", "met_late", "2024-01-30"),
+    ]
+
+
+def test_a_withdrawn_clock_does_not_take_a_later_satisfier(tmp_path: Path) -> None:
+    rule = obligation(
+        "icpc",
+        SD,
+        {"event": "icpc"},
+        id_="icpc.hold",
+        timescale={"working_days": 15},
+        on_repeat="keep_first",
+        withdrawn_by=[{"event": "s47_completed", "where": {"outcome": "not_substantiated"}}],
+    )
+    events = [
+        ev("strategy_discussion", "2024-02-05", initiates_s47=True),
+        ev("s47_completed", "2024-02-20", outcome="not_substantiated"),
+        ev("strategy_discussion", "2024-09-02", initiates_s47=True),
+        ev("icpc", "2024-09-20", outcome="cp_plan"),
+    ]
+    assert statuses(run(tmp_path, [rule], events)) == [("2024-09-02", "met", "2024-09-20")]
 
 
 def test_keep_first_starts_a_new_clock_once_the_first_is_met(tmp_path: Path) -> None:

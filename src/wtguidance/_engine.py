@@ -111,8 +111,10 @@ class _Run:
         as_of: dt.date,
         calendar: WorkingCalendar,
         overlay: Overlay | None,
+        window: tuple[dt.date | None, dt.date | None] = (None, None),
     ) -> None:
         self.pack = pack
+        self.window = window
         self.facts: dict[FactKey, list[Fact]] = {k: list(v) for k, v in facts.items()}
         self.child = child
         self.as_of = as_of
@@ -246,28 +248,74 @@ class _Run:
             self.out.obligations.append((anchor, item, spec))
 
     def instances(self, rule: Rule, spec: ObligationSpec) -> list[tuple[Fact, Fact | None]]:
+        """Open one obligation per clock event and give each its own satisfying event.
+
+        A satisfying event answers one clock only (the earliest clock that can use it), so
+        one notification cannot meet two incidents and one decision cannot answer two
+        referrals. ``keep_first`` ignores a repeat of the clock while an earlier instance
+        is still running; ``restart`` replaces that instance (and frees its satisfier).
+        """
         satisfiers = self.matching(spec.satisfied_by)
         dates = [f.date for f in satisfiers]
+        used: set[int] = set()
         opened: list[tuple[Fact, Fact | None]] = []
         for clock in self.triggers(rule):
-            if spec.window == "on_or_before":
-                index = bisect_right(dates, clock.date) - 1
-                satisfier = satisfiers[index] if index >= 0 else None
-            else:
-                find = bisect_left if spec.window == "on_or_after" else bisect_right
-                index = find(dates, clock.date)
-                satisfier = satisfiers[index] if index < len(dates) else None
             if opened and spec.on_repeat != "separate":
                 last_clock, last_satisfier = opened[-1]
                 closed = self.closed_on(spec, last_clock, last_satisfier)
-                still_running = closed is None or closed > clock.date
-                if still_running and spec.on_repeat == "keep_first":
-                    self.traced(rule, last_clock.date, clock)
-                    continue
-                if still_running and spec.on_repeat == "restart":
+                if closed is None or closed > clock.date:
+                    if spec.on_repeat == "keep_first":
+                        self.traced(rule, last_clock.date, clock)
+                        continue
                     opened.pop()
+                    if last_satisfier is not None:
+                        used.discard(last_satisfier.seq)
+            satisfier = self.first_unused(
+                satisfiers, dates, clock.date, spec.window, used, self.first_ender(spec, clock)
+            )
+            if satisfier is not None and self.governs(clock.date):
+                # a clock judged by another edition must not take this edition's satisfier
+                used.add(satisfier.seq)
             opened.append((clock, satisfier))
         return opened
+
+    def first_ender(self, spec: ObligationSpec, clock: Fact) -> dt.date | None:
+        """The first withdrawing or ending event on or after the clock, if any."""
+        found: dt.date | None = None
+        for pattern in (*spec.withdrawn_by, *spec.ended_by):
+            for ender in self.matching(pattern):
+                if ender.date >= clock.date:
+                    if found is None or ender.date < found:
+                        found = ender.date
+                    break
+        return found
+
+    @staticmethod
+    def first_unused(
+        satisfiers: list[Fact],
+        dates: list[dt.date],
+        day: dt.date,
+        window: str,
+        used: set[int],
+        latest: dt.date | None,
+    ) -> Fact | None:
+        """The satisfier this clock takes: unused, in the window, not after an ender."""
+        if window == "on_or_before":
+            for index in range(bisect_right(dates, day) - 1, -1, -1):
+                if satisfiers[index].seq not in used:
+                    return satisfiers[index]
+            return None
+        start = (bisect_left if window == "on_or_after" else bisect_right)(dates, day)
+        for index in range(start, len(satisfiers)):
+            if latest is not None and satisfiers[index].date > latest:
+                return None
+            if satisfiers[index].seq not in used:
+                return satisfiers[index]
+        return None
+
+    def governs(self, day: dt.date) -> bool:
+        start, end = self.window
+        return (start is None or day >= start) and (end is None or day < end)
 
     def closed_on(
         self, spec: ObligationSpec, clock: Fact, satisfier: Fact | None
@@ -559,9 +607,14 @@ def run_pack(
     as_of: dt.date,
     calendar: WorkingCalendar,
     overlay: Overlay | None = None,
+    window: tuple[dt.date | None, dt.date | None] = (None, None),
 ) -> PackRun:
-    """Evaluate one compiled edition over a case's facts."""
-    run = _Run(pack, facts, child, as_of, calendar, overlay)
+    """Evaluate one compiled edition over a case's facts.
+
+    ``window`` is the span of anchor dates this edition governs (``edition: auto``);
+    clocks outside it are still computed (they shape repeats) but are judged elsewhere.
+    """
+    run = _Run(pack, facts, child, as_of, calendar, overlay, window)
     run.derive()
     run.obligations()
     run.case_holders()

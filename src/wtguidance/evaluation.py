@@ -94,11 +94,18 @@ class Evaluator:
                 )
         else:
             chosen = [self.editions.get(edition)]
+        pinned = edition != "auto"
         runs = [
             (
                 pack,
                 run_pack(
-                    pack, facts, case.child, as_of=day, calendar=calendar, overlay=self.overlay
+                    pack,
+                    facts,
+                    case.child,
+                    as_of=day,
+                    calendar=calendar,
+                    overlay=self.overlay,
+                    window=(None, None) if pinned else self.editions.window(pack.edition),
                 ),
             )
             for pack in chosen
