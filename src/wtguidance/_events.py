@@ -155,6 +155,7 @@ AssessmentKind = Literal["initial", "core", "single"]
 S47Outcome = Literal["not_substantiated", "cin", "icpc"]
 IcpcOutcome = Literal["cp_plan", "no_plan"]
 ReviewConferenceOutcome = Literal["continue", "end_plan"]
+CpPlanEndReason = Literal["no_longer_at_risk", "moved_area", "turned_18", "died", "left_uk"]
 SeriousIncidentKind = Literal["death", "serious_harm"]
 PracticeReviewDecision = Literal["local_review", "no_review"]
 AllocationStage = Literal["early_help", "s17", "s47", "cp_plan", "family_help"]
@@ -239,9 +240,15 @@ class CpPlanStartedEvent(_EventBase):
 
 
 class CpPlanEndedEvent(_EventBase):
-    """A child protection plan ended."""
+    """A child protection plan ended, optionally saying why.
+
+    Only a review conference may end a plan because the child is no longer at risk; a
+    plan also ends when the child moves permanently to another area, turns 18, dies or
+    leaves the UK. Without a ``reason`` the end is treated as a conference decision.
+    """
 
     type: Literal["cp_plan_ended"]
+    reason: CpPlanEndReason | None = None
 
 
 class CoreGroupMeetingEvent(_EventBase):
