@@ -44,7 +44,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from ._compile import CompiledPack
+from ._compile import CompiledPack, citation_view
 from ._describe import rule_record
 from ._pack import Rule, RulePack
 from .case import Case
@@ -206,10 +206,7 @@ def _field_values(rules: Sequence[Rule], key: str) -> JsonValue:
 
 
 def _citation(rule: Rule) -> CitationView:
-    c = rule.citation
-    return CitationView(
-        edition=c.edition, chapter=c.chapter, section=c.section, paragraph=c.paragraph, url=c.url
-    )
+    return citation_view(rule.citation)
 
 
 def _location(rules: Sequence[Rule]) -> JsonValue:
