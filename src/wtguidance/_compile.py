@@ -14,12 +14,32 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ._pack import AssertSpec, Citation, Pattern, Rule, RulePack
+from ._pack import (
+    AssertSpec,
+    CaseHolderSpec,
+    Citation,
+    ObligationSpec,
+    Pattern,
+    PersonSpec,
+    Rule,
+    RulePack,
+    SignOffSpec,
+    Timescale,
+)
 from ._validate import patterns_of
 from .errors import PackCompileError
-from .results import CitationView
+from .results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
 
-__all__ = ["CompiledPack", "Matcher", "citation_view", "compile_pack", "make_matcher"]
+__all__ = [
+    "CompiledPack",
+    "Matcher",
+    "citation_view",
+    "compile_pack",
+    "make_matcher",
+    "permitted_holder",
+    "required_signer",
+    "timescale_view",
+]
 
 FactKey = tuple[str, str]
 Matcher = Callable[[Any], bool]
@@ -60,6 +80,28 @@ def citation_view(citation: Citation) -> CitationView:
     )
 
 
+def timescale_view(timescale: Timescale) -> TimescaleView:
+    """The output form of a time limit."""
+    return TimescaleView(**timescale.as_dict())
+
+
+def permitted_holder(spec: CaseHolderSpec, roles: tuple[str, ...]) -> PermittedHolder:
+    """Who may lead ``spec.stage`` (``roles``: the lead roles after any local narrowing)."""
+    oversight = spec.oversight
+    return PermittedHolder(
+        roles=roles,
+        social_work_qualified=spec.lead.social_work_qualified,
+        supervisor_required=oversight.required if oversight else "never",
+        supervisor_roles=oversight.roles if oversight else (),
+        supervisor_social_work_qualified=oversight.social_work_qualified if oversight else None,
+    )
+
+
+def required_signer(person: PersonSpec) -> RequiredSigner:
+    """The output form of who must sign."""
+    return RequiredSigner(roles=person.roles, social_work_qualified=person.social_work_qualified)
+
+
 @dataclass(frozen=True)
 class CompiledPack:
     """An edition ready to evaluate: rules split by kind, derivations in dependency order."""
@@ -73,6 +115,11 @@ class CompiledPack:
     overridden: frozenset[str]
     citations: Mapping[str, CitationView]
     ranks: Mapping[str, int]
+    # Output objects that do not depend on the case, built once per rule (by rule id);
+    # a local overlay that changes one of them makes the engine build its own.
+    timescales: Mapping[str, TimescaleView]
+    permitted: Mapping[str, PermittedHolder]
+    signers: Mapping[str, RequiredSigner]
 
     @property
     def edition(self) -> str:
@@ -145,6 +192,27 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         overridden=overridden,
         citations=MappingProxyType({r.id: citation_view(r.citation) for r in pack.rules}),
         ranks=MappingProxyType(_ranks(pack.rules)),
+        timescales=MappingProxyType(
+            {
+                r.id: timescale_view(r.then.timescale)
+                for r in by_kind["obligation"]
+                if isinstance(r.then, ObligationSpec) and r.then.timescale is not None
+            }
+        ),
+        permitted=MappingProxyType(
+            {
+                r.id: permitted_holder(r.then, r.then.lead.roles)
+                for r in by_kind["case_holder"]
+                if isinstance(r.then, CaseHolderSpec)
+            }
+        ),
+        signers=MappingProxyType(
+            {
+                r.id: required_signer(r.then.required_from)
+                for r in by_kind["sign_off"]
+                if isinstance(r.then, SignOffSpec)
+            }
+        ),
     )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ._compile import CompiledPack
+from ._compile import CompiledPack, permitted_holder, required_signer, timescale_view
 from ._pack import (
     AllOf,
     AnyOf,
@@ -102,6 +102,9 @@ class PackRun:
     trace: list[tuple[dt.date, Rule, tuple[str, ...]]] = field(default_factory=list)
 
 
+_NO_FACTS: list[Fact] = []  # never mutated: stands in for a fact key with no facts
+
+
 class _Run:
     def __init__(
         self,
@@ -115,15 +118,16 @@ class _Run:
     ) -> None:
         self.pack = pack
         self.window = window
-        self.facts: dict[FactKey, list[Fact]] = {k: list(v) for k, v in facts.items()}
+        # Lists are never mutated: deriving a fact replaces its list with a new one.
+        self.facts: dict[FactKey, list[Fact]] = dict(facts)
         self.child = child
         self.as_of = as_of
         self.calendar = calendar
         self.overlay = overlay if overlay is not None and overlay.edition == pack.edition else None
         self.out = PackRun(pack.edition)
+        self.trace = self.out.trace
         self.memo: dict[int, list[Fact]] = {}
         self.views: dict[Timescale, TimescaleView] = {}
-        self.next_seq = 1 + max((f.seq for fs in facts.values() for f in fs), default=0)
 
     # -- matching ----------------------------------------------------------------
     def matching(self, pattern: Pattern) -> list[Fact]:
@@ -132,26 +136,29 @@ class _Run:
         key = id(pattern)
         found = self.memo.get(key)
         if found is None:
-            candidates = self.facts.get((pattern.kind, pattern.name), [])
+            found = self.facts.get((pattern.kind, pattern.name), _NO_FACTS)
             if pattern.where:
-                test = self.pack.matcher(pattern)
-                candidates = [f for f in candidates if test(f.event)]
-            found = self.memo[key] = candidates
+                test = self.pack.matchers[key]
+                found = [f for f in found if test(f.event)]
+            self.memo[key] = found
         return found
 
     def holds(self, condition: Condition | None, trigger: Fact, until: dt.date | None) -> bool:
         """Evaluate ``condition`` relative to ``trigger``; ``until`` is the next trigger's date."""
         if condition is None:
             return True
+        if isinstance(condition, Exists):
+            return self.exists(condition, trigger, until)
         if isinstance(condition, AllOf):
             return all(self.holds(item, trigger, until) for item in condition.items)
         if isinstance(condition, AnyOf):
             return any(self.holds(item, trigger, until) for item in condition.items)
         if isinstance(condition, NotOf):
             return not self.holds(condition.item, trigger, until)
-        if isinstance(condition, ChildIs):
-            return bool(getattr(self.child, condition.field, None) == condition.value)
-        assert isinstance(condition, Exists)
+        assert isinstance(condition, ChildIs)
+        return bool(getattr(self.child, condition.field, None) == condition.value)
+
+    def exists(self, condition: Exists, trigger: Fact, until: dt.date | None) -> bool:
         day = trigger.date
         relation = condition.relative
         for fact in self.matching(condition.pattern):
@@ -192,35 +199,32 @@ class _Run:
     def citation(self, rule: Rule) -> CitationView:
         return self.pack.citations[rule.id]
 
-    def traced(self, rule: Rule, anchor: dt.date, *facts: Fact | None) -> None:
-        labels = tuple(f.label for f in facts if f is not None)
-        self.out.trace.append((anchor, rule, labels))
+    def traced(self, rule: Rule, anchor: dt.date, first: Fact, second: Fact | None = None) -> None:
+        labels = (first.label,) if second is None else (first.label, second.label)
+        self.trace.append((anchor, rule, labels))
+
+    def governs(self, day: dt.date) -> bool:
+        start, end = self.window
+        return (start is None or day >= start) and (end is None or day < end)
 
     # -- forward chaining ------------------------------------------------------
     def derive(self) -> None:
+        facts = self.facts
         for rule in self.pack.derivations:
             assert isinstance(rule.then, AssertSpec)
             if self.absent(rule.match):
                 continue
+            name = rule.then.fact
             new: list[Fact] = []
             for trigger in self.triggers(rule):
-                fact = rule.then.fact
-                new.append(
-                    Fact(
-                        "fact",
-                        fact,
-                        trigger.date,
-                        trigger.seq,
-                        trigger.event,
-                        _label(fact, trigger.date),
-                    )
-                )
-                self.traced(rule, trigger.date, trigger)
+                day = trigger.date
+                new.append(Fact("fact", name, day, trigger.seq, trigger.event, _label(name, day)))
+                self.trace.append((day, rule, (trigger.label,)))
             if new:
-                key = ("fact", rule.then.fact)
-                merged = self.facts.get(key, []) + new
-                merged.sort(key=lambda f: (f.date, f.seq))
-                self.facts[key] = merged
+                key = ("fact", name)
+                merged = facts.get(key, _NO_FACTS) + new
+                merged.sort(key=_fact_order)
+                facts[key] = merged
 
     # -- obligations -------------------------------------------------------------
     def due_date(self, clock: dt.date, timescale: Timescale | None) -> dt.date | None:
@@ -239,15 +243,20 @@ class _Run:
             assert isinstance(spec, ObligationSpec)
             if self.absent(rule.match):
                 continue
-            for clock, satisfier in self.instances(rule, spec):
-                item = self.judge_obligation(rule, spec, clock, satisfier)
+            # the facts that withdraw or end an instance (each list sorted by date)
+            withdrawn = [m for m in map(self.matching, spec.withdrawn_by) if m]
+            ended = [m for m in map(self.matching, spec.ended_by) if m]
+            for clock, satisfier in self.instances(rule, spec, withdrawn + ended):
+                item = self.judge_obligation(rule, spec, clock, satisfier, withdrawn, ended)
                 if item is None:
                     continue
                 self.keep(produced, (spec.id, clock.seq), (rule, clock.date, item, spec))
         for _rule, anchor, item, spec in produced.values():
             self.out.obligations.append((anchor, item, spec))
 
-    def instances(self, rule: Rule, spec: ObligationSpec) -> list[tuple[Fact, Fact | None]]:
+    def instances(
+        self, rule: Rule, spec: ObligationSpec, enders: list[list[Fact]]
+    ) -> list[tuple[Fact, Fact | None]]:
         """Open one obligation per clock event and give each its own satisfying event.
 
         A satisfying event answers one clock only (the earliest clock that can use it), so
@@ -259,36 +268,30 @@ class _Run:
         dates = [f.date for f in satisfiers]
         used: set[int] = set()
         opened: list[tuple[Fact, Fact | None]] = []
+        # when each opened instance stopped running (met, withdrawn or ended), if it did
+        closes: list[dt.date | None] = []
         for clock in self.triggers(rule):
             if opened and spec.on_repeat != "separate":
-                last_clock, last_satisfier = opened[-1]
-                closed = self.closed_on(spec, last_clock, last_satisfier)
+                closed = closes[-1]
                 if closed is None or closed > clock.date:
                     if spec.on_repeat == "keep_first":
-                        self.traced(rule, last_clock.date, clock)
+                        self.traced(rule, opened[-1][0].date, clock)
                         continue
-                    opened.pop()
+                    _last_clock, last_satisfier = opened.pop()
+                    closes.pop()
                     if last_satisfier is not None:
                         used.discard(last_satisfier.seq)
-            satisfier = self.first_unused(
-                satisfiers, dates, clock.date, spec.window, used, self.first_ender(spec, clock)
-            )
+            ender = _first_ender(enders, clock.date) if enders else None
+            satisfier = self.first_unused(satisfiers, dates, clock.date, spec.window, used, ender)
             if satisfier is not None and self.governs(clock.date):
                 # a clock judged by another edition must not take this edition's satisfier
                 used.add(satisfier.seq)
             opened.append((clock, satisfier))
+            if satisfier is not None and (ender is None or satisfier.date < ender):
+                closes.append(satisfier.date)
+            else:
+                closes.append(ender)
         return opened
-
-    def first_ender(self, spec: ObligationSpec, clock: Fact) -> dt.date | None:
-        """The first withdrawing or ending event on or after the clock, if any."""
-        found: dt.date | None = None
-        for pattern in (*spec.withdrawn_by, *spec.ended_by):
-            for ender in self.matching(pattern):
-                if ender.date >= clock.date:
-                    if found is None or ender.date < found:
-                        found = ender.date
-                    break
-        return found
 
     @staticmethod
     def first_unused(
@@ -313,33 +316,25 @@ class _Run:
                 return satisfiers[index]
         return None
 
-    def governs(self, day: dt.date) -> bool:
-        start, end = self.window
-        return (start is None or day >= start) and (end is None or day < end)
-
-    def closed_on(
-        self, spec: ObligationSpec, clock: Fact, satisfier: Fact | None
-    ) -> dt.date | None:
-        """When an obligation instance stopped running: met, withdrawn or ended."""
-        closed = satisfier.date if satisfier is not None else None
-        for pattern in (*spec.withdrawn_by, *spec.ended_by):
-            for ender in self.matching(pattern):
-                if ender.date >= clock.date and (closed is None or ender.date < closed):
-                    closed = ender.date
-                    break
-        return closed
-
     def judge_obligation(
-        self, rule: Rule, spec: ObligationSpec, clock: Fact, satisfier: Fact | None
+        self,
+        rule: Rule,
+        spec: ObligationSpec,
+        clock: Fact,
+        satisfier: Fact | None,
+        withdrawn: list[list[Fact]],
+        ended: list[list[Fact]],
     ) -> ObligationResult | None:
         timescale = spec.timescale
+        view = self.pack.timescales.get(rule.id)
         if self.overlay is not None and spec.id in self.overlay.timescales:
             timescale = self.overlay.timescales[spec.id]
+            view = self.timescale_view(timescale)
         due = self.due_date(clock.date, timescale)
         limit = satisfier.date if satisfier is not None else None
-        for patterns, before_due_only in ((spec.withdrawn_by, False), (spec.ended_by, True)):
-            for pattern in patterns:
-                for ender in self.matching(pattern):
+        for enders, before_due_only in ((withdrawn, False), (ended, True)):
+            for facts in enders:
+                for ender in facts:
                     if ender.date < clock.date or (limit is not None and ender.date >= limit):
                         continue
                     if before_due_only and due is not None and ender.date > due:
@@ -362,19 +357,17 @@ class _Run:
             actor=spec.actor,
             modality=spec.modality,
             clock=Clock(event=clock.name, date=clock.date),
-            timescale=self.timescale_view(timescale),
+            timescale=view,
             due=due,
             status=status,
-            satisfied_on=satisfier.date if satisfier is not None else None,
-            citation=self.citation(rule),
+            satisfied_on=limit,
+            citation=self.pack.citations[rule.id],
         )
 
-    def timescale_view(self, timescale: Timescale | None) -> TimescaleView | None:
-        if timescale is None:
-            return None
+    def timescale_view(self, timescale: Timescale) -> TimescaleView:
         view = self.views.get(timescale)
         if view is None:
-            view = self.views[timescale] = TimescaleView(**timescale.as_dict())
+            view = self.views[timescale] = timescale_view(timescale)
         return view
 
     def keep(self, produced: dict[Any, Any], key: Any, entry: tuple[Any, ...]) -> None:
@@ -403,12 +396,14 @@ class _Run:
     # -- case-holders ------------------------------------------------------------
     def case_holders(self) -> None:
         produced: dict[tuple[str, int], tuple[Rule, dt.date, CaseHolderVerdict]] = {}
-        allocations = self.facts.get(("event", "allocation"), [])
+        allocations = self.facts.get(("event", "allocation"), _NO_FACTS)
         for rule in self.pack.case_holders:
             spec = rule.then
             assert isinstance(spec, CaseHolderSpec)
-            permitted = self.permitted(spec)
             mine = [a for a in allocations if a.event.stage == spec.stage]
+            if not mine and self.absent(rule.match):
+                continue
+            permitted = self.permitted(rule, spec)
             for allocation in mine:
                 if not rule.in_force_on(allocation.date):
                     continue
@@ -428,7 +423,7 @@ class _Run:
                     ),
                     compliant=compliant,
                     reason=reason,
-                    citation=self.citation(rule),
+                    citation=self.pack.citations[rule.id],
                 )
                 self.keep(produced, (spec.stage, allocation.seq), (rule, allocation.date, verdict))
             if mine:
@@ -453,19 +448,11 @@ class _Run:
         for _rule, anchor, verdict in produced.values():
             self.out.case_holders.append((anchor, verdict))
 
-    def permitted(self, spec: CaseHolderSpec) -> PermittedHolder:
-        roles = spec.lead.roles
+    def permitted(self, rule: Rule, spec: CaseHolderSpec) -> PermittedHolder:
         if self.overlay is not None and spec.stage in self.overlay.lead_roles:
             local = set(self.overlay.lead_roles[spec.stage])
-            roles = tuple(r for r in roles if r in local)
-        oversight = spec.oversight
-        return PermittedHolder(
-            roles=roles,
-            social_work_qualified=spec.lead.social_work_qualified,
-            supervisor_required=oversight.required if oversight else "never",
-            supervisor_roles=oversight.roles if oversight else (),
-            supervisor_social_work_qualified=oversight.social_work_qualified if oversight else None,
-        )
+            return permitted_holder(spec, tuple(r for r in spec.lead.roles if r in local))
+        return self.pack.permitted[rule.id]
 
     @staticmethod
     def judge_allocation(
@@ -507,24 +494,26 @@ class _Run:
     # -- sign-offs ---------------------------------------------------------------
     def sign_offs(self) -> None:
         produced: dict[tuple[str, int], tuple[Rule, dt.date, SignOffResult]] = {}
-        signatures = self.facts.get(("event", "sign_off"), [])
+        signatures = self.facts.get(("event", "sign_off"), _NO_FACTS)
         for rule in self.pack.sign_offs:
             spec = rule.then
             assert isinstance(spec, SignOffSpec)
             if self.absent(rule.match):
                 continue
             required = spec.required_from
+            signer = self.pack.signers[rule.id]
             if self.overlay is not None and spec.id in self.overlay.sign_offs:
                 required = self.overlay.sign_offs[spec.id]
+                signer = required_signer(required)
             mine = [s for s in signatures if s.event.subject == spec.subject]
-            givers = self.matching(spec.given_by) if spec.given_by is not None else []
+            givers = self.matching(spec.given_by) if spec.given_by is not None else _NO_FACTS
             triggers = self.triggers(rule)
             previous_done: dt.date | None = None
             for index, trigger in enumerate(triggers):
                 until = triggers[index + 1].date if index + 1 < len(triggers) else None
                 done = self.done(spec, trigger, until)
                 result = self.judge_sign_off(
-                    rule, spec, required, trigger, done, until, mine, givers, previous_done
+                    rule, spec, required, signer, trigger, done, until, mine, givers, previous_done
                 )
                 previous_done = done.date if done is not None else previous_done
                 self.keep(produced, (spec.id, trigger.seq), (rule, trigger.date, result))
@@ -544,6 +533,7 @@ class _Run:
         rule: Rule,
         spec: SignOffSpec,
         required: PersonSpec,
+        signer: RequiredSigner,
         trigger: Fact,
         done: Fact | None,
         until: dt.date | None,
@@ -580,13 +570,27 @@ class _Run:
             subject=spec.subject,
             summary=rule.summary,
             subject_date=done.date if done is not None else None,
-            required_from=RequiredSigner(
-                roles=required.roles, social_work_qualified=required.social_work_qualified
-            ),
+            required_from=signer,
             status=status,
             given_on=given_on,
             citation=self.citation(rule),
         )
+
+
+def _fact_order(fact: Fact) -> tuple[dt.date, int]:
+    return fact.date, fact.seq
+
+
+def _first_ender(enders: list[list[Fact]], day: dt.date) -> dt.date | None:
+    """The earliest date on or after ``day`` in any of the date-sorted ``enders``."""
+    found: dt.date | None = None
+    for facts in enders:
+        for ender in facts:
+            if ender.date >= day:
+                if found is None or ender.date < found:
+                    found = ender.date
+                break
+    return found
 
 
 def _permits(required: PersonSpec, person: Any) -> bool:
