@@ -33,6 +33,7 @@ from .diff import (
     SectionDiff,
     SignOffRow,
     SignOffSide,
+    UnchangedItem,
 )
 from .results import CitationView
 
@@ -105,7 +106,15 @@ def _change(old: JsonValue, new: JsonValue) -> tuple[str, str, str]:
 
 def _fields(item: ChangedItem) -> list[tuple[str, tuple[JsonValue, JsonValue]]]:
     """Changed fields to show; a moved citation is shown by the full "citation" row."""
-    return [(k, v) for k, v in item.changes.items() if k != "citation"]
+    fields = [(k, v) for k, v in item.changes.items() if k != "citation"]
+    return fields + [(f"{k} (evidence)", v) for k, v in item.evidence.items()]
+
+
+def _evidence(item: UnchangedItem) -> str:
+    """``confidence high → medium`` for an unchanged item whose evidence differs."""
+    return "; ".join(
+        f"{name} {_value(old)} → {_value(new)}" for name, (old, new) in item.evidence.items()
+    )
 
 
 def _cite(view: CitationView) -> str:
@@ -258,7 +267,14 @@ def diff_text(
         console.print(table)
         if section.unchanged:
             console.print(
-                Text(f"Unchanged: {', '.join(u.id for u in section.unchanged)}", style="dim")
+                Text(
+                    "Unchanged: "
+                    + ", ".join(
+                        u.id + (f" [evidence: {_evidence(u)}]" if u.evidence else "")
+                        for u in section.unchanged
+                    ),
+                    style="dim",
+                )
             )
     if case is not None:
         console.print()
@@ -330,7 +346,8 @@ def _md_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]:
         parts = []
         for u in section.unchanged:
             moved = f" (now cited at {_md_link(u.to_citation)})" if u.moved else ""
-            parts.append(f"`{u.id}`{moved}")
+            evidence = f" [evidence: {_md(_evidence(u))}]" if u.evidence else ""
+            parts.append(f"`{u.id}`{moved}{evidence}")
         lines += ["Unchanged: " + ", ".join(parts) + ".", ""]
     return lines
 
@@ -472,6 +489,7 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
         items = ", ".join(
             f"<code>{_e(u.id)}</code>"
             + (f" (now cited at {_html_link(u.to_citation)})" if u.moved else "")
+            + (f" [evidence: {_e(_evidence(u))}]" if u.evidence else "")
             for u in section.unchanged
         )
         out.append(f"<p>Unchanged: {items}.</p>")

@@ -70,7 +70,7 @@ def edition_page(pack: RulePack, editions: Editions) -> str:
         lines += [f"Status notes: {meta.status_notes}", ""]
     if meta.amendments:
         lines += ["## Amendments included", ""]
-        lines += [f"- {day.isoformat()}: {summary}" for day, summary in meta.amendments]
+        lines += [f"- {day}: {summary}" for day, summary in meta.amendments]
         lines.append("")
     lines += ["## Sources", ""]
     lines += [f"- [{title}]({url})" for title, url in meta.sources]

@@ -251,7 +251,7 @@ class EditionMeta:
     in_force_from: dt.date
     status: Literal["verified", "provisional"]
     sources: tuple[tuple[str, str], ...]
-    amendments: tuple[tuple[dt.date, str], ...] = ()
+    amendments: tuple[tuple[str, str], ...] = ()  # (YYYY-MM[-DD], summary)
     status_notes: str | None = None
     reference: str | None = None
     in_force_from_confidence: str | None = None

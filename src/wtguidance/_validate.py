@@ -168,7 +168,7 @@ class _Builder:
             in_force_from=_date(value["in_force_from"]),
             status=value["status"],
             sources=tuple((s["title"], s["url"]) for s in value["sources"]),
-            amendments=tuple((_date(a["date"]), a["summary"]) for a in value.get("amendments", [])),
+            amendments=tuple((a["date"], a["summary"]) for a in value.get("amendments", [])),
             status_notes=value.get("status_notes"),
             reference=value.get("reference"),
             in_force_from_confidence=value.get("in_force_from_confidence"),

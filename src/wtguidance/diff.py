@@ -98,15 +98,21 @@ class ChangedItem(_Frozen):
     note: str | None = None
     from_citation: CitationView
     to_citation: CitationView
+    evidence: dict[str, tuple[JsonValue, JsonValue]] = Field(default_factory=dict)
 
 
 class UnchangedItem(_Frozen):
-    """An id in both editions with the same substance (possibly cited elsewhere)."""
+    """An id in both editions with the same substance (possibly cited elsewhere).
+
+    ``evidence`` lists differences in how well the research supports it (confidence,
+    provisional flag) — not changes to the guidance itself.
+    """
 
     id: str
     from_citation: CitationView
     to_citation: CitationView
     moved: bool
+    evidence: dict[str, tuple[JsonValue, JsonValue]] = Field(default_factory=dict)
 
 
 class SectionDiff(_Frozen):
@@ -151,8 +157,6 @@ _FIELDS: dict[Kind, tuple[tuple[str, str], ...]] = {
         ("window", "window"),
         ("on_repeat", "on_repeat"),
         ("in_force_from", "in_force_from"),
-        ("confidence", "confidence"),
-        ("provisional", "is_provisional"),
     ),
     "case_holder": (
         ("roles", "lead_roles"),
@@ -160,8 +164,6 @@ _FIELDS: dict[Kind, tuple[tuple[str, str], ...]] = {
         ("oversight", "oversight"),
         ("trigger", "trigger"),
         ("in_force_from", "in_force_from"),
-        ("confidence", "confidence"),
-        ("provisional", "is_provisional"),
     ),
     "sign_off": (
         ("subject", "subject"),
@@ -172,10 +174,16 @@ _FIELDS: dict[Kind, tuple[tuple[str, str], ...]] = {
         ("done_when", "done_when"),
         ("given_by", "given_by"),
         ("in_force_from", "in_force_from"),
-        ("confidence", "confidence"),
-        ("provisional", "is_provisional"),
     ),
 }
+
+
+#: How well the research supports an item: compared separately from its substance, so a
+#: duty the guidance left alone stays "unchanged" while a confidence downgrade still shows.
+_EVIDENCE: tuple[tuple[str, str], ...] = (
+    ("confidence", "confidence"),
+    ("provisional", "is_provisional"),
+)
 
 
 def _normalised(value: Any) -> JsonValue:
@@ -266,6 +274,11 @@ def _section(a: RulePack, b: RulePack, kind: Kind) -> SectionDiff:
             for name, _ in _FIELDS[kind]
             if old_details[name] != new_details[name]
         }
+        evidence: dict[str, tuple[JsonValue, JsonValue]] = {}
+        for name, key in _EVIDENCE:
+            was, now = _field_values(before, key), _field_values(after, key)
+            if was != now:
+                evidence[name] = (was, now)
         old_place, new_place = _location(before), _location(after)
         if changes:
             if old_place != new_place:
@@ -281,6 +294,7 @@ def _section(a: RulePack, b: RulePack, kind: Kind) -> SectionDiff:
                     note=_variants_note(a.edition, b.edition, before, after),
                     from_citation=_citation(before[0]),
                     to_citation=_citation(after[0]),
+                    evidence=evidence,
                 )
             )
         else:
@@ -290,6 +304,7 @@ def _section(a: RulePack, b: RulePack, kind: Kind) -> SectionDiff:
                     from_citation=_citation(before[0]),
                     to_citation=_citation(after[0]),
                     moved=old_place != new_place,
+                    evidence=evidence,
                 )
             )
     return SectionDiff(
