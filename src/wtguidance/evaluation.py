@@ -9,10 +9,11 @@ used (the case is judged as it stood that day) and are reported as a finding.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from ._compile import CompiledPack
@@ -56,6 +57,11 @@ class Evaluator:
         if overlay is not None and overlay.non_working_days:
             calendar = calendar.with_extra_non_working(overlay.non_working_days)
         return cls(editions or shipped_editions(), overlay, calendar)
+
+    @cached_property
+    def _windows(self) -> Mapping[str, tuple[dt.date, dt.date | None]]:
+        """Each edition's window (see :meth:`Editions.window`), worked out once."""
+        return {pack.edition: self.editions.window(pack.edition) for pack in self.editions.packs}
 
     def evaluate(
         self, case: Case, *, edition: str = "auto", as_of: dt.date | None = None
@@ -105,22 +111,25 @@ class Evaluator:
                     as_of=day,
                     calendar=calendar,
                     overlay=self.overlay,
-                    window=(None, None) if pinned else self.editions.window(pack.edition),
+                    window=(None, None) if pinned else self._windows[pack.edition],
                 ),
             )
             for pack in chosen
         ]
-        outcome = self._assemble(case, day, runs, findings, pinned=edition != "auto")
-        unjudged = _unjudged_allocations(events, outcome, self.editions, pinned=edition != "auto")
+        outcome = self._assemble(case, day, runs, findings, pinned=pinned)
+        unjudged = _unjudged_allocations(events, outcome, self.editions, pinned=pinned)
         if unjudged:
             outcome = outcome.model_copy(update={"findings": (*outcome.findings, *unjudged)})
         return outcome
 
-    def _auto_packs(self, events: Sequence[object]) -> list[CompiledPack]:
+    def _auto_packs(self, events: Sequence[Any]) -> list[CompiledPack]:
+        """The editions in force on some event's date, oldest first."""
+        dates = [e.date for e in events]  # sorted
         wanted: list[CompiledPack] = []
-        for event in events:
-            pack = self.editions.in_force_on(event.date)  # type: ignore[attr-defined]
-            if pack is not None and pack not in wanted:
+        for pack in self.editions.packs:
+            start, end = self._windows[pack.edition]
+            index = bisect_left(dates, start)
+            if index < len(dates) and (end is None or dates[index] < end):
                 wanted.append(pack)
         return wanted
 
@@ -141,21 +150,23 @@ class Evaluator:
         seen_timescales: set[tuple[str, str, tuple[int | None, int | None], str, str]] = set()
         used: list[str] = []
         for pack, run in runs:
-            start, end = self.editions.window(pack.edition)
-
-            def governs(anchor: dt.date, start: dt.date = start, end: dt.date | None = end) -> bool:
-                return pinned or (anchor >= start and (end is None or anchor < end))
-
+            edition = pack.edition
+            # the span of anchor dates this edition governs (all of them when pinned)
+            start: dt.date = _NO_DATE
+            end: dt.date | None = None
+            if not pinned:
+                start, end = self._windows[edition]
+            overlay = self.overlay
+            if overlay is not None and overlay.edition != edition:
+                overlay = None
             kept = 0
             for anchor, item, spec in run.obligations:
-                if not governs(anchor):
+                if anchor < start or (end is not None and anchor >= end):
                     continue
                 kept += 1
                 obligations.append(item)
                 if item.timescale is not None:
-                    local = self.overlay is not None and (
-                        self.overlay.edition == pack.edition and spec.id in self.overlay.timescales
-                    )
+                    local = overlay is not None and spec.id in overlay.timescales
                     source = "local" if local else spec.timescale_source
                     limit = (item.timescale.working_days, item.timescale.months)
                     key = (item.id, item.edition, limit, item.clock.event, source)
@@ -171,27 +182,28 @@ class Evaluator:
                             )
                         )
             for anchor, verdict in run.case_holders:
-                if governs(anchor):
+                if anchor >= start and (end is None or anchor < end):
                     kept += 1
                     holders.append(verdict)
             for anchor, result in run.sign_offs:
-                if governs(anchor):
+                if anchor >= start and (end is None or anchor < end):
                     kept += 1
                     sign_offs.append(result)
+            ranks = pack.ranks
             traced.extend(
-                (anchor, pack.ranks[rule.id], rule.id, labels, pack)
+                (anchor, ranks[rule.id], rule.id, labels, pack)
                 for anchor, rule, labels in run.trace
-                if governs(anchor)
+                if anchor >= start and (end is None or anchor < end)
             )
             if kept or pinned:
-                used.append(pack.edition)
+                used.append(edition)
         # Every list is sorted on its content, so the outcome never depends on event, rule
         # or file order (items equal on every key are equal in value).
         obligations.sort(key=_obligation_key)
         holders.sort(key=_holder_key)
         sign_offs.sort(key=_sign_off_key)
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
-        traced.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
+        traced.sort(key=_trace_key)
         trace = [
             TraceEntry(
                 rule=rule_id,
@@ -215,6 +227,12 @@ class Evaluator:
 
 
 _NO_DATE = dt.date.min
+
+
+def _trace_key(
+    t: tuple[dt.date, int, str, tuple[str, ...], CompiledPack],
+) -> tuple[dt.date, int, str, tuple[str, ...]]:
+    return t[0], t[1], t[2], t[3]
 
 
 def _obligation_key(o: ObligationResult) -> tuple[object, ...]:
