@@ -87,8 +87,11 @@ _EXTRA_RULES = """
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Editions:
     root = tmp_path_factory.mktemp("rules")
     shutil.copytree(RULES / "2023", root / "2023")
+    # the synthetic edition adds its own family group decision-making rule below
+    (root / "2023" / "family-group-decision-making.yaml").unlink()
     new = root / "2099"
     shutil.copytree(RULES / "2023", new)
+    (new / "family-group-decision-making.yaml").unlink()
     for path in new.glob("*.yaml"):
         text = path.read_text(encoding="utf-8").replace("2023", "2099")
         for old, replacement in _EDITS.get(path.name, []):
@@ -569,9 +572,14 @@ def test_2018_to_2023_lead_practitioner() -> None:
 
 def test_2023_to_2026_family_help() -> None:
     diff = _shipped_diff("2023", "2026")
-    fgdm = _by_id(diff["obligations"]["added"])["family_group_decision_making.offer"]
-    assert fgdm["details"]["clock"] == "care_proceedings_application"
-    assert fgdm["citation"]["edition"] == "2026"
+    # Family group decision-making: a guidance expectation in 2023 (research notes B8,
+    # low confidence), carried into 2026 where the 2026 Act will make it a duty once
+    # commenced; both packs encode "offer before applying", so the substance is unchanged
+    # and only the evidence differs.
+    both = diff["obligations"]["changed"] + diff["obligations"]["unchanged"]
+    fgdm = _by_id(both)["family_group_decision_making.offer"]
+    assert fgdm["to_citation"]["edition"] == "2026"
+    assert fgdm["evidence"]["confidence"] == ["low", "medium"]
     holders = diff["case_holders"]
     assert "family_help" in _ids(holders, "added")
     family_help = _by_id(holders["added"])["family_help"]["details"]
