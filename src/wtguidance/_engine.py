@@ -53,6 +53,7 @@ from .results import (
     SignOffResult,
     SignOffStatus,
     TimescaleView,
+    _trusted,
 )
 
 __all__ = ["Fact", "PackRun", "base_facts", "run_pack"]
@@ -349,14 +350,15 @@ class _Run:
         else:
             status = "pending" if self.as_of <= due else "overdue"
         self.traced(rule, clock.date, clock, satisfier)
-        return ObligationResult(
+        return _trusted(
+            ObligationResult,
             id=spec.id,
             edition=rule.edition,
             rule=rule.id,
             summary=rule.summary,
             actor=spec.actor,
             modality=spec.modality,
-            clock=Clock(event=clock.name, date=clock.date),
+            clock=_trusted(Clock, event=clock.name, date=clock.date),
             timescale=view,
             due=due,
             status=status,
@@ -409,12 +411,14 @@ class _Run:
                     continue
                 compliant, reason = self.judge_allocation(spec, permitted, allocation.event)
                 self.traced(rule, allocation.date, allocation)
-                verdict = CaseHolderVerdict(
+                verdict = _trusted(
+                    CaseHolderVerdict,
                     stage=spec.stage,
                     edition=rule.edition,
                     rule=rule.id,
                     permitted=permitted,
-                    allocation=AllocationView(
+                    allocation=_trusted(
+                        AllocationView,
                         date=allocation.date,
                         practitioner=_person(allocation.event.practitioner),
                         supervisor=_person(allocation.event.supervisor)
@@ -433,7 +437,8 @@ class _Run:
                 continue
             start = active[0]
             self.traced(rule, start.date, start)
-            verdict = CaseHolderVerdict(
+            verdict = _trusted(
+                CaseHolderVerdict,
                 stage=spec.stage,
                 edition=rule.edition,
                 rule=rule.id,
@@ -563,7 +568,8 @@ class _Run:
             else:
                 status = "missing"
         self.traced(rule, trigger.date, trigger, done)
-        return SignOffResult(
+        return _trusted(
+            SignOffResult,
             id=spec.id,
             edition=rule.edition,
             rule=rule.id,
@@ -600,7 +606,9 @@ def _permits(required: PersonSpec, person: Any) -> bool:
 
 
 def _person(person: Any) -> PersonView:
-    return PersonView(role=person.role, social_work_qualified=person.social_work_qualified)
+    return _trusted(
+        PersonView, role=person.role, social_work_qualified=person.social_work_qualified
+    )
 
 
 def run_pack(

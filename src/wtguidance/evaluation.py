@@ -32,6 +32,7 @@ from .results import (
     SignOffResult,
     TimescaleEntry,
     TraceEntry,
+    _trusted,
 )
 
 __all__ = ["Evaluator", "default_calendar", "evaluate"]
@@ -173,7 +174,8 @@ class Evaluator:
                     if key not in seen_timescales:
                         seen_timescales.add(key)
                         timescales.append(
-                            TimescaleEntry(
+                            _trusted(
+                                TimescaleEntry,
                                 obligation=item.id,
                                 edition=item.edition,
                                 timescale=item.timescale,
@@ -205,7 +207,8 @@ class Evaluator:
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
         traced.sort(key=_trace_key)
         trace = [
-            TraceEntry(
+            _trusted(
+                TraceEntry,
                 rule=rule_id,
                 edition=pack.edition,
                 fired_on=labels,
@@ -213,7 +216,8 @@ class Evaluator:
             )
             for _anchor, _rank, rule_id, labels, pack in traced
         ]
-        return Outcome(
+        return _trusted(
+            Outcome,
             case_id=case.case_id,
             as_of=day,
             editions=tuple(sorted(used)),
