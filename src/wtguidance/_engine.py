@@ -84,9 +84,13 @@ def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
     """Index case events (already sorted by date, then input position) as facts."""
     facts: dict[FactKey, list[Fact]] = {}
     for seq, event in enumerate(events):
-        facts.setdefault(("event", event.type), []).append(
-            Fact("event", event.type, event.date, seq, event, _label(event.type, event.date))
-        )
+        name, day = event.type, event.date
+        fact = Fact("event", name, day, seq, event, f"{name}@{day.isoformat()}")
+        found = facts.get(("event", name))
+        if found is None:
+            facts[("event", name)] = [fact]
+        else:
+            found.append(fact)
     return facts
 
 
