@@ -53,7 +53,6 @@ from .results import (
     SignOffResult,
     SignOffStatus,
     TimescaleView,
-    _trusted,
 )
 
 __all__ = ["Fact", "PackRun", "base_facts", "run_pack"]
@@ -354,15 +353,14 @@ class _Run:
         else:
             status = "pending" if self.as_of <= due else "overdue"
         self.traced(rule, clock.date, clock, satisfier)
-        return _trusted(
-            ObligationResult,
+        return ObligationResult(
             id=spec.id,
             edition=rule.edition,
             rule=rule.id,
             summary=rule.summary,
             actor=spec.actor,
             modality=spec.modality,
-            clock=_trusted(Clock, event=clock.name, date=clock.date),
+            clock=Clock(event=clock.name, date=clock.date),
             timescale=view,
             due=due,
             status=status,
@@ -415,14 +413,12 @@ class _Run:
                     continue
                 compliant, reason = self.judge_allocation(spec, permitted, allocation.event)
                 self.traced(rule, allocation.date, allocation)
-                verdict = _trusted(
-                    CaseHolderVerdict,
+                verdict = CaseHolderVerdict(
                     stage=spec.stage,
                     edition=rule.edition,
                     rule=rule.id,
                     permitted=permitted,
-                    allocation=_trusted(
-                        AllocationView,
+                    allocation=AllocationView(
                         date=allocation.date,
                         practitioner=_person(allocation.event.practitioner),
                         supervisor=_person(allocation.event.supervisor)
@@ -441,8 +437,7 @@ class _Run:
                 continue
             start = active[0]
             self.traced(rule, start.date, start)
-            verdict = _trusted(
-                CaseHolderVerdict,
+            verdict = CaseHolderVerdict(
                 stage=spec.stage,
                 edition=rule.edition,
                 rule=rule.id,
@@ -572,8 +567,7 @@ class _Run:
             else:
                 status = "missing"
         self.traced(rule, trigger.date, trigger, done)
-        return _trusted(
-            SignOffResult,
+        return SignOffResult(
             id=spec.id,
             edition=rule.edition,
             rule=rule.id,
@@ -610,9 +604,7 @@ def _permits(required: PersonSpec, person: Any) -> bool:
 
 
 def _person(person: Any) -> PersonView:
-    return _trusted(
-        PersonView, role=person.role, social_work_qualified=person.social_work_qualified
-    )
+    return PersonView(role=person.role, social_work_qualified=person.social_work_qualified)
 
 
 def run_pack(

@@ -32,7 +32,6 @@ from .results import (
     SignOffResult,
     TimescaleEntry,
     TraceEntry,
-    _trusted,
 )
 
 __all__ = ["Evaluator", "default_calendar", "evaluate"]
@@ -174,8 +173,7 @@ class Evaluator:
                     if key not in seen_timescales:
                         seen_timescales.add(key)
                         timescales.append(
-                            _trusted(
-                                TimescaleEntry,
+                            TimescaleEntry(
                                 obligation=item.id,
                                 edition=item.edition,
                                 timescale=item.timescale,
@@ -207,8 +205,7 @@ class Evaluator:
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
         traced.sort(key=_trace_key)
         trace = [
-            _trusted(
-                TraceEntry,
+            TraceEntry(
                 rule=rule_id,
                 edition=pack.edition,
                 fired_on=labels,
@@ -216,8 +213,7 @@ class Evaluator:
             )
             for _anchor, _rank, rule_id, labels, pack in traced
         ]
-        return _trusted(
-            Outcome,
+        return Outcome(
             case_id=case.case_id,
             as_of=day,
             editions=tuple(sorted(used)),

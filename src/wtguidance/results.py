@@ -8,7 +8,7 @@ prints. Absent optional values are ``null``; timescales serialise as
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
@@ -37,25 +37,6 @@ SignOffStatus = Literal["given", "missing", "pending", "invalid"]
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-_Model = TypeVar("_Model", bound=_Frozen)
-
-
-def _trusted(cls: type[_Model], **fields: Any) -> _Model:
-    """Build a result from values that already have their declared types (engine only).
-
-    The same object as ``cls(**fields)`` when *every* field is given, in declaration
-    order, with exactly its declared type (tuples, not lists; model instances, not
-    dicts), but without running the validator: the engine builds some twenty results per
-    case from values it typed itself, and validating them again is most of their cost.
-    """
-    model = object.__new__(cls)
-    object.__setattr__(model, "__dict__", fields)
-    object.__setattr__(model, "__pydantic_fields_set__", set(fields))
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
-    return model
 
 
 class CitationView(_Frozen):
