@@ -104,6 +104,8 @@ class PackRun:
     case_holders: list[tuple[dt.date, CaseHolderVerdict]] = field(default_factory=list)
     sign_offs: list[tuple[dt.date, SignOffResult]] = field(default_factory=list)
     trace: list[tuple[dt.date, Rule, tuple[str, ...]]] = field(default_factory=list)
+    # every obligation instance this edition opened, judged or withdrawn: (id, anchor, clock)
+    considered: list[tuple[str, dt.date, str]] = field(default_factory=list)
 
 
 _NO_FACTS: list[Fact] = []  # never mutated: stands in for a fact key with no facts
@@ -250,28 +252,34 @@ class _Run:
             # the facts that withdraw or end an instance (each list sorted by date)
             withdrawn = [m for m in map(self.matching, spec.withdrawn_by) if m]
             ended = [m for m in map(self.matching, spec.ended_by) if m]
-            for clock, satisfier in self.instances(rule, spec, withdrawn + ended):
-                item = self.judge_obligation(rule, spec, clock, satisfier, withdrawn, ended)
+            for clock, satisfier, anchor in self.instances(rule, spec, withdrawn + ended):
+                self.out.considered.append((spec.id, anchor, clock.label))
+                item = self.judge_obligation(rule, spec, clock, satisfier, withdrawn, ended, anchor)
                 if item is None:
                     continue
-                self.keep(produced, (spec.id, clock.seq), (rule, clock.date, item, spec))
+                self.keep(produced, (spec.id, clock.seq), (rule, anchor, item, spec))
         for _rule, anchor, item, spec in produced.values():
             self.out.obligations.append((anchor, item, spec))
 
     def instances(
         self, rule: Rule, spec: ObligationSpec, enders: list[list[Fact]]
-    ) -> list[tuple[Fact, Fact | None]]:
+    ) -> list[tuple[Fact, Fact | None, dt.date]]:
         """Open one obligation per clock event and give each its own satisfying event.
 
         A satisfying event answers one clock only (the earliest clock that can use it), so
         one notification cannot meet two incidents and one decision cannot answer two
         referrals. ``keep_first`` ignores a repeat of the clock while an earlier instance
         is still running; ``restart`` replaces that instance (and frees its satisfier).
+
+        Each instance also carries its *anchor*: the date of the clock event that began
+        its episode. It decides which edition judges the instance, so an episode begun
+        under one edition is judged by it even when ``restart`` moves the clock to a date
+        the next edition governs (otherwise neither edition would judge it).
         """
         satisfiers = self.matching(spec.satisfied_by)
         dates = [f.date for f in satisfiers]
         used: set[int] = set()
-        opened: list[tuple[Fact, Fact | None]] = []
+        opened: list[tuple[Fact, Fact | None, dt.date]] = []
         # when each opened instance stopped running (met, withdrawn or ended), if it did
         closes: list[dt.date | None] = []
         for clock in self.triggers(rule):
@@ -279,18 +287,22 @@ class _Run:
                 closed = closes[-1]
                 if closed is None or closed > clock.date:
                     if spec.on_repeat == "keep_first":
-                        self.traced(rule, opened[-1][0].date, clock)
+                        self.traced(rule, opened[-1][2], clock)
                         continue
-                    _last_clock, last_satisfier = opened.pop()
+                    _last_clock, last_satisfier, anchor = opened.pop()
                     closes.pop()
                     if last_satisfier is not None:
                         used.discard(last_satisfier.seq)
+                else:
+                    anchor = clock.date
+            else:
+                anchor = clock.date
             ender = _first_ender(enders, clock.date) if enders else None
             satisfier = self.first_unused(satisfiers, dates, clock.date, spec.window, used, ender)
-            if satisfier is not None and self.governs(clock.date):
+            if satisfier is not None and self.governs(anchor):
                 # a clock judged by another edition must not take this edition's satisfier
                 used.add(satisfier.seq)
-            opened.append((clock, satisfier))
+            opened.append((clock, satisfier, anchor))
             if satisfier is not None and (ender is None or satisfier.date < ender):
                 closes.append(satisfier.date)
             else:
@@ -328,6 +340,7 @@ class _Run:
         satisfier: Fact | None,
         withdrawn: list[list[Fact]],
         ended: list[list[Fact]],
+        anchor: dt.date,
     ) -> ObligationResult | None:
         timescale = spec.timescale
         view = self.pack.timescales.get(rule.id)
@@ -343,7 +356,7 @@ class _Run:
                         continue
                     if before_due_only and due is not None and ender.date > due:
                         continue
-                    self.traced(rule, clock.date, clock, ender)
+                    self.traced(rule, anchor, clock, ender)
                     return None
         status: ObligationStatus
         if due is None:
@@ -352,7 +365,7 @@ class _Run:
             status = "met" if satisfier.date <= due else "met_late"
         else:
             status = "pending" if self.as_of <= due else "overdue"
-        self.traced(rule, clock.date, clock, satisfier)
+        self.traced(rule, anchor, clock, satisfier)
         return ObligationResult(
             id=spec.id,
             edition=rule.edition,

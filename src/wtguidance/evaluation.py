@@ -118,6 +118,8 @@ class Evaluator:
         ]
         outcome = self._assemble(case, day, runs, findings, pinned=pinned)
         unjudged = _unjudged_allocations(events, outcome, self.editions, pinned=pinned)
+        if not pinned:
+            unjudged += _unjudged_obligations(runs, self.editions)
         if unjudged:
             outcome = outcome.model_copy(update={"findings": (*outcome.findings, *unjudged)})
         return outcome
@@ -276,6 +278,63 @@ def _sign_off_key(s: SignOffResult) -> tuple[object, ...]:
         s.status,
         s.given_on or _NO_DATE,
     )
+
+
+def _unjudged_obligations(
+    runs: list[tuple[CompiledPack, PackRun]], editions: Editions
+) -> list[Finding]:
+    """Obligations that fall between two editions: never silently dropped.
+
+    Each edition opens obligation instances over the whole case and keeps those whose
+    anchor it governs. When two editions start the same duty's clock from different
+    events (one from the referral, the next from the decision, say), a case crossing the
+    changeover can leave an instance that the edition governing its anchor never judged.
+    An instance counts as covered when the governing edition judged the same obligation
+    at an anchor it governs, somewhere between this instance's neighbours.
+    """
+
+    def governed_by(day: dt.date) -> str | None:
+        pack = editions.in_force_on(day)
+        return pack.edition if pack is not None else None
+
+    judged: dict[tuple[str, str], list[dt.date]] = {}
+    for pack, run in runs:
+        for obligation, anchor, _clock in run.considered:
+            if governed_by(anchor) == pack.edition:
+                judged.setdefault((pack.edition, obligation), []).append(anchor)
+    missing: dict[str, list[str]] = {}
+    for pack, run in runs:
+        by_obligation: dict[str, list[tuple[dt.date, str]]] = {}
+        for obligation, anchor, clock in run.considered:
+            by_obligation.setdefault(obligation, []).append((anchor, clock))
+        for obligation, instances in by_obligation.items():
+            instances.sort()
+            for index, (anchor, clock) in enumerate(instances):
+                governing = governed_by(anchor)
+                if governing is None or governing == pack.edition:
+                    continue
+                rules = editions.get(governing).obligations
+                if not any(r.output_id == obligation for r in rules):
+                    continue  # the governing edition has no such duty: nothing to judge
+                low = instances[index - 1][0] if index > 0 else None
+                high = instances[index + 1][0] if index + 1 < len(instances) else None
+                if any(
+                    (low is None or low < day) and (high is None or day < high)
+                    for day in judged.get((governing, obligation), ())
+                ):
+                    continue
+                missing.setdefault(obligation, []).append(
+                    f"{clock} (as {pack.edition} counts it; {governing} governs that date)"
+                )
+    return [
+        Finding(
+            code="unjudged-obligation",
+            severity="warning",
+            message=f"{obligation} was not judged: the editions either side of a changeover "
+            f"start its clock from different events; clock {'; '.join(sorted(set(clocks)))}",
+        )
+        for obligation, clocks in sorted(missing.items())
+    ]
 
 
 def _unjudged_allocations(
