@@ -254,6 +254,8 @@ class _Run:
             ended = [m for m in map(self.matching, spec.ended_by) if m]
             for clock, satisfier, anchor in self.instances(rule, spec, withdrawn + ended):
                 self.out.considered.append((spec.id, anchor, clock.label))
+                if not self.governs(anchor):
+                    continue  # another edition judges this episode
                 item = self.judge_obligation(rule, spec, clock, satisfier, withdrawn, ended, anchor)
                 if item is None:
                     continue

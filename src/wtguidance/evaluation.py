@@ -9,7 +9,7 @@ used (the case is judged as it stood that day) and are reported as a finding.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -293,15 +293,21 @@ def _unjudged_obligations(
     at an anchor it governs, somewhere between this instance's neighbours.
     """
 
+    memo: dict[dt.date, str | None] = {}
+
     def governed_by(day: dt.date) -> str | None:
-        pack = editions.in_force_on(day)
-        return pack.edition if pack is not None else None
+        if day not in memo:
+            pack = editions.in_force_on(day)
+            memo[day] = pack.edition if pack is not None else None
+        return memo[day]
 
     judged: dict[tuple[str, str], list[dt.date]] = {}
     for pack, run in runs:
         for obligation, anchor, _clock in run.considered:
             if governed_by(anchor) == pack.edition:
                 judged.setdefault((pack.edition, obligation), []).append(anchor)
+    for days in judged.values():
+        days.sort()
     missing: dict[str, list[str]] = {}
     for pack, run in runs:
         by_obligation: dict[str, list[tuple[dt.date, str]]] = {}
@@ -318,10 +324,9 @@ def _unjudged_obligations(
                     continue  # the governing edition has no such duty: nothing to judge
                 low = instances[index - 1][0] if index > 0 else None
                 high = instances[index + 1][0] if index + 1 < len(instances) else None
-                if any(
-                    (low is None or low < day) and (high is None or day < high)
-                    for day in judged.get((governing, obligation), ())
-                ):
+                days = judged.get((governing, obligation), [])
+                first = bisect_right(days, low) if low is not None else 0
+                if first < len(days) and (high is None or days[first] < high):
                     continue
                 missing.setdefault(obligation, []).append(
                     f"{clock} (as {pack.edition} counts it; {governing} governs that date)"
