@@ -240,7 +240,12 @@ def test_malformed_case(name: str) -> None:
         parse_case_json(text, source=f"cases/{name}")
     error = caught.value
     assert error.code == expected["code"]
-    assert expected["message"] in error.message
+    # Python 3.13 reworded some json error messages; the fixture may give the new wording
+    wordings = [
+        expected["message"],
+        *([expected["message_py313"]] if "message_py313" in expected else []),
+    ]
+    assert any(wording in error.message for wording in wordings), error.message
     assert "\n" not in error.message
     assert "\n" not in error.one_line()
     assert error.one_line().startswith(f"cases/{name}")
