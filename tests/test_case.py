@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 import types
 import typing
 from datetime import date, datetime
@@ -239,13 +240,11 @@ def test_malformed_case(name: str) -> None:
     with pytest.raises(CaseError) as caught:
         parse_case_json(text, source=f"cases/{name}")
     error = caught.value
+    if sys.version_info >= (3, 13) and "py313" in expected:
+        # Python 3.13 reworded some json errors and points at the offending comma
+        expected = {**expected, **expected["py313"]}
     assert error.code == expected["code"]
-    # Python 3.13 reworded some json error messages; the fixture may give the new wording
-    wordings = [
-        expected["message"],
-        *([expected["message_py313"]] if "message_py313" in expected else []),
-    ]
-    assert any(wording in error.message for wording in wordings), error.message
+    assert expected["message"] in error.message
     assert "\n" not in error.message
     assert "\n" not in error.one_line()
     assert error.one_line().startswith(f"cases/{name}")
