@@ -24,6 +24,11 @@ def _cell(text: object) -> str:
     return ("—" if text in (None, "") else str(text)).replace("|", "\\|").replace("\n", " ")
 
 
+def _md_row(*cells: object) -> str:
+    """One Markdown table row, every cell escaped."""
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
 def _flags(rule: Rule) -> str:
     flags: list[str] = [rule.confidence or "unrated"]
     if rule.provisional:
@@ -92,22 +97,17 @@ def edition_page(pack: RulePack, editions: Editions) -> str:
         if spec.on_repeat != "separate":
             clock += f" ({spec.on_repeat.replace('_', ' ')})"
         lines.append(
-            "| "
-            + " | ".join(
-                _cell(v)
-                for v in (
-                    f"`{spec.id}`",
-                    f"`{rule.id}`",
-                    rule.summary,
-                    timescale,
-                    clock,
-                    spec.actor,
-                    spec.modality,
-                    _flags(rule),
-                    _citation(rule),
-                )
+            _md_row(
+                f"`{spec.id}`",
+                f"`{rule.id}`",
+                rule.summary,
+                timescale,
+                clock,
+                spec.actor,
+                spec.modality,
+                _flags(rule),
+                _citation(rule),
             )
-            + " |"
         )
     holders = [r for r in pack.rules if isinstance(r.then, CaseHolderSpec)]
     lines += [
@@ -131,19 +131,9 @@ def edition_page(pack: RulePack, editions: Editions) -> str:
             if spec.oversight.social_work_qualified:
                 oversight += " (social-work qualified)"
         lines.append(
-            "| "
-            + " | ".join(
-                _cell(v)
-                for v in (
-                    f"`{spec.stage}`",
-                    f"`{rule.id}`",
-                    lead,
-                    oversight,
-                    _flags(rule),
-                    _citation(rule),
-                )
+            _md_row(
+                f"`{spec.stage}`", f"`{rule.id}`", lead, oversight, _flags(rule), _citation(rule)
             )
-            + " |"
         )
     sign_offs = [r for r in pack.rules if isinstance(r.then, SignOffSpec)]
     lines += [
@@ -166,36 +156,21 @@ def edition_page(pack: RulePack, editions: Editions) -> str:
         if spec.done_when:
             opened += f" / {spec.done_when.describe()}"
         lines.append(
-            "| "
-            + " | ".join(
-                _cell(v)
-                for v in (
-                    f"`{spec.id}`",
-                    f"`{rule.id}`",
-                    rule.summary,
-                    required,
-                    opened,
-                    _flags(rule),
-                    _citation(rule),
-                )
+            _md_row(
+                f"`{spec.id}`",
+                f"`{rule.id}`",
+                rule.summary,
+                required,
+                opened,
+                _flags(rule),
+                _citation(rule),
             )
-            + " |"
         )
     derived = [r for r in pack.rules if isinstance(r.then, AssertSpec)]
     lines += ["", "## Derived facts", "", "| fact | rule | from | citation |", "|---|---|---|---|"]
     for rule in sorted(derived, key=lambda r: (r.output_id, r.id)):
         lines.append(
-            "| "
-            + " | ".join(
-                _cell(v)
-                for v in (
-                    f"`{rule.output_id}`",
-                    f"`{rule.id}`",
-                    rule.match.describe(),
-                    _citation(rule),
-                )
-            )
-            + " |"
+            _md_row(f"`{rule.output_id}`", f"`{rule.id}`", rule.match.describe(), _citation(rule))
         )
     return "\n".join(lines) + "\n"
 

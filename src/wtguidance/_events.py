@@ -38,6 +38,7 @@ __all__ = [
     "CinPlanEndedEvent",
     "CinPlanStartedEvent",
     "CoreGroupMeetingEvent",
+    "CpPlanEndReason",
     "CpPlanEndedEvent",
     "CpPlanStartedEvent",
     "Event",

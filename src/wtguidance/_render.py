@@ -106,6 +106,11 @@ def _md_cell(text: object) -> str:
     return _d(text).replace("|", "\\|")
 
 
+def _md_row(*cells: object) -> str:
+    """One Markdown table row, every cell escaped."""
+    return "| " + " | ".join(_md_cell(c) for c in cells) + " |"
+
+
 def outcome_markdown(outcome: Outcome) -> str:
     """The outcome as GitHub-flavoured Markdown tables."""
     lines = [
@@ -121,21 +126,16 @@ def outcome_markdown(outcome: Outcome) -> str:
     for item in outcome.obligations:
         cite = item.citation
         lines.append(
-            "| "
-            + " | ".join(
-                _md_cell(v)
-                for v in (
-                    item.id,
-                    item.edition,
-                    f"{item.clock.event} {item.clock.date}",
-                    _timescale(item.timescale),
-                    item.due,
-                    item.status,
-                    item.satisfied_on,
-                    f"[ch.{cite.chapter} {cite.section}]({cite.url})",
-                )
+            _md_row(
+                item.id,
+                item.edition,
+                f"{item.clock.event} {item.clock.date}",
+                _timescale(item.timescale),
+                item.due,
+                item.status,
+                item.satisfied_on,
+                f"[ch.{cite.chapter} {cite.section}]({cite.url})",
             )
-            + " |"
         )
     if outcome.case_holders:
         lines += [
@@ -148,19 +148,14 @@ def outcome_markdown(outcome: Outcome) -> str:
         for verdict in outcome.case_holders:
             allocation = verdict.allocation
             lines.append(
-                "| "
-                + " | ".join(
-                    _md_cell(v)
-                    for v in (
-                        verdict.stage,
-                        verdict.edition,
-                        allocation.date if allocation else None,
-                        allocation.practitioner.role if allocation else None,
-                        "yes" if verdict.compliant else "no",
-                        verdict.reason,
-                    )
+                _md_row(
+                    verdict.stage,
+                    verdict.edition,
+                    allocation.date if allocation else None,
+                    allocation.practitioner.role if allocation else None,
+                    "yes" if verdict.compliant else "no",
+                    verdict.reason,
                 )
-                + " |"
             )
     if outcome.sign_offs:
         lines += [
@@ -172,19 +167,14 @@ def outcome_markdown(outcome: Outcome) -> str:
         ]
         for result in outcome.sign_offs:
             lines.append(
-                "| "
-                + " | ".join(
-                    _md_cell(v)
-                    for v in (
-                        result.id,
-                        result.edition,
-                        result.subject_date,
-                        ", ".join(result.required_from.roles),
-                        result.status,
-                        result.given_on,
-                    )
+                _md_row(
+                    result.id,
+                    result.edition,
+                    result.subject_date,
+                    ", ".join(result.required_from.roles),
+                    result.status,
+                    result.given_on,
                 )
-                + " |"
             )
     if outcome.findings:
         lines += ["", "## Findings", ""]
