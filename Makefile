@@ -35,8 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 docs: $(STAMP)
-	$(BIN)/python -m wtguidance._docs
-	$(BIN)/python -m wtguidance.diff --write-docs docs/changes
+	$(BIN)/python -m wtguidance._generate
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -17,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from wtguidance._case_io import case_schema_text, main, parse_case_json, parse_case_obj
 from wtguidance.case import (
     EVENT_TYPES,
     ROLES,
@@ -27,6 +26,8 @@ from wtguidance.case import (
     Event,
     ReferralEvent,
     case_json_schema,
+    parse_case_json,
+    parse_case_obj,
 )
 from wtguidance.errors import CaseError
 
@@ -284,21 +285,6 @@ def test_positions_account_for_escapes_and_nesting() -> None:
 
 
 # --- The JSON Schema --------------------------------------------------------------------------
-
-
-def test_committed_schema_is_up_to_date() -> None:
-    assert SCHEMA_PATH.read_text(encoding="utf-8") == case_schema_text(), (
-        "schemas/case.schema.json is stale; regenerate it with "
-        "`python -m wtguidance._case_io --write-schema schemas/case.schema.json`"
-    )
-
-
-def test_schema_check_command(tmp_path: Path) -> None:
-    target = tmp_path / "case.schema.json"
-    assert main(["--check-schema", str(target)]) == 1
-    assert main(["--write-schema", str(target)]) == 0
-    assert main(["--check-schema", str(target)]) == 0
-    assert json.loads(target.read_text(encoding="utf-8")) == case_json_schema()
 
 
 def test_schema_is_valid_and_accepts_the_design_example() -> None:

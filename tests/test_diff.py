@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from wtguidance._diff_render import diff_html, diff_json, diff_markdown, diff_text
+from wtguidance._generate import change_pages as docs_pages
+from wtguidance._generate import consecutive_pairs
+from wtguidance._render.diff import diff_html, diff_json, diff_markdown, diff_text
 from wtguidance.case import Case
 from wtguidance.cli import main
-from wtguidance.diff import EditionDiff, consecutive_pairs, diff_case, diff_editions, docs_pages
-from wtguidance.diff import main as diff_main
+from wtguidance.diff import EditionDiff, diff_case, diff_editions
 from wtguidance.editions import Editions, load_editions, shipped_editions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -611,31 +612,7 @@ def test_case_diff_2018_to_2023_lead_practitioner_case() -> None:
 # --- docs/changes -----------------------------------------------------------------------
 
 
-def test_docs_changes_are_current() -> None:
+def test_change_pages_cover_every_consecutive_pair() -> None:
     editions = shipped_editions()
-    pages = docs_pages(editions)
     expected = {f"{a}-to-{b}.md" for a, b in consecutive_pairs(editions)} | {"README.md"}
-    assert set(pages) == expected
-    stale = [
-        name
-        for name, text in pages.items()
-        if not (CHANGES / name).is_file() or (CHANGES / name).read_text(encoding="utf-8") != text
-    ]
-    extra = sorted({p.name for p in CHANGES.glob("*.md")} - set(pages))
-    assert not stale + extra, (
-        f"docs/changes is stale ({stale + extra}): run "
-        "`python -m wtguidance.diff --write-docs docs/changes`"
-    )
-
-
-def test_docs_check_and_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / "changes"
-    assert diff_main(["--check-docs", str(target)]) == 1
-    assert "--write-docs" in capsys.readouterr().out
-    (target).mkdir()
-    (target / "1999-to-2000.md").write_text("old", encoding="utf-8")
-    assert diff_main(["--write-docs", str(target)]) == 0
-    assert not (target / "1999-to-2000.md").exists()
-    assert diff_main(["--check-docs", str(target)]) == 0
-    (target / "README.md").write_text("edited", encoding="utf-8")
-    assert diff_main(["--check-docs", str(target)]) == 1
+    assert set(docs_pages(editions)) == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wtguidance._docs import edition_page
+from wtguidance._render.edition_page import edition_page
 from wtguidance.editions import shipped_editions
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "editions"

@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wtguidance._vocabulary import case_vocabulary
+from wtguidance._pack.vocabulary import case_vocabulary
 from wtguidance._yaml import load_yaml
 from wtguidance.case import ROLES, Case
 from wtguidance.editions import Editions, load_pack_dir, shipped_editions

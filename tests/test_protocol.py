@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wtguidance import __version__
-from wtguidance._pack import ObligationSpec
+from wtguidance._pack.model import ObligationSpec
 from wtguidance._yaml import load_yaml
 from wtguidance.cli import main
 from wtguidance.editions import shipped_editions

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from wtguidance._lint import lint_packs
-from wtguidance._load import load_pack
-from wtguidance._validate import check_pack
+from wtguidance._pack.lint import lint_packs
+from wtguidance._pack.load import load_pack
+from wtguidance._pack.validate import check_pack
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 EDITIONS = sorted(p.name for p in RULES.iterdir() if p.is_dir())

@@ -14,14 +14,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .case import Case
-    from .diff import diff_editions
-    from .editions import Editions, load_edition, load_editions
-    from .errors import WtGuidanceError
-    from .evaluation import Evaluator, evaluate
-    from .overlay import Overlay
-    from .protocol import validate_protocol
-    from .results import Outcome
+    from wtguidance.case import Case
+    from wtguidance.diff import diff_editions
+    from wtguidance.editions import Editions, load_edition, load_editions
+    from wtguidance.errors import WtGuidanceError
+    from wtguidance.evaluation import Evaluator, evaluate
+    from wtguidance.overlay import Overlay
+    from wtguidance.protocol import validate_protocol
+    from wtguidance.results import Outcome
 
 __all__ = [
     "Case",
@@ -37,7 +37,7 @@ __all__ = [
     "validate_protocol",
 ]
 
-__version__ = "0.1.0"
+from wtguidance._version import __version__ as __version__
 
 _HOMES = {
     "Case": "case",

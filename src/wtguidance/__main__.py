@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import main
+from wtguidance.cli.main import main
 
 sys.exit(main())

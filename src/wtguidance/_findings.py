@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .results import Finding
+from wtguidance.results import Finding
 
 __all__ = ["order_findings"]
 

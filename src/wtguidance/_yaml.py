@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .errors import SourceLocation
+from wtguidance.errors import SourceLocation
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "YamlDocument", "YamlProblem", "load_yaml", "pointer_join"]
 

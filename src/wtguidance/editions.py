@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ._compile import CompiledPack, compile_pack
-from ._load import load_pack
-from ._resources import Traversable, data_dir
-from ._validate import validate_pack
-from ._vocabulary import Vocabulary, case_vocabulary
-from .errors import UsageError
+from wtguidance._pack.compile import CompiledPack, compile_pack
+from wtguidance._pack.load import load_pack
+from wtguidance._pack.validate import validate_pack
+from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
+from wtguidance._resources import Traversable, data_dir
+from wtguidance.errors import UsageError
 
 __all__ = ["Editions", "load_edition", "load_editions", "load_pack_dir", "shipped_editions"]
 

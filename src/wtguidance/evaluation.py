@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
-from ._compile import CompiledPack
-from ._engine import PackRun, base_facts, run_pack
-from ._findings import order_findings
-from .calendar import WorkingCalendar
-from .case import Case
-from .editions import Editions, shipped_editions
-from .overlay import Overlay
-from .results import (
+from wtguidance._engine.run import PackRun, base_facts, run_pack
+from wtguidance._findings import order_findings
+from wtguidance._pack.compile import CompiledPack
+from wtguidance.calendar import WorkingCalendar
+from wtguidance.case import Case
+from wtguidance.editions import Editions, shipped_editions
+from wtguidance.overlay import Overlay
+from wtguidance.results import (
     CaseHolderVerdict,
     Finding,
     ObligationResult,

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ._pack import PersonSpec, Timescale
-from .calendar import Trigger
+from wtguidance._pack.model import PersonSpec, Timescale
+from wtguidance.calendar import Trigger
 
 __all__ = ["Overlay"]
 

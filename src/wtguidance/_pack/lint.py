@@ -12,11 +12,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ._compile import compile_pack
-from ._load import load_pack
-from ._resources import data_dir
-from ._validate import check_pack
-from .errors import PackError
+from wtguidance._pack.compile import compile_pack
+from wtguidance._pack.load import load_pack
+from wtguidance._pack.validate import check_pack
+from wtguidance._resources import data_dir
+from wtguidance.errors import PackError
 
 __all__ = ["lint_packs"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._resources import Traversable
-from ._yaml import YamlDocument, YamlProblem, load_yaml
-from .errors import PackSyntaxError, SourceLocation
+from wtguidance._resources import Traversable
+from wtguidance._yaml import YamlDocument, YamlProblem, load_yaml
+from wtguidance.errors import PackSyntaxError, SourceLocation
 
 __all__ = ["RawPack", "load_pack"]
 

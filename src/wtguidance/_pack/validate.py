@@ -21,9 +21,9 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from . import _ids
-from ._load import RawPack
-from ._pack import (
+from wtguidance import _ids
+from wtguidance._pack.load import RawPack
+from wtguidance._pack.model import (
     AllOf,
     AnyOf,
     AssertSpec,
@@ -46,10 +46,10 @@ from ._pack import (
     Timescale,
     WhereClause,
 )
-from ._resources import read_schema_text
-from ._vocabulary import Vocabulary, case_vocabulary
-from ._yaml import YamlDocument, pointer_join
-from .errors import PackCompileError, PackError, PackSchemaError
+from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
+from wtguidance._resources import read_schema_text
+from wtguidance._yaml import YamlDocument, pointer_join
+from wtguidance.errors import PackCompileError, PackError, PackSchemaError
 
 __all__ = ["check_pack", "validate_pack"]
 

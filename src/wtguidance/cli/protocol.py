@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ._protocol_render import FORMATS, render_report
-from .cli import CliContext, read_text
-from .editions import Editions
-from .overlay import Overlay
-from .protocol import protocol_overlay, validate_protocol_text
+from wtguidance.cli._context import CliContext, Commands, read_text
 
-__all__ = ["overlay_from_file", "register"]
+if TYPE_CHECKING:
+    from wtguidance.editions import Editions
+    from wtguidance.overlay import Overlay
+
+__all__ = ["FORMATS", "overlay_from_file", "register"]
+
+#: the report formats (``wtguidance._render.protocol.FORMATS`` names the same; a test checks)
+FORMATS = ("text", "json", "junit", "sarif", "github")
 
 
 def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
-    from . import editions as editions_module
+    from wtguidance import editions as editions_module
+    from wtguidance._render.protocol import render_report
+    from wtguidance.protocol import validate_protocol_text
 
     editions = editions_module.shipped_editions()
     if args.edition is not None:
@@ -42,7 +47,7 @@ def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
     return max(report.exit_code(strict=args.strict) for report in reports)
 
 
-def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+def register(subparsers: Commands) -> None:
     """Add ``validate-protocol`` to the CLI."""
     parser = subparsers.add_parser(
         "validate-protocol",
@@ -55,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "files", nargs="+", metavar="FILE", help="protocol YAML file(s), or - for stdin"
     )
     parser.add_argument("--edition", help="check against this edition (must match the file)")
-    parser.add_argument("--format", choices=tuple(FORMATS), default="text")
+    parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.set_defaults(handler=_cmd_validate_protocol)
 
@@ -66,6 +71,9 @@ def overlay_from_file(path: str, ctx: CliContext, editions: Editions) -> Overlay
     An invalid protocol is refused: its findings go to stderr and a
     :class:`~wtguidance.errors.ProtocolError` (exit 2) summarises the first error.
     """
+    from wtguidance._render.protocol import render_report
+    from wtguidance.protocol import protocol_overlay, validate_protocol_text
+
     text, shown = read_text(path, ctx, "protocol file")
     report = validate_protocol_text(text, shown, None, editions)
     if not report.valid:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ._pack import (
+from wtguidance._pack.model import (
     AssertSpec,
     CaseHolderSpec,
     Citation,
@@ -26,9 +26,9 @@ from ._pack import (
     SignOffSpec,
     Timescale,
 )
-from ._validate import patterns_of
-from .errors import PackCompileError
-from .results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
+from wtguidance._pack.validate import patterns_of
+from wtguidance.errors import PackCompileError
+from wtguidance.results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
 
 __all__ = [
     "CompiledPack",

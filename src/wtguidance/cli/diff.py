@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Any
 
-from .cli import CliContext, parse_date, read_text
+from wtguidance.cli._context import CliContext, Commands, parse_date, read_text
 
 __all__ = ["register"]
 
 
 def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
-    from ._case_io import parse_case_json
-    from ._diff_render import diff_html, diff_json, diff_markdown, diff_text
-    from .diff import diff_case, diff_editions
-    from .editions import shipped_editions
-    from .errors import UsageError
+    from wtguidance._render.diff import diff_html, diff_json, diff_markdown, diff_text
+    from wtguidance.case import parse_case_json
+    from wtguidance.diff import diff_case, diff_editions
+    from wtguidance.editions import shipped_editions
+    from wtguidance.errors import UsageError
 
     editions = shipped_editions()
     a, b = editions.get(args.a), editions.get(args.b)  # unknown → exit 2 with known ids
@@ -39,7 +38,7 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction[Any]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "diff", help="what changed between two editions (and what it means for a case)"
     )

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ._compile import CompiledPack, permitted_holder, required_signer, timescale_view
-from ._pack import (
+from wtguidance._pack.compile import CompiledPack, permitted_holder, required_signer, timescale_view
+from wtguidance._pack.model import (
     AllOf,
     AnyOf,
     AssertSpec,
@@ -37,10 +37,10 @@ from ._pack import (
     SignOffSpec,
     Timescale,
 )
-from .calendar import WorkingCalendar, add_months
-from .errors import EvaluationError
-from .overlay import Overlay
-from .results import (
+from wtguidance.calendar import WorkingCalendar, add_months
+from wtguidance.errors import EvaluationError
+from wtguidance.overlay import Overlay
+from wtguidance.results import (
     AllocationView,
     CaseHolderVerdict,
     CitationView,

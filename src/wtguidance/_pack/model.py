@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-from .errors import SourceLocation
+from wtguidance.errors import SourceLocation
 
 __all__ = [
     "AllOf",

@@ -14,28 +14,24 @@ code               when
                    location gives the JSON pointer (and, from text, the line and column)
 =================  ====================================================================
 
-Run ``python -m wtguidance._case_io --write-schema schemas/case.schema.json`` to regenerate
-the committed JSON Schema (``--check-schema`` only compares).
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
 import re
-import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any, NamedTuple, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from wtguidance.case import EVENT_TYPES, Case, case_json_schema
+from wtguidance.case.events import EVENT_TYPES
+from wtguidance.case.record import Case
 from wtguidance.errors import CaseError, SourceLocation
 
-__all__ = ["case_schema_text", "main", "parse_case_json", "parse_case_obj"]
+__all__ = ["parse_case_json", "parse_case_obj"]
 
 _PathPart = str | int
 
@@ -376,33 +372,3 @@ def _position(
     line = text.count("\n", 0, offset) + 1
     column = offset - text.rfind("\n", 0, offset)
     return SourceLocation(path=source, line=line, column=column, pointer=pointer)
-
-
-# --- The committed JSON Schema ----------------------------------------------------------------
-
-
-def case_schema_text() -> str:
-    """The text of ``schemas/case.schema.json``: pretty, keys sorted, ending in a newline."""
-    return json.dumps(case_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Write or check the committed case JSON Schema."""
-    parser = argparse.ArgumentParser(prog="python -m wtguidance._case_io", description=main.__doc__)
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--write-schema", metavar="PATH", type=Path, help="write the schema")
-    group.add_argument("--check-schema", metavar="PATH", type=Path, help="compare, exit 1 if stale")
-    args = parser.parse_args(argv)
-    expected = case_schema_text()
-    if args.write_schema is not None:
-        args.write_schema.write_text(expected, encoding="utf-8")
-        return 0
-    path: Path = args.check_schema
-    if path.is_file() and path.read_text(encoding="utf-8") == expected:
-        return 0
-    print(f"{path} is out of date; run: python -m wtguidance._case_io --write-schema {path}")
-    return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ._describe import cite
-from ._pack import Citation
-from .diff import (
+from wtguidance._pack.describe import cite
+from wtguidance._pack.model import Citation
+from wtguidance.diff import (
     AddedItem,
     CaseDiff,
     CaseHolderRow,
@@ -35,7 +35,7 @@ from .diff import (
     SignOffSide,
     UnchangedItem,
 )
-from .results import CitationView
+from wtguidance.results import CitationView
 
 __all__ = ["diff_html", "diff_json", "diff_markdown", "diff_text"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._describe import cite, rule_record
-from ._ids import did_you_mean
-from .editions import Editions
-from .errors import UsageError
+from wtguidance._ids import did_you_mean
+from wtguidance._pack.describe import cite, rule_record
+from wtguidance.editions import Editions
+from wtguidance.errors import UsageError
 
 __all__ = ["explain_rule"]
 

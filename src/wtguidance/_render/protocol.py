@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from . import __version__
-from .protocol import CHECKS, ProtocolFinding, ProtocolReport
+from wtguidance._version import __version__
+from wtguidance.protocol import CHECKS, ProtocolFinding, ProtocolReport
 
 __all__ = ["FORMATS", "render_report"]
 

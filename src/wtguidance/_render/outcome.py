@@ -10,7 +10,7 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from .results import Outcome
+from wtguidance.results import Outcome
 
 __all__ = ["outcome_markdown", "outcome_table"]
 

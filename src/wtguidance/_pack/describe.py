@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._pack import (
+from wtguidance._pack.model import (
     AssertSpec,
     CaseHolderSpec,
     Citation,

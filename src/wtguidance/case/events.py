@@ -135,13 +135,13 @@ ROLES: tuple[str, ...] = get_args(Role)
 """Every :data:`Role`, in the order of DESIGN.md §4."""
 
 
-class _Record(BaseModel):
+class Record(BaseModel):
     """Shared configuration: unknown fields are errors and records cannot be changed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Person(_Record):
+class Person(Record):
     """A practitioner, supervisor or manager: their role and whether they are a qualified social
     worker."""
 
@@ -164,7 +164,7 @@ AllocationStage = Literal["early_help", "s17", "s47", "cp_plan", "family_help"]
 # --- Events -----------------------------------------------------------------------------------
 
 
-class _EventBase(_Record):
+class _EventBase(Record):
     """What every event has: its type, a date, and optionally an id and a free-text note."""
 
     type: str  # each event class narrows this to its own name

@@ -68,7 +68,7 @@ def _field_paths(model: type[BaseModel], prefix: str = "") -> dict[str, frozense
 
 def case_vocabulary() -> Vocabulary:
     """Read the vocabulary off the pydantic case model."""
-    from . import case  # local import: the case model is a leaf module
+    from wtguidance import case  # local import: the case model is a leaf module
 
     events: dict[str, Mapping[str, frozenset[Any] | None]] = {}
     for member in _members(case.Event):

@@ -1,0 +1,55 @@
+"""The case record itself: the child and their events, which rule packs are evaluated against.
+
+A case is one child plus the dated events of their case (a referral, an assessment starting, a
+conference, a sign-off ...), in any order. The contract is DESIGN.md §4. The models are pydantic
+v2, frozen, and strict: unknown fields, impossible dates, and booleans or dates written as
+strings or numbers are rejected. Their JSON Schema, from :func:`case_json_schema`, is committed
+as ``schemas/case.schema.json``.
+
+To read a case from JSON text with errors that name the line and field, use
+:func:`wtguidance.case.parse_case_json`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import Field, StrictBool, StrictStr
+
+from wtguidance.case.events import Event, IsoDate, Record
+
+__all__ = ["JSON_SCHEMA_DIALECT", "Case", "Child", "case_json_schema"]
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema dialect of :func:`case_json_schema`."""
+
+
+class Child(Record):
+    """The child the case is about. Both facts are optional: rules that need them say so."""
+
+    date_of_birth: IsoDate | None = None
+    disabled: StrictBool = False
+
+
+class Case(Record):
+    """A child's case record: an id, the child, and the case's events in any order."""
+
+    case_id: Annotated[StrictStr, Field(min_length=1)]
+    child: Child
+    events: tuple[Event, ...]
+
+    @property
+    def sorted_events(self) -> tuple[Event, ...]:
+        """The events in date order; events on the same day keep their order in the record."""
+        return tuple(sorted(self.events, key=_event_date))
+
+
+def _event_date(event: Event) -> date:
+    return event.date
+
+
+def case_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a case record, as committed in ``schemas/case.schema.json``."""
+    schema = Case.model_json_schema()
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema}

@@ -1,0 +1,60 @@
+"""The ``wtguidance`` command line (also ``python -m wtguidance``).
+
+Exit codes (DESIGN §11): 0 ok; 1 findings or non-compliance where a command says so;
+2 usage or input error, reported as one line on stderr — never a traceback.
+
+Each command lives in its own module of this package, exposing ``register(commands)``;
+a command imports its domain only when it runs, so ``--help`` and ``--version`` stay quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from wtguidance._version import __version__
+from wtguidance.cli import diff, evaluate, packs, protocol
+from wtguidance.cli._context import CliContext, Handler, Parser
+from wtguidance.errors import WtGuidanceError
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> Parser:
+    """The argument parser with every command registered."""
+    parser = Parser(
+        prog="wtguidance",
+        description="Working Together to Safeguard Children as cited rule packs.",
+    )
+    parser.add_argument("--version", action="version", version=f"wtguidance {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for command in (evaluate, protocol, diff, packs):
+        command.register(commands)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
+) -> int:
+    ctx = CliContext(stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            ctx.write(parser.format_help())
+            return 2
+        handler: Handler = args.handler
+        return handler(args, ctx)
+    except WtGuidanceError as error:
+        ctx.stderr.write(f"wtguidance: {error.one_line()}\n")
+        return 2
+    except KeyboardInterrupt:
+        ctx.stderr.write("wtguidance: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,109 @@
+"""Commands about the packs themselves: ``editions``, ``schema``, ``explain``, ``lint-packs``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from wtguidance.cli._context import CliContext, Commands
+from wtguidance.errors import UsageError
+
+__all__ = ["register"]
+
+
+# -- editions -------------------------------------------------------------------------
+def _cmd_editions(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance.editions import shipped_editions
+
+    editions = shipped_editions()
+    rows = []
+    for pack in editions.packs:
+        meta = pack.pack.meta
+        _start, end = editions.window(meta.edition)
+        rows.append(
+            {
+                "edition": meta.edition,
+                "title": meta.title,
+                "published": meta.published.isoformat(),
+                "in_force_from": meta.in_force_from.isoformat(),
+                "governs_until": end.isoformat() if end else None,
+                "status": meta.status,
+                "rules": len(pack.pack.rules),
+            }
+        )
+    if args.format == "json":
+        ctx.write(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        until = f" until {row['governs_until']}" if row["governs_until"] else " (current)"
+        ctx.write(
+            f"{row['edition']}  {row['title']}  in force {row['in_force_from']}{until}  "
+            f"[{row['status']}]  {row['rules']} rules"
+        )
+    return 0
+
+
+# -- schema ---------------------------------------------------------------------------
+_SCHEMAS = {
+    "case": "case.schema.json",
+    "rule-pack": "rule-pack.schema.json",
+    "local-protocol": "local-protocol.schema.json",
+}
+
+
+def _cmd_schema(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance._resources import data_dir
+
+    entry = data_dir("schemas").joinpath(_SCHEMAS[args.name])
+    if not entry.is_file():
+        raise UsageError(f"schema {args.name!r} is not shipped in this version", code="usage")
+    text = entry.read_text(encoding="utf-8")
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        ctx.stderr.write(f"wrote {args.output}\n")
+    else:
+        ctx.write(text)
+    return 0
+
+
+# -- explain --------------------------------------------------------------------------
+def _cmd_explain(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance.editions import shipped_editions
+    from wtguidance.explain import explain_rule
+
+    ctx.write(explain_rule(shipped_editions(), args.rule_id, as_json=args.format == "json"))
+    return 0
+
+
+# -- lint-packs -----------------------------------------------------------------------
+def _cmd_lint_packs(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance._pack.lint import lint_packs
+
+    text, code = lint_packs(Path(args.root) if args.root else None, as_json=args.format == "json")
+    ctx.write(text)
+    return code
+
+
+def register(commands: Commands) -> None:
+    """Add ``editions``, ``schema``, ``explain`` and ``lint-packs`` to the CLI."""
+    editions = commands.add_parser("editions", help="list the encoded editions")
+    editions.add_argument("--format", choices=("text", "json"), default="text")
+    editions.set_defaults(handler=_cmd_editions)
+
+    schema = commands.add_parser("schema", help="print or export a JSON Schema")
+    schema.add_argument("name", choices=sorted(_SCHEMAS))
+    schema.add_argument("-o", "--output", help="write to this file instead of stdout")
+    schema.set_defaults(handler=_cmd_schema)
+
+    explain = commands.add_parser("explain", help="show one rule with its citation")
+    explain.add_argument("rule_id", help="a rule id (wt2023.icpc.hold) or a stable id (icpc.hold)")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.set_defaults(handler=_cmd_explain)
+
+    lint = commands.add_parser(
+        "lint-packs", help="validate rule packs and report citation precision"
+    )
+    lint.add_argument("root", nargs="?", help="a rules/ directory (default: the shipped packs)")
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.set_defaults(handler=_cmd_lint_packs)

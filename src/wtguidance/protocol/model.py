@@ -1,0 +1,155 @@
+"""The ``wtguidance/local-protocol/v1`` model: what a council's protocol file may say."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from wtguidance._pack.model import (
+    Timescale,
+)
+
+__all__ = [
+    "PROTOCOL_SCHEMA_ID",
+    "LocalCounting",
+    "LocalLead",
+    "LocalPerson",
+    "LocalProtocol",
+    "LocalTimescale",
+    "keys_of",
+    "model_at",
+    "protocol_json_schema",
+]
+
+PROTOCOL_SCHEMA_ID = "wtguidance/local-protocol/v1"
+
+
+# -- the model ------------------------------------------------------------------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalTimescale(_Strict):
+    """A local time limit: working days or calendar months, exactly one."""
+
+    working_days: int | None = Field(default=None, ge=0, le=3650)
+    months: int | None = Field(default=None, ge=0, le=120)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> LocalTimescale:
+        if (self.working_days is None) == (self.months is None):
+            raise ValueError("give exactly one of 'working_days' or 'months'")
+        return self
+
+    def as_timescale(self) -> Timescale:
+        return Timescale(working_days=self.working_days, months=self.months)
+
+
+class LocalPerson(_Strict):
+    """Who may do something: roles, and optionally whether they must be SW-qualified."""
+
+    roles: list[str] = Field(min_length=1)
+    social_work_qualified: bool | None = None
+
+
+class LocalLead(_Strict):
+    """Who may lead one stage locally, how their competence is assured, who oversees."""
+
+    roles: list[str] = Field(min_length=1)
+    competence: str | None = Field(default=None, min_length=1)
+    oversight: LocalPerson | None = None
+
+
+class LocalCounting(_Strict):
+    """How a deadline counts when its trigger falls on a weekend or holiday."""
+
+    weekend_or_holiday_trigger: Literal["same_day", "next_working_day"] = "same_day"
+
+
+class LocalProtocol(_Strict):
+    """A local assessment protocol, ``wtguidance/local-protocol/v1``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://wtguidance.invalid/schemas/local-protocol.schema.json",
+        },
+    )
+
+    protocol: Literal["wtguidance/local-protocol/v1"]
+    authority: str = Field(min_length=1)
+    edition: str = Field(min_length=1)
+    published: dt.date | None = None
+    agreed_with: list[str] = Field(default_factory=list)
+    timescales: dict[str, LocalTimescale] | None = None
+    lead_practitioners: dict[str, LocalLead] | None = None
+    allocation: str | None = Field(default=None, min_length=1)
+    accountability: str | None = Field(default=None, min_length=1)
+    auditing: str | None = Field(default=None, min_length=1)
+    supervision: str | None = Field(default=None, min_length=1)
+    sign_offs: dict[str, LocalPerson] | None = None
+    non_working_days: list[dt.date] = Field(default_factory=list)
+    counting: LocalCounting | None = None
+
+    @field_validator("edition", mode="before")
+    @classmethod
+    def _edition_as_text(cls, value: object) -> object:
+        # `edition: 2023` (unquoted) is what people write; accept it as the string
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("published", "non_working_days", mode="before")
+    @classmethod
+    def _dates_are_iso(cls, value: object) -> object:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if item is not None and not (isinstance(item, str) and _is_iso_date(item)):
+                raise ValueError(f"{item!r} is not a date in YYYY-MM-DD form")
+        return value
+
+
+def _is_iso_date(text: str) -> bool:
+    if len(text) != 10:
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def protocol_json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``wtguidance/local-protocol/v1`` (schemas/local-protocol.schema.json)."""
+    schema = LocalProtocol.model_json_schema()
+    schema["title"] = "wtguidance local assessment protocol (v1)"
+    return schema
+
+
+def model_at(parts: Sequence[int | str]) -> type[BaseModel] | None:
+    """The pydantic model describing the value at ``parts`` (for did-you-mean on keys)."""
+    nested: dict[str, type[BaseModel]] = {
+        "timescales": LocalTimescale,
+        "lead_practitioners": LocalLead,
+        "sign_offs": LocalPerson,
+        "counting": LocalCounting,
+    }
+    if not parts:
+        return LocalProtocol
+    head = str(parts[0])
+    if head not in nested:
+        return None
+    if head == "counting":
+        return LocalCounting if len(parts) == 1 else None
+    if len(parts) == 2:
+        return nested[head]
+    if head == "lead_practitioners" and len(parts) == 3 and parts[2] == "oversight":
+        return LocalPerson
+    return None
+
+
+def keys_of(model: type[BaseModel] | None) -> list[str]:
+    return list(model.model_fields) if model is not None else []
