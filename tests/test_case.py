@@ -61,6 +61,8 @@ SW = {"role": "social_worker", "social_work_qualified": True}
 
 # One valid example per event type: the extra fields of DESIGN §4 (plus cin_plan_*).
 EVENT_EXAMPLES: dict[str, dict[str, Any]] = {
+    "icpc_not_required": {},
+    "case_closed": {"reason": "needs met"},
     "referral": {},
     "referral_decision": {"response": "early_help"},
     "assessment_started": {"kind": "initial"},

@@ -34,6 +34,7 @@ __all__ = [
     "AssessmentKind",
     "AssessmentStartedEvent",
     "CareProceedingsApplicationEvent",
+    "CaseClosedEvent",
     "ChildSeenEvent",
     "CinPlanEndedEvent",
     "CinPlanStartedEvent",
@@ -44,6 +45,7 @@ __all__ = [
     "Event",
     "FamilyGroupDecisionMakingOfferedEvent",
     "IcpcEvent",
+    "IcpcNotRequiredEvent",
     "IcpcOutcome",
     "IsoDate",
     "Person",
@@ -333,6 +335,22 @@ class CareProceedingsApplicationEvent(_EventBase):
     type: Literal["care_proceedings_application"]
 
 
+class IcpcNotRequiredEvent(_EventBase):
+    """An enquiry concluded that no initial child protection conference is needed.
+
+    The CIN census records this as ``ICPCnotRequired``; it withdraws the ``icpc.hold`` clock.
+    """
+
+    type: Literal["icpc_not_required"]
+
+
+class CaseClosedEvent(_EventBase):
+    """The episode closed (the census ``CINclosureDate``): clocks still running stop."""
+
+    type: Literal["case_closed"]
+    reason: Annotated[StrictStr, Field(min_length=1)] | None = None
+
+
 class AllocationEvent(_EventBase):
     """The case was allocated to a practitioner for a stage, perhaps with a supervisor."""
 
@@ -375,6 +393,8 @@ Event = Annotated[
     | PracticeReviewCompletedEvent
     | FamilyGroupDecisionMakingOfferedEvent
     | CareProceedingsApplicationEvent
+    | IcpcNotRequiredEvent
+    | CaseClosedEvent
     | AllocationEvent
     | SignOffEvent,
     Field(discriminator="type"),

@@ -26,9 +26,14 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 class Child(Record):
-    """The child the case is about. Both facts are optional: rules that need them say so."""
+    """The child the case is about. Every fact is optional: rules that need them say so.
+
+    ``date_of_death`` stops the clocks of duties owed to a living child (DESIGN §5); the
+    18th birthday, from ``date_of_birth``, stops those owed only to children.
+    """
 
     date_of_birth: IsoDate | None = None
+    date_of_death: IsoDate | None = None
     disabled: StrictBool = False
 
 
