@@ -16,11 +16,14 @@ from wtguidance.case import events
 from wtguidance.case.events import *  # noqa: F403 - the face re-exports every public event name
 from wtguidance.case.parse import parse_case_json, parse_case_obj
 from wtguidance.case.record import JSON_SCHEMA_DIALECT, Case, Child, case_json_schema
+from wtguidance.case.source import Rejected, SourceEvidence
 
 __all__ = [
     "JSON_SCHEMA_DIALECT",
     "Case",
     "Child",
+    "Rejected",
+    "SourceEvidence",
     "case_json_schema",
     "parse_case_json",
     "parse_case_obj",
