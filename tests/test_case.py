@@ -87,8 +87,21 @@ EVENT_EXAMPLES: dict[str, dict[str, Any]] = {
     "practice_review_completed": {},
     "family_group_decision_making_offered": {},
     "care_proceedings_application": {},
-    "allocation": {"stage": "family_help", "practitioner": SW},
+    "allocation": {"stage": "family_help", "practitioner": SW, "practitioner_agreed": True},
     "sign_off": {"subject": "cin_plan", "by": SW},
+    # additive v1.1 event types for the duties the fidelity audit found missing
+    "referral_acknowledged": {},
+    "serious_incident_reported_locally": {},
+    "looked_after_child_death_known": {},
+    "looked_after_child_death_notified": {},
+    "rapid_review_sent": {},
+    "practice_review_shared": {},
+    "practice_review_published": {},
+    "practice_review_publication_withheld": {},
+    "letter_before_proceedings": {},
+    "family_group_decision_making_accepted": {},
+    "family_group_decision_making_meeting": {},
+    "family_group_decision_making_not_in_best_interests": {"step": "meeting"},
 }
 
 # The enumerations of DESIGN §4, field by field.
@@ -107,6 +120,7 @@ CONTRACT_ENUMS: dict[tuple[str, str], set[str]] = {
     ("serious_incident_known", "kind"): {"death", "serious_harm"},
     ("practice_review_decision", "decision"): {"local_review", "no_review"},
     ("allocation", "stage"): {"early_help", "s17", "s47", "cp_plan", "family_help"},
+    ("family_group_decision_making_not_in_best_interests", "step"): {"offer", "meeting"},
 }
 
 

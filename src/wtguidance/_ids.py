@@ -34,6 +34,14 @@ OBLIGATION_IDS: frozenset[str] = frozenset(
         "practice_review.complete",
         "practice_review.share_before_publication",
         "family_group_decision_making.offer",
+        # added with the fidelity audit (shared/guidance/fidelity-audit.md §4-§5)
+        "referral.acknowledge",
+        "serious_incident.notify_partners",
+        "looked_after_child_death.notify",
+        "rapid_review.send_to_panel",
+        "practice_review.publish",
+        "family_group_decision_making.offer_in_letter",
+        "family_group_decision_making.meeting",
     }
 )
 

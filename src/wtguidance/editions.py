@@ -7,7 +7,9 @@ side. The shipped set is memoised by :func:`shipped_editions` because it is immu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -64,6 +66,36 @@ class Editions:
         start = self.packs[index].pack.meta.in_force_from
         end = self.packs[index + 1].pack.meta.in_force_from if index + 1 < len(self.packs) else None
         return start, end
+
+    def with_commenced(self, commenced: Mapping[str, dt.date]) -> Editions:
+        """A what-if copy in which each named rule awaiting commencement
+        (``in_force_from: pending``) applies from the given date.
+
+        For asking what a case would look like once a duty is commenced; the shipped
+        packs never guess a commencement date. Naming a rule that is not pending, or that
+        no edition has, is a :class:`UsageError`.
+        """
+        pending = {r.id for p in self.packs for r in p.dormant}
+        unknown = sorted(set(commenced) - pending)
+        if unknown:
+            raise UsageError(
+                f"not a rule awaiting commencement: {', '.join(unknown)}",
+                code="unknown-rule",
+                hint="rules awaiting commencement: " + (", ".join(sorted(pending)) or "none"),
+            )
+        packs = []
+        for compiled in self.packs:
+            if not any(r.id in commenced for r in compiled.dormant):
+                packs.append(compiled)
+                continue
+            rules = tuple(
+                dataclasses.replace(r, in_force_from=commenced[r.id], commencement_pending=False)
+                if r.id in commenced
+                else r
+                for r in compiled.pack.rules
+            )
+            packs.append(compile_pack(dataclasses.replace(compiled.pack, rules=rules)))
+        return Editions(tuple(packs))
 
     def in_force_on(self, day: dt.date) -> CompiledPack | None:
         """The edition in force on ``day``, or None before the earliest one."""

@@ -145,7 +145,7 @@ class TimescaleEntry(_Frozen):
     edition: str
     timescale: TimescaleView
     from_: str = Field(alias="from")
-    source: Literal["statute", "guidance", "local"]
+    source: Literal["statute", "guidance", "panel_guidance", "local"]
 
 
 class Finding(_Frozen):

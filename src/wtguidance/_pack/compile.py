@@ -112,6 +112,9 @@ class CompiledPack:
     case_holders: tuple[Rule, ...]
     sign_offs: tuple[Rule, ...]
     matchers: Mapping[int, Matcher]
+    # rules enacted but awaiting commencement (``in_force_from: pending``): kept for the
+    # reference, diffs and ``explain``, never evaluated
+    dormant: tuple[Rule, ...]
     overridden: frozenset[str]
     citations: Mapping[str, CitationView]
     ranks: Mapping[str, int]
@@ -175,8 +178,10 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         "case_holder": [],
         "sign_off": [],
     }
+    dormant = tuple(rule for rule in pack.rules if rule.commencement_pending)
     for rule in pack.rules:
-        by_kind[rule.kind].append(rule)
+        if not rule.commencement_pending:
+            by_kind[rule.kind].append(rule)
     matchers: dict[int, Matcher] = {}
     for rule in pack.rules:
         for pattern in patterns_of(rule):
@@ -189,6 +194,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         case_holders=tuple(by_kind["case_holder"]),
         sign_offs=tuple(by_kind["sign_off"]),
         matchers=MappingProxyType(matchers),
+        dormant=dormant,
         overridden=overridden,
         citations=MappingProxyType({r.id: citation_view(r.citation) for r in pack.rules}),
         ranks=MappingProxyType(_ranks(pack.rules)),

@@ -43,7 +43,11 @@ def rule_record(rule: Rule) -> dict[str, Any]:
         "confidence": rule.confidence,
         "provisional": rule.provisional,
         "notes": rule.notes,
-        "in_force_from": rule.in_force_from.isoformat() if rule.in_force_from else None,
+        "in_force_from": "pending"
+        if rule.commencement_pending
+        else rule.in_force_from.isoformat()
+        if rule.in_force_from
+        else None,
         "overrides": rule.overrides,
         "defined_at": str(rule.location),
     }
@@ -52,6 +56,7 @@ def rule_record(rule: Rule) -> dict[str, Any]:
             actor=then.actor,
             modality=then.modality,
             timescale=then.timescale.as_dict() if then.timescale else None,
+            timescale_source=then.timescale_source if then.timescale else None,
             clock=rule.match.name,
             on_repeat=then.on_repeat,
             satisfied_by=then.satisfied_by.describe(),

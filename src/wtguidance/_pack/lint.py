@@ -13,12 +13,40 @@ from pathlib import Path
 from typing import Any
 
 from wtguidance._pack.compile import compile_pack
-from wtguidance._pack.load import load_pack
+from wtguidance._pack.load import RawPack, load_pack
 from wtguidance._pack.validate import check_pack
 from wtguidance._resources import data_dir
-from wtguidance.errors import PackError
+from wtguidance.errors import PackCompileError, PackError
 
 __all__ = ["lint_packs"]
+
+
+def _implicit_sources(raw: RawPack) -> list[PackError]:
+    """Obligations with a time limit that do not say where its number comes from.
+
+    A pack author may leave ``timescale_source`` out (it defaults to ``guidance``), but a
+    pack that is linted must say it, so no number is silently attributed to statute or to
+    the guidance when it comes from the Panel's guidance or an Act.
+    """
+    found: list[PackError] = []
+    for doc in raw.topics:
+        rules = doc.value.get("rules", []) if isinstance(doc.value, dict) else []
+        for index, rule in enumerate(rules):
+            then = rule.get("then", {}) if isinstance(rule, dict) else {}
+            spec = then.get("obligation") if isinstance(then, dict) else None
+            if not isinstance(spec, dict) or spec.get("timescale") is None:
+                continue
+            if "timescale_source" not in spec:
+                found.append(
+                    PackCompileError(
+                        "the obligation's time limit does not say where its number comes from",
+                        code="implicit-timescale-source",
+                        location=doc.locate(f"/rules/{index}/then/obligation/timescale"),
+                        rule_id=str(rule.get("id")),
+                        hint="add timescale_source: statute | guidance | panel_guidance | local",
+                    )
+                )
+    return found
 
 
 def lint_packs(root: Path | None, *, as_json: bool = False) -> tuple[str, int]:
@@ -35,6 +63,11 @@ def lint_packs(root: Path | None, *, as_json: bool = False) -> tuple[str, int]:
             found = [error]
             pack = None
         problems.extend(found)
+        if pack is not None:
+            implicit = list(_implicit_sources(load_pack(entry, shown_as=f"{shown}/{entry.name}")))
+            problems.extend(implicit)
+            if implicit:
+                pack = None
         if pack is None:
             reports.append({"edition": entry.name, "valid": False})
             continue

@@ -35,6 +35,7 @@ __all__ = [
     "RulePack",
     "SignOffSpec",
     "Timescale",
+    "TimescaleSource",
     "WhereClause",
 ]
 
@@ -44,6 +45,9 @@ Relative = Literal[
 ]
 Window = Literal["on_or_after", "after", "on_or_before"]
 OnRepeat = Literal["separate", "keep_first", "restart"]
+TimescaleSource = Literal["statute", "guidance", "panel_guidance", "local"]
+"""Where a time limit's number comes from: an Act or regulations, the edition's own text,
+the Child Safeguarding Practice Review Panel's guidance, or a local protocol."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ class ObligationSpec:
     actor: str
     modality: Literal["must", "should"]
     timescale: Timescale | None
-    timescale_source: Literal["statute", "guidance", "local"]
+    timescale_source: TimescaleSource
     on_repeat: OnRepeat
     satisfied_by: Pattern
     window: Window
@@ -204,6 +208,9 @@ class Rule:
     in_force_from: dt.date | None = None
     in_force_until: dt.date | None = None
     overrides: str | None = None
+    #: ``in_force_from: pending``: a duty enacted but not yet commenced (no date is known);
+    #: it is documented, diffed and explained but never applied to a case.
+    commencement_pending: bool = False
 
     @property
     def kind(self) -> Literal["assert", "obligation", "case_holder", "sign_off"]:
@@ -226,6 +233,8 @@ class Rule:
         return then.id
 
     def in_force_on(self, day: dt.date) -> bool:
+        if self.commencement_pending:
+            return False
         if self.in_force_from is not None and day < self.in_force_from:
             return False
         return not (self.in_force_until is not None and day >= self.in_force_until)

@@ -317,7 +317,9 @@ class _Builder:
                 actor=spec["actor"],
                 modality=spec["modality"],
                 timescale=Timescale(**timescale) if timescale is not None else None,
-                timescale_source=spec.get("timescale_source", "statute"),
+                # Working Together's numbers are guidance unless a rule says otherwise;
+                # the shipped packs state every source (lint-packs checks it)
+                timescale_source=spec.get("timescale_source", "guidance"),
                 on_repeat=spec.get("on_repeat", "separate"),
                 satisfied_by=self.pattern(
                     {k: v for k, v in satisfied.items() if k != "window"},
@@ -398,9 +400,12 @@ class _Builder:
             confidence=value.get("confidence"),
             provisional=value.get("provisional"),
             notes=value.get("notes"),
-            in_force_from=_date(value["in_force_from"]) if "in_force_from" in value else None,
+            in_force_from=_date(value["in_force_from"])
+            if value.get("in_force_from", "pending") != "pending"
+            else None,
             in_force_until=_date(value["in_force_until"]) if "in_force_until" in value else None,
             overrides=value.get("overrides"),
+            commencement_pending=value.get("in_force_from") == "pending",
         )
 
     # -- whole pack -------------------------------------------------------------

@@ -32,11 +32,21 @@ def _flags(rule: Rule) -> str:
     flags: list[str] = [rule.confidence or "unrated"]
     if rule.provisional:
         flags.append(f"**provisional**: {rule.provisional}")
+    if rule.commencement_pending:
+        flags.append("**awaiting commencement**: not applied to cases")
     if rule.in_force_from:
         flags.append(f"applies from {rule.in_force_from.isoformat()}")
     if rule.overrides:
         flags.append(f"overrides `{rule.overrides}`")
     return "; ".join(flags)
+
+
+_SOURCES = {
+    "statute": "statute",
+    "guidance": "guidance",
+    "panel_guidance": "Panel guidance",
+    "local": "local",
+}
 
 
 def _citation(rule: Rule) -> str:
@@ -91,7 +101,11 @@ def edition_page(pack: RulePack, editions: Editions) -> str:
     for rule in sorted(obligations, key=lambda r: (r.output_id, r.id)):
         spec = rule.then
         assert isinstance(spec, ObligationSpec)
-        timescale = spec.timescale.describe() if spec.timescale else "none set nationally"
+        timescale = (
+            f"{spec.timescale.describe()} ({_SOURCES[spec.timescale_source]})"
+            if spec.timescale
+            else "none set nationally"
+        )
         clock = rule.match.describe()
         if spec.on_repeat != "separate":
             clock += f" ({spec.on_repeat.replace('_', ' ')})"

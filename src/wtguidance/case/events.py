@@ -43,16 +43,28 @@ __all__ = [
     "CpPlanEndedEvent",
     "CpPlanStartedEvent",
     "Event",
+    "FamilyGroupDecisionMakingAcceptedEvent",
+    "FamilyGroupDecisionMakingMeetingEvent",
+    "FamilyGroupDecisionMakingNotInBestInterestsEvent",
     "FamilyGroupDecisionMakingOfferedEvent",
+    "FamilyGroupDecisionMakingStep",
     "IcpcEvent",
     "IcpcNotRequiredEvent",
     "IcpcOutcome",
     "IsoDate",
+    "LetterBeforeProceedingsEvent",
+    "LookedAfterChildDeathKnownEvent",
+    "LookedAfterChildDeathNotifiedEvent",
     "Person",
     "PracticeReviewCompletedEvent",
     "PracticeReviewDecision",
     "PracticeReviewDecisionEvent",
+    "PracticeReviewPublicationWithheldEvent",
+    "PracticeReviewPublishedEvent",
+    "PracticeReviewSharedEvent",
     "RapidReviewCompletedEvent",
+    "RapidReviewSentEvent",
+    "ReferralAcknowledgedEvent",
     "ReferralDecisionEvent",
     "ReferralEvent",
     "ReferralResponse",
@@ -65,6 +77,7 @@ __all__ = [
     "SeriousIncidentKind",
     "SeriousIncidentKnownEvent",
     "SeriousIncidentNotifiedEvent",
+    "SeriousIncidentReportedLocallyEvent",
     "SignOffEvent",
     "StrategyDiscussionEvent",
     "TransferInConferenceEvent",
@@ -162,6 +175,7 @@ CpPlanEndReason = Literal["no_longer_at_risk", "moved_area", "turned_18", "died"
 SeriousIncidentKind = Literal["death", "serious_harm"]
 PracticeReviewDecision = Literal["local_review", "no_review"]
 AllocationStage = Literal["early_help", "s17", "s47", "cp_plan", "family_help"]
+FamilyGroupDecisionMakingStep = Literal["offer", "meeting"]
 
 # --- Events -----------------------------------------------------------------------------------
 
@@ -179,6 +193,12 @@ class ReferralEvent(_EventBase):
     """Children's social care received a referral about the child."""
 
     type: Literal["referral"]
+
+
+class ReferralAcknowledgedEvent(_EventBase):
+    """Receipt of the referral was acknowledged to the referrer."""
+
+    type: Literal["referral_acknowledged"]
 
 
 class ReferralDecisionEvent(_EventBase):
@@ -304,10 +324,35 @@ class SeriousIncidentNotifiedEvent(_EventBase):
     type: Literal["serious_incident_notified"]
 
 
+class SeriousIncidentReportedLocallyEvent(_EventBase):
+    """A serious incident was reported to the local safeguarding partners (to the Local
+    Safeguarding Children Board before the 2018 arrangements)."""
+
+    type: Literal["serious_incident_reported_locally"]
+
+
+class LookedAfterChildDeathKnownEvent(_EventBase):
+    """The authority learnt that a child it looked after had died, whatever the cause."""
+
+    type: Literal["looked_after_child_death_known"]
+
+
+class LookedAfterChildDeathNotifiedEvent(_EventBase):
+    """The death of a looked-after child was notified to the Secretary of State and Ofsted."""
+
+    type: Literal["looked_after_child_death_notified"]
+
+
 class RapidReviewCompletedEvent(_EventBase):
     """A rapid review of a serious incident was completed."""
 
     type: Literal["rapid_review_completed"]
+
+
+class RapidReviewSentEvent(_EventBase):
+    """A completed rapid review, with the decision on a local review, was sent to the panel."""
+
+    type: Literal["rapid_review_sent"]
 
 
 class PracticeReviewDecisionEvent(_EventBase):
@@ -323,10 +368,61 @@ class PracticeReviewCompletedEvent(_EventBase):
     type: Literal["practice_review_completed"]
 
 
+class PracticeReviewSharedEvent(_EventBase):
+    """A copy of a practice review's final report was sent to the national panel and the
+    Department for Education (the Secretary of State) ahead of publication."""
+
+    type: Literal["practice_review_shared"]
+
+
+class PracticeReviewPublishedEvent(_EventBase):
+    """A practice review's report (before 2018 a serious case review's overview report) was
+    published."""
+
+    type: Literal["practice_review_published"]
+
+
+class PracticeReviewPublicationWithheldEvent(_EventBase):
+    """The safeguarding partners decided that publishing the report would be inappropriate
+    (they publish what they consider appropriate about improvements instead)."""
+
+    type: Literal["practice_review_publication_withheld"]
+
+
 class FamilyGroupDecisionMakingOfferedEvent(_EventBase):
     """The family was offered a family group decision-making meeting."""
 
     type: Literal["family_group_decision_making_offered"]
+
+
+class FamilyGroupDecisionMakingAcceptedEvent(_EventBase):
+    """At least one person offered a family group decision-making meeting accepted it."""
+
+    type: Literal["family_group_decision_making_accepted"]
+
+
+class FamilyGroupDecisionMakingMeetingEvent(_EventBase):
+    """A family group decision-making meeting was held."""
+
+    type: Literal["family_group_decision_making_meeting"]
+
+
+class FamilyGroupDecisionMakingNotInBestInterestsEvent(_EventBase):
+    """The authority decided that offering (``step: offer``) or holding (``step: meeting``) a
+    family group decision-making meeting would not be in the child's best interests.
+
+    Under Children Act 1989 s31ZA(3) that decision lifts the duty for that step.
+    """
+
+    type: Literal["family_group_decision_making_not_in_best_interests"]
+    step: FamilyGroupDecisionMakingStep
+
+
+class LetterBeforeProceedingsEvent(_EventBase):
+    """The authority sent the parents (or others with parental responsibility) the letter
+    before proceedings."""
+
+    type: Literal["letter_before_proceedings"]
 
 
 class CareProceedingsApplicationEvent(_EventBase):
@@ -352,12 +448,18 @@ class CaseClosedEvent(_EventBase):
 
 
 class AllocationEvent(_EventBase):
-    """The case was allocated to a practitioner for a stage, perhaps with a supervisor."""
+    """The case was allocated to a practitioner for a stage, perhaps with a supervisor.
+
+    ``practitioner_agreed`` records whether the lead practitioner agreed to take the case
+    (2023 onwards the allocation is made with their agreement); leave it out when the
+    record does not say.
+    """
 
     type: Literal["allocation"]
     stage: AllocationStage
     practitioner: Person
     supervisor: Person | None = None
+    practitioner_agreed: StrictBool | None = None
 
 
 class SignOffEvent(_EventBase):
@@ -396,7 +498,19 @@ Event = Annotated[
     | IcpcNotRequiredEvent
     | CaseClosedEvent
     | AllocationEvent
-    | SignOffEvent,
+    | SignOffEvent
+    | ReferralAcknowledgedEvent
+    | SeriousIncidentReportedLocallyEvent
+    | LookedAfterChildDeathKnownEvent
+    | LookedAfterChildDeathNotifiedEvent
+    | RapidReviewSentEvent
+    | PracticeReviewSharedEvent
+    | PracticeReviewPublishedEvent
+    | PracticeReviewPublicationWithheldEvent
+    | LetterBeforeProceedingsEvent
+    | FamilyGroupDecisionMakingAcceptedEvent
+    | FamilyGroupDecisionMakingMeetingEvent
+    | FamilyGroupDecisionMakingNotInBestInterestsEvent,
     Field(discriminator="type"),
 ]
 """Any event of a case; the ``type`` field says which."""
@@ -404,4 +518,4 @@ Event = Annotated[
 EVENT_TYPES: tuple[str, ...] = tuple(
     get_args(cls.model_fields["type"].annotation)[0] for cls in get_args(get_args(Event)[0])
 )
-"""Every event ``type``, in the order of DESIGN.md §4."""
+"""Every event ``type``: those of DESIGN.md §4 in its order, then the additive ones."""

@@ -129,6 +129,7 @@ class EditionDiff(Frozen):
 _FIELDS: dict[Kind, tuple[tuple[str, str], ...]] = {
     "obligation": (
         ("timescale", "timescale"),
+        ("timescale_source", "timescale_source"),
         ("clock", "clock"),
         ("trigger", "trigger"),
         ("actor", "actor"),
