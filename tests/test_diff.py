@@ -574,13 +574,17 @@ def test_2018_to_2023_lead_practitioner() -> None:
 def test_2023_to_2026_family_help() -> None:
     diff = _shipped_diff("2023", "2026")
     # Family group decision-making: a guidance expectation in 2023 (research notes B8,
-    # low confidence), carried into 2026 where the 2026 Act will make it a duty once
-    # commenced; both packs encode "offer before applying", so the substance is unchanged
-    # and only the evidence differs.
-    both = diff["obligations"]["changed"] + diff["obligations"]["unchanged"]
-    fgdm = _by_id(both)["family_group_decision_making.offer"]
+    # low confidence), carried into 2026 beside the 2026 Act's statutory duty, which is
+    # encoded but awaits commencement (in_force_from: pending); the diff shows both rules.
+    fgdm = _by_id(diff["obligations"]["changed"])["family_group_decision_making.offer"]
     assert fgdm["to_citation"]["edition"] == "2026"
-    assert fgdm["evidence"]["confidence"] == ["low", "medium"]
+    assert fgdm["changes"]["modality"] == ["should", ["should", "must"]]
+    assert fgdm["changes"]["in_force_from"] == [None, [None, "pending"]]
+    assert fgdm["changes"]["timescale_source"] == ["guidance", ["guidance", "statute"]]
+    added = _ids(diff["obligations"], "added")
+    assert {"family_group_decision_making.offer_in_letter", "family_group_decision_making.meeting"} <= set(added)
+    # the transfer-in conference keeps its 15 working days in 2026 (fidelity audit D3)
+    assert "transfer_in_conference.hold" in _ids(diff["obligations"], "unchanged")
     holders = diff["case_holders"]
     assert "family_help" in _ids(holders, "added")
     family_help = _by_id(holders["added"])["family_help"]["details"]

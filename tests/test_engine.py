@@ -228,7 +228,10 @@ REFERRAL = {"event": "referral"}
         ("after", "2024-01-08", ("met", "2024-01-08")),
         ("on_or_before", "2024-01-05", ("met", "2024-01-05")),
         ("on_or_before", "2024-01-04", ("met", "2024-01-04")),
-        ("on_or_before", "2024-01-08", ("overdue", None)),
+        # nothing on or before the clock: the first one after it answers, judged by the due
+        # date (fidelity: an offer after the application is met_late, not overdue)
+        ("on_or_before", "2024-01-08", ("met", "2024-01-08")),
+        ("on_or_before", "2024-01-09", ("met_late", "2024-01-09")),
     ],
 )
 def test_window(tmp_path: Path, window: str, decided: str, expected: tuple[str, Any]) -> None:

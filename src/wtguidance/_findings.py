@@ -8,6 +8,11 @@
 - ``before-earliest-edition``: events older than every encoded edition (not judged).
 - ``unjudged-obligation`` and ``unjudged-allocation``: what fell between two editions or
   has no rule in the governing edition — reported, never silently dropped.
+- ``implausible-date-of-birth``: a date of birth after every event (or after the as-of
+  date), or 18 years or more before a referral.
+
+The engine itself reports ``joined-episode`` and ``not-commenced`` (see
+:mod:`wtguidance._engine.context` and :mod:`wtguidance._engine.run`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wtguidance._engine.context import PackRun
+from wtguidance._engine.obligations import eighteenth_birthday
 from wtguidance._pack.compile import CompiledPack
 from wtguidance.editions import Editions
 from wtguidance.results import Finding, Outcome
@@ -26,6 +32,7 @@ from wtguidance.results import Finding, Outcome
 __all__ = [
     "after_as_of_findings",
     "before_earliest_findings",
+    "birth_date_findings",
     "order_findings",
     "unjudged_allocations",
     "unjudged_obligations",
@@ -46,6 +53,14 @@ _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rapid_review_completed", ("serious_incident_known", "serious_incident_notified")),
     ("practice_review_decision", ("serious_incident_known", "rapid_review_completed")),
     ("practice_review_completed", ("practice_review_decision",)),
+    ("referral_acknowledged", ("referral",)),
+    ("serious_incident_reported_locally", ("serious_incident_known",)),
+    ("looked_after_child_death_notified", ("looked_after_child_death_known",)),
+    ("rapid_review_sent", ("rapid_review_completed",)),
+    ("practice_review_shared", ("practice_review_completed",)),
+    ("practice_review_published", ("practice_review_completed",)),
+    ("family_group_decision_making_accepted", ("family_group_decision_making_offered",)),
+    ("family_group_decision_making_meeting", ("family_group_decision_making_offered",)),
 )
 
 
@@ -192,6 +207,47 @@ def unjudged_allocations(
                 severity="warning",
                 message=f"allocation on {event.date.isoformat()} for stage {event.stage} was not "
                 "judged: the governing edition has no case-holder rule for that stage",
+            )
+        )
+    return findings
+
+
+def birth_date_findings(child: Any, events: Sequence[Any], day: dt.date) -> list[Finding]:
+    """Warnings for a date of birth the record cannot be right about.
+
+    A child born after every event (or after ``day``) can only be an unborn child, which
+    the record cannot say; a referral on or after the 18th birthday concerns an adult.
+    """
+    birth: dt.date | None = getattr(child, "date_of_birth", None)
+    if birth is None:
+        return []
+    findings: list[Finding] = []
+    last = max((e.date for e in events), default=None)
+    if birth > day or (last is not None and birth > last):
+        when = (
+            f"after the as-of date {day.isoformat()}"
+            if birth > day
+            else (f"after every event (the last is on {last.isoformat()})" if last else "")
+        )
+        findings.append(
+            Finding(
+                code="implausible-date-of-birth",
+                severity="warning",
+                message=f"the child's date of birth {birth.isoformat()} is {when}; that is "
+                "only right for an unborn child: check the date of birth",
+            )
+        )
+    adult = eighteenth_birthday(birth)
+    late = sorted({e.date for e in events if e.type == "referral" and e.date >= adult})
+    if late:
+        findings.append(
+            Finding(
+                code="implausible-date-of-birth",
+                severity="warning",
+                message=f"the child (born {birth.isoformat()}) was 18 or over on "
+                f"{adult.isoformat()}, before the referral(s) of "
+                + ", ".join(d.isoformat() for d in late)
+                + "; duties owed to children do not apply: check the date of birth",
             )
         )
     return findings

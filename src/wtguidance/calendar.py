@@ -280,6 +280,31 @@ class WorkingCalendar:
                 return date.fromordinal(x)
             held = now
 
+    def subtract_working_days(self, end: date, n: int) -> date:
+        """The ``n``-th working day strictly before ``end`` (``end`` is day 0).
+
+        The mirror of :meth:`add_working_days`, for limits that fall *before* an event
+        ("at least 7 working days before publication"): the result is a working day ``w``
+        with exactly ``n`` working days in ``w < d <= end`` counted from ``w``'s side, i.e.
+        ``working_days_between(w, end) == n`` when ``end`` is a working day. ``n == 0``
+        returns ``end``.
+        """
+        if n < 0:
+            raise CalendarError(
+                f"cannot count a negative number of working days ({n}) before {end.isoformat()}"
+            )
+        o = self._ordinal(end, "end date")
+        while n > 0:
+            o -= 1
+            if o < self._first_ord:
+                raise CalendarError(
+                    f"{n} working days before {end.isoformat()} falls before the supported "
+                    f"calendar span {self.first.isoformat()} to {self.last.isoformat()}"
+                )
+            if (o - 1) % 7 < 5 and o not in self._nonworking_set:
+                n -= 1
+        return date.fromordinal(o)
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days ``w`` with ``start < w <= end``; the negated count if ``end < start``."""
         return self._index(self._ordinal(end, "end date")) - self._index(

@@ -34,6 +34,7 @@ ErrorCode = Literal[
     "edition-mismatch",
     "dangling-override",
     "rule-cycle",
+    "implicit-timescale-source",
     "conflicting-rules",
     "calendar-range",
     "usage",
@@ -52,6 +53,9 @@ FindingCode = Literal[
     "before-earliest-edition",
     "unjudged-obligation",
     "unjudged-allocation",
+    "joined-episode",
+    "not-commenced",
+    "implausible-date-of-birth",
 ]
 """Every code of a finding no rule makes."""
 
@@ -187,6 +191,21 @@ CATALOGUE: tuple[CodeGroup, ...] = (
         ),
     ),
     CodeGroup(
+        "Pack lint (`lint-packs`, exit 1)",
+        (
+            CodeEntry(
+                ("implicit-timescale-source",),
+                (
+                    "Reported by `lint-packs` only: an obligation with a time limit does not "
+                    "say where the number comes from (`timescale_source: statute`, "
+                    "`guidance`, `panel_guidance` or `local`). A pack still loads without it "
+                    "(the default is `guidance`), but a linted pack must say, so that no limit "
+                    "is attributed to statute, or to the guidance, by default."
+                ),
+            ),
+        ),
+    ),
+    CodeGroup(
         "Evaluation",
         (
             CodeEntry(
@@ -231,8 +250,9 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             CodeEntry(
                 ("unknown-rule",),
                 (
-                    "`explain` was given neither a rule id nor a stable id; the hint suggests "
-                    "the nearest."
+                    "`explain` was given neither a rule id nor a stable id (the hint suggests "
+                    "the nearest), or `Editions.with_commenced` named a rule that is not "
+                    "awaiting commencement."
                 ),
             ),
             CodeEntry(
@@ -282,6 +302,37 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "An allocation's stage has no case-holder rule in the edition that governs "
                     "its date (for example an `s17` allocation after the 2026 edition, which "
                     "uses `family_help`). Reported so that no allocation is silently ignored."
+                ),
+            ),
+            CodeEntry(
+                ("joined-episode",),
+                (
+                    "A referral arrived while an earlier referral about the child was still "
+                    "undecided (no decision or assessment recorded yet). The later referral "
+                    "joins the earlier one's episode: the assessment clock runs from the "
+                    "first referral (the 45 working days are not restarted), and the later "
+                    "referral starts no assessment clock of its own. Its own decision "
+                    "(`referral.decision`) is still judged."
+                ),
+            ),
+            CodeEntry(
+                ("not-commenced",),
+                (
+                    "The case meets a duty that is enacted but not yet in force as far as can "
+                    "be verified (a rule with `in_force_from: pending`, such as the 2026 "
+                    "statutory family group decision-making duties). It is not applied; the "
+                    "message names the rule that judges the case meanwhile, if any. "
+                    "`Editions.with_commenced` evaluates what-if commencement dates."
+                ),
+            ),
+            CodeEntry(
+                ("implausible-date-of-birth",),
+                (
+                    "The child's date of birth does not fit the record: after every event (or "
+                    "after `as_of`), which is only right for an unborn child, or 18 years or "
+                    "more before a referral, when the person was no longer a child. Duties "
+                    "owed only to children stop at the 18th birthday (DESIGN §5); check the "
+                    "date of birth."
                 ),
             ),
         ),

@@ -88,12 +88,12 @@ class Editions:
 
         For asking what a case would look like once a duty is commenced; the shipped
         packs never guess a commencement date. Naming a rule that is not pending, or that
-        no edition has, is a :class:`UsageError`.
+        no edition has, is an :class:`UnknownIdError` (``unknown-rule``).
         """
         pending = {r.id for p in self.packs for r in p.dormant}
         unknown = sorted(set(commenced) - pending)
         if unknown:
-            raise UsageError(
+            raise UnknownIdError(
                 f"not a rule awaiting commencement: {', '.join(unknown)}",
                 code="unknown-rule",
                 hint="rules awaiting commencement: " + (", ".join(sorted(pending)) or "none"),

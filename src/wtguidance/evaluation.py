@@ -21,6 +21,7 @@ from wtguidance._engine.run import run_pack
 from wtguidance._findings import (
     after_as_of_findings,
     before_earliest_findings,
+    birth_date_findings,
     order_findings,
     unjudged_allocations,
     unjudged_obligations,
@@ -104,6 +105,7 @@ class Evaluator:
         if findings:
             events = tuple(e for e in events if e.date <= day)
         findings.extend(order_findings(events))
+        findings.extend(birth_date_findings(case.child, events, day))
         facts = base_facts(events)
         if chosen is None:
             chosen = self._auto_packs(events)
@@ -157,8 +159,9 @@ class Evaluator:
         sign_offs: list[SignOffResult] = []
         traced: list[tuple[dt.date, int, str, tuple[str, ...], CompiledPack]] = []
         timescales: list[TimescaleEntry] = []
-        seen_timescales: set[tuple[str, str, tuple[int | None, int | None], str, str]] = set()
+        seen_timescales: set[tuple[str, str, tuple[tuple[str, int], ...], str, str]] = set()
         used: list[str] = []
+        made: list[Finding] = []  # findings the runs made, reported once each, in a fixed order
         for pack, run in runs:
             edition = pack.edition
             # the span of anchor dates this edition governs (all of them when pinned)
@@ -177,7 +180,7 @@ class Evaluator:
                 if item.timescale is not None:
                     local = overlay is not None and spec.id in overlay.timescales
                     source = "local" if local else spec.timescale_source
-                    limit = (item.timescale.working_days, item.timescale.months)
+                    limit = tuple(item.timescale.model_dump().items())
                     key = (item.id, item.edition, limit, item.clock.event, source)
                     if key not in seen_timescales:
                         seen_timescales.add(key)
@@ -198,6 +201,7 @@ class Evaluator:
                 if governs(signed.anchor):
                     kept += 1
                     sign_offs.append(signed.item)
+            made.extend(finding for anchor, finding in run.findings if governs(anchor))
             ranks = pack.ranks
             traced.extend(
                 (anchor, ranks[rule.id], rule.id, labels, pack)
@@ -208,6 +212,7 @@ class Evaluator:
                 used.append(edition)
         # Every list is sorted on its content, so the outcome never depends on event, rule
         # or file order (items equal on every key are equal in value).
+        findings = findings + sorted(set(made), key=lambda f: (f.code, f.message))
         obligations.sort(key=_obligation_key)
         holders.sort(key=_holder_key)
         sign_offs.sort(key=_sign_off_key)

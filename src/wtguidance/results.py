@@ -62,16 +62,25 @@ class CitationView(_Frozen):
 
 
 class TimescaleView(_Frozen):
-    """A limit in working days or in calendar months; serialises with only the set key."""
+    """A limit in one unit; serialises with only the set key (``{"working_days": 45}``).
+
+    ``working_days_before`` counts back from the clock (a copy due before publication);
+    ``calendar_days`` and ``hours`` come from local protocols.
+    """
 
     working_days: int | None = None
     months: int | None = None
+    working_days_before: int | None = None
+    calendar_days: int | None = None
+    hours: int | None = None
 
     @model_serializer
     def _serialise(self) -> dict[str, int]:
-        if self.working_days is not None:
-            return {"working_days": self.working_days}
-        return {"months": self.months} if self.months is not None else {}
+        for name in ("working_days", "months", "working_days_before", "calendar_days", "hours"):
+            value = getattr(self, name)
+            if value is not None:
+                return {name: value}
+        return {}
 
 
 class Clock(_Frozen):

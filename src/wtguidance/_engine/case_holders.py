@@ -84,6 +84,11 @@ def _judge_allocation(
     spec: CaseHolderSpec, permitted: PermittedHolder, allocation: Any
 ) -> tuple[bool, str]:
     lead = allocation.practitioner
+    if spec.agreement_required and getattr(allocation, "practitioner_agreed", None) is False:
+        return False, (
+            f"the allocation for {spec.stage} records that the lead practitioner "
+            f"({lead.role}) did not agree to it; the case is allocated with their agreement"
+        )
     if lead.role not in permitted.roles:
         return (
             False,

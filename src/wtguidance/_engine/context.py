@@ -37,6 +37,7 @@ from wtguidance.overlay import Overlay
 from wtguidance.results import (
     CaseHolderVerdict,
     CitationView,
+    Finding,
     ObligationResult,
     SignOffResult,
     TimescaleView,
@@ -71,6 +72,9 @@ class PackRun:
     trace: list[tuple[dt.date, Rule, tuple[str, ...]]] = field(default_factory=list)
     #: every obligation instance this edition opened, judged or withdrawn: (id, anchor, clock)
     considered: list[tuple[str, dt.date, str]] = field(default_factory=list)
+    #: findings the run made (a trigger joined to an earlier undecided one, a duty awaiting
+    #: commencement), each with the anchor date that decides which edition reports it
+    findings: list[tuple[dt.date, Finding]] = field(default_factory=list)
 
 
 class Conclusions(Generic[T]):
@@ -192,18 +196,57 @@ class RunContext:
         return not self.facts.get((pattern.kind, pattern.name))
 
     def triggers(self, rule: Rule) -> list[Fact]:
-        """The facts that fire ``rule``: its pattern matches, in force, ``when`` holds."""
+        """The facts that fire ``rule``: its pattern matches, in force, ``when`` holds.
+
+        ``until_next_trigger`` conditions look from a trigger up to the next trigger that
+        arrives once this one is *decided* (some fact of a kind the condition reads has
+        come). A trigger that arrives while an earlier one is still undecided joins the
+        earlier one's episode: the earlier one's clock stands (a second referral does not
+        restart the assessment), the later one does not fire, and a ``joined-episode``
+        finding says so (nothing is dropped silently).
+        """
         matches = self.matching(rule.match)
         if rule.when is None and rule.in_force_from is None and rule.in_force_until is None:
             return matches
+        deciding = _until_next_kinds(rule.when)
         found = []
+        joined: set[int] = set()
         for index, fact in enumerate(matches):
-            if not rule.in_force_on(fact.date):
+            if fact.seq in joined or not rule.in_force_on(fact.date):
                 continue
-            until = next((m.date for m in matches[index + 1 :] if m.date > fact.date), None)
+            later = [m for m in matches[index + 1 :] if m.date > fact.date]
+            waiting: list[Fact] = []
+            until: dt.date | None = None
+            for other in later:
+                if not deciding or self._decided(deciding, fact.date, other.date):
+                    until = other.date
+                    break
+                waiting.append(other)
             if self.holds(rule.when, fact, until):
                 found.append(fact)
+                for other in waiting:
+                    joined.add(other.seq)
+                    self.out.findings.append(
+                        (
+                            fact.date,
+                            Finding(
+                                code="joined-episode",
+                                severity="warning",
+                                message=f"{other.label} arrived while {fact.label} was still "
+                                f"undecided; {rule.id} runs from {fact.label} and "
+                                f"{other.label} does not start a clock of its own",
+                            ),
+                        )
+                    )
         return found
+
+    def _decided(self, kinds: frozenset[FactKey], start: dt.date, end: dt.date) -> bool:
+        """Did a fact of one of ``kinds`` come on or after ``start`` and before ``end``?"""
+        for key in kinds:
+            for fact in self.facts.get(key, NO_FACTS):
+                if start <= fact.date < end:
+                    return True
+        return False
 
     def citation(self, rule: Rule) -> CitationView:
         return self.pack.citations[rule.id]
@@ -244,6 +287,13 @@ class RunContext:
             return None
         if timescale.months is not None:
             return add_months(clock, timescale.months)
+        if timescale.working_days_before is not None:
+            return self.calendar.subtract_working_days(clock, timescale.working_days_before)
+        if timescale.calendar_days is not None:
+            return clock + dt.timedelta(days=timescale.calendar_days)
+        if timescale.hours is not None:
+            # judged by date: the due day is the day the hours run out (see local clocks)
+            return clock + dt.timedelta(days=-(-timescale.hours // 24))
         assert timescale.working_days is not None
         trigger = self.overlay.trigger if self.overlay else "same_day"
         return self.calendar.add_working_days(clock, timescale.working_days, trigger=trigger)
@@ -254,3 +304,18 @@ class RunContext:
         if view is None:
             view = self.views[timescale] = timescale_view(timescale)
         return view
+
+
+def _until_next_kinds(condition: Condition | None) -> frozenset[FactKey]:
+    """The (kind, name) of every fact an ``until_next_trigger`` condition reads."""
+    found: set[FactKey] = set()
+    stack = [condition] if condition is not None else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (AllOf, AnyOf)):
+            stack.extend(item.items)
+        elif isinstance(item, NotOf):
+            stack.append(item.item)
+        elif isinstance(item, Exists) and item.relative == "until_next_trigger":
+            found.add((item.pattern.kind, item.pattern.name))
+    return frozenset(found)

@@ -85,7 +85,8 @@ def _episodes(
     opened: list[Episode] = []
     # when each opened instance stopped running (met, withdrawn or ended), if it did
     closes: list[dt.date | None] = []
-    for clock in ctx.triggers(rule):
+    clocks = ctx.triggers(rule)
+    for position, clock in enumerate(clocks):
         anchor = clock.date
         if opened and spec.on_repeat != "separate":
             closed = closes[-1]
@@ -100,6 +101,14 @@ def _episodes(
                     used.discard(previous.satisfier.seq)
         ender = _first_ender(enders, clock.date) if enders else None
         satisfier = _first_unused(satisfiers, dates, clock.date, spec.window, used, ender)
+        if satisfier is None and spec.window == "on_or_before":
+            # Nothing came in time: the first one after the clock meets it late (an offer
+            # made after the application is late, not missing), unless it came on or after
+            # the next clock, which it meets on time.
+            following = next((c.date for c in clocks[position + 1 :] if c.date > clock.date), None)
+            satisfier = _first_unused(satisfiers, dates, clock.date, "after", used, ender)
+            if satisfier is not None and following is not None and satisfier.date >= following:
+                satisfier = None
         if satisfier is not None and ctx.governs(anchor):
             # a clock judged by another edition must not take this edition's satisfier
             used.add(satisfier.seq)

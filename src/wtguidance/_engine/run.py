@@ -15,6 +15,7 @@ from wtguidance._pack.compile import CompiledPack
 from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
 from wtguidance.case import SourceEvidence
 from wtguidance.overlay import Overlay
+from wtguidance.results import Finding
 
 __all__ = ["run_pack"]
 
@@ -43,4 +44,30 @@ def run_pack(
     ctx.derive()
     for conclude in CONCLUSIONS:
         conclude(ctx)
+    _note_dormant(ctx)
     return ctx.out
+
+
+def _note_dormant(ctx: RunContext) -> None:
+    """A ``not-commenced`` finding for each duty awaiting commencement that the case meets.
+
+    Such a rule (``in_force_from: pending``) is never applied, but a case that would
+    trigger it is told so, with the rule that judges it meanwhile (if any).
+    """
+    for rule in ctx.pack.dormant:
+        for fact in ctx.matching(rule.match):
+            if not ctx.holds(rule.when, fact, None):
+                continue
+            instead = f"; {rule.overrides} judges it meanwhile" if rule.overrides else ""
+            ctx.out.findings.append(
+                (
+                    fact.date,
+                    Finding(
+                        code="not-commenced",
+                        severity="info",
+                        message=f"{rule.id} ({rule.output_id}) would apply to {fact.label} "
+                        f"but awaits commencement (in_force_from: pending) and is not "
+                        f"applied{instead}",
+                    ),
+                )
+            )

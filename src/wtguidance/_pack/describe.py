@@ -74,6 +74,7 @@ def rule_record(rule: Rule) -> dict[str, Any]:
                 "roles": list(then.oversight.roles),
                 "social_work_qualified": then.oversight.social_work_qualified,
             },
+            agreement_required=then.agreement_required,
         )
     elif isinstance(then, SignOffSpec):
         record.update(

@@ -17,6 +17,7 @@ from wtguidance.errors import SourceLocation
 
 __all__ = [
     "CLOCK_STOPS",
+    "TIMESCALE_UNITS",
     "AllOf",
     "AnyOf",
     "AssertSpec",
@@ -38,7 +39,9 @@ __all__ = [
     "SignOffSpec",
     "Timescale",
     "TimescaleSource",
+    "TimescaleUnit",
     "WhereClause",
+    "describe_limit",
     "rule_patterns",
 ]
 
@@ -48,6 +51,29 @@ Relative = Literal[
 ]
 Window = Literal["on_or_after", "after", "on_or_before"]
 OnRepeat = Literal["separate", "keep_first", "restart"]
+TimescaleUnit = Literal["working_days", "months", "working_days_before", "calendar_days", "hours"]
+TIMESCALE_UNITS: tuple[TimescaleUnit, ...] = (
+    "working_days",
+    "months",
+    "working_days_before",
+    "calendar_days",
+    "hours",
+)
+_UNIT_WORDS: dict[str, tuple[str, str]] = {
+    "working_days": ("working day", ""),
+    "months": ("month", ""),
+    "working_days_before": ("working day", " before"),
+    "calendar_days": ("calendar day", ""),
+    "hours": ("hour", ""),
+}
+
+
+def describe_limit(unit: str, amount: int) -> str:
+    """``45 working days``, ``3 months``, ``7 working days before``, ``24 hours``."""
+    word, suffix = _UNIT_WORDS[unit]
+    return f"{amount} {word}{'' if amount == 1 else 's'}{suffix}"
+
+
 TimescaleSource = Literal["statute", "guidance", "panel_guidance", "local"]
 """Where a time limit's number comes from: an Act or regulations, the edition's own text,
 the Child Safeguarding Practice Review Panel's guidance, or a local protocol."""
@@ -66,21 +92,36 @@ class Citation:
 
 @dataclass(frozen=True)
 class Timescale:
-    """A time limit: a number of working days or of calendar months (exactly one)."""
+    """A time limit: a number of one unit (exactly one field is set).
+
+    ``working_days`` and ``months`` run forwards from the clock; ``working_days_before``
+    falls that many working days *before* the clock (a copy due ahead of publication);
+    ``calendar_days`` and ``hours`` are the units local protocols use.
+    """
 
     working_days: int | None = None
     months: int | None = None
+    working_days_before: int | None = None
+    calendar_days: int | None = None
+    hours: int | None = None
+
+    @property
+    def unit(self) -> TimescaleUnit:
+        for name in TIMESCALE_UNITS:
+            if getattr(self, name) is not None:
+                return name
+        raise ValueError("a timescale needs exactly one unit")
+
+    @property
+    def amount(self) -> int:
+        value: int = getattr(self, self.unit)
+        return value
 
     def as_dict(self) -> dict[str, int]:
-        if self.working_days is not None:
-            return {"working_days": self.working_days}
-        assert self.months is not None
-        return {"months": self.months}
+        return {self.unit: self.amount}
 
     def describe(self) -> str:
-        if self.working_days is not None:
-            return f"{self.working_days} working day{'s' if self.working_days != 1 else ''}"
-        return f"{self.months} month{'s' if self.months != 1 else ''}"
+        return describe_limit(self.unit, self.amount)
 
 
 @dataclass(frozen=True)
@@ -185,6 +226,9 @@ class CaseHolderSpec:
     stage: str
     lead: PersonSpec
     oversight: OversightSpec | None
+    #: the allocation is made with the lead practitioner's agreement: an allocation that
+    #: records ``practitioner_agreed: false`` does not comply (not recorded: not judged)
+    agreement_required: bool = False
 
 
 @dataclass(frozen=True)

@@ -288,6 +288,7 @@ class _Builder:
                 )
                 if oversight
                 else None,
+                agreement_required=spec.get("agreement") == "required",
             )
         spec = value["sign_off"]
         here = f"{pointer}/sign_off"

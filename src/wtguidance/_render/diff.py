@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wtguidance._pack.describe import cite
-from wtguidance._pack.model import Citation
+from wtguidance._pack.model import TIMESCALE_UNITS, Citation, describe_limit
 from wtguidance.diff import (
     AddedItem,
     CaseDiff,
@@ -65,12 +65,10 @@ def _value(value: JsonValue) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
-        if set(value) == {"working_days"}:
-            n = value["working_days"]
-            return f"{n} working day{'' if n == 1 else 's'}"
-        if set(value) == {"months"}:
-            n = value["months"]
-            return f"{n} month{'' if n == 1 else 's'}"
+        if len(value) == 1 and next(iter(value)) in TIMESCALE_UNITS:
+            ((unit, n),) = value.items()
+            if isinstance(n, int):
+                return describe_limit(unit, n)
         if set(value) == {"chapter", "section", "paragraph"}:
             chapter = f"ch.{value['chapter']} " if value["chapter"] else ""
             para = f" para {value['paragraph']}" if value["paragraph"] else ""

@@ -143,6 +143,9 @@ def edition_page(pack: RulePack, editions: Editions) -> str:
             )
             if spec.oversight.social_work_qualified:
                 oversight += " (social-work qualified)"
+        if spec.agreement_required:
+            agreement = "allocated with the lead practitioner's agreement"
+            oversight = agreement if oversight == "—" else f"{oversight}; {agreement}"
         lines.append(
             _md_row(
                 f"`{spec.stage}`", f"`{rule.id}`", lead, oversight, _flags(rule), _citation(rule)

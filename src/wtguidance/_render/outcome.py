@@ -10,7 +10,7 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from wtguidance.results import Outcome
+from wtguidance.results import Outcome, TimescaleView
 
 __all__ = ["outcome_markdown", "outcome_table"]
 
@@ -30,13 +30,21 @@ def _d(value: object) -> str:
     return "—" if value is None else str(value)
 
 
-def _timescale(view: object) -> str:
+_SHORT = {
+    "working_days": "WD",
+    "working_days_before": "WD before",
+    "months": "months",
+    "calendar_days": "days",
+    "hours": "hours",
+}
+
+
+def _timescale(view: TimescaleView | None) -> str:
     if view is None:
         return "none set"
-    working = getattr(view, "working_days", None)
-    if working is not None:
-        return f"{working} WD"
-    return f"{getattr(view, 'months', '?')} months"
+    for unit, amount in view.model_dump().items():
+        return f"{amount} {_SHORT[unit]}"
+    return "none set"
 
 
 def outcome_table(outcome: Outcome, *, color: bool, width: int = 120) -> str:

@@ -144,6 +144,7 @@ _FIELDS: dict[Kind, tuple[tuple[str, str], ...]] = {
         ("roles", "lead_roles"),
         ("lead_social_work_qualified", "lead_social_work_qualified"),
         ("oversight", "oversight"),
+        ("agreement_required", "agreement_required"),
         ("trigger", "trigger"),
         ("in_force_from", "in_force_from"),
     ),
