@@ -582,7 +582,10 @@ def test_2023_to_2026_family_help() -> None:
     assert fgdm["changes"]["in_force_from"] == [None, [None, "pending"]]
     assert fgdm["changes"]["timescale_source"] == ["guidance", ["guidance", "statute"]]
     added = _ids(diff["obligations"], "added")
-    assert {"family_group_decision_making.offer_in_letter", "family_group_decision_making.meeting"} <= set(added)
+    assert {
+        "family_group_decision_making.offer_in_letter",
+        "family_group_decision_making.meeting",
+    } <= set(added)
     # the transfer-in conference keeps its 15 working days in 2026 (fidelity audit D3)
     assert "transfer_in_conference.hold" in _ids(diff["obligations"], "unchanged")
     holders = diff["case_holders"]

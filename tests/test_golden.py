@@ -46,6 +46,8 @@ HAND_CHECKED: dict[str, list[tuple[str, str, str | None, str, str | None]]] = {
     "s17-met": [
         # Fri 2024-01-05 + 1 WD = Mon 01-08; + 45 WD: nine full weeks from Mon 01-08 -> Fri 03-08.
         ("referral.decision", "2024-01-05", "2024-01-08", "met", "2024-01-08"),
+        # referral.acknowledge: same clock and limit as referral.decision (fidelity audit M4).
+        ("referral.acknowledge", "2024-01-05", "2024-01-08", "met", "2024-01-08"),
         ("assessment.complete", "2024-01-05", "2024-03-08", "met", "2024-02-20"),
         ("child.seen", "2024-01-05", None, "unscheduled", "2024-01-10"),
     ],
@@ -53,15 +55,21 @@ HAND_CHECKED: dict[str, list[tuple[str, str, str | None, str, str | None]]] = {
         # Tue 2024-12-17 + 45 WD: 18,19,20,23,24 (5); 25/26 Dec holidays; 27 (6); 30,31 (8);
         # 1 Jan holiday; 2,3 Jan (10); then seven full weeks to Fri 2025-02-21 (45).
         ("referral.decision", "2024-12-17", "2024-12-18", "met", "2024-12-18"),
+        # referral.acknowledge: same clock and limit as referral.decision (fidelity audit M4).
+        ("referral.acknowledge", "2024-12-17", "2024-12-18", "met", "2024-12-18"),
         ("assessment.complete", "2024-12-17", "2025-02-21", "overdue", None),
         ("child.seen", "2024-12-17", None, "unscheduled", None),
     ],
     "decision-late": [
         # Thu 2025-04-17 + 1 WD: Fri 18 (Good Friday), Mon 21 (Easter Monday) -> Tue 04-22.
         ("referral.decision", "2025-04-17", "2025-04-22", "met_late", "2025-04-23"),
+        # referral.acknowledge: same clock and limit as referral.decision (fidelity audit M4).
+        ("referral.acknowledge", "2025-04-17", "2025-04-22", "met", "2025-04-22"),
     ],
     "cp-pathway": [
         ("referral.decision", "2024-03-01", "2024-03-04", "met", "2024-03-04"),
+        # referral.acknowledge: same clock and limit as referral.decision (fidelity audit M4).
+        ("referral.acknowledge", "2024-03-01", "2024-03-04", "met", "2024-03-04"),
         # Fri 2024-03-01 + 45 WD: Easter 29 Mar / 1 Apr and 6 May 2024 skipped -> Wed 05-08.
         ("assessment.complete", "2024-03-01", "2024-05-08", "met", "2024-04-26"),
         ("child.seen", "2024-03-01", None, "unscheduled", "2024-03-05"),
@@ -77,12 +85,16 @@ HAND_CHECKED: dict[str, list[tuple[str, str, str | None, str, str | None]]] = {
     ],
     "lead-practitioner-compliant": [
         ("referral.decision", "2025-01-13", "2025-01-14", "met", "2025-01-14"),
+        # referral.acknowledge: same clock and limit as referral.decision (fidelity audit M4).
+        ("referral.acknowledge", "2025-01-13", "2025-01-14", "met", "2025-01-14"),
         # Mon 2025-01-13 + 45 WD = nine full weeks -> Mon 2025-03-17 (no holidays).
         ("assessment.complete", "2025-01-13", "2025-03-17", "pending", None),
         ("child.seen", "2025-01-13", None, "unscheduled", "2025-01-17"),
     ],
     "lead-practitioner-noncompliant": [
         ("referral.decision", "2024-09-02", "2024-09-03", "met", "2024-09-03"),
+        # referral.acknowledge: same clock and limit as referral.decision (fidelity audit M4).
+        ("referral.acknowledge", "2024-09-02", "2024-09-03", "met", "2024-09-03"),
         # Mon 2024-09-02 + 45 WD = Mon 2024-11-04 (no holidays in between).
         ("assessment.complete", "2024-09-02", "2024-11-04", "met", "2024-10-30"),
         ("child.seen", "2024-09-02", None, "unscheduled", "2024-09-06"),
@@ -90,6 +102,8 @@ HAND_CHECKED: dict[str, list[tuple[str, str, str | None, str, str | None]]] = {
     "s47-non-social-worker": [
         # Fri 2025-06-06 + 1 WD = Mon 06-09; + 45 WD = Fri 2025-08-08 (25 Aug is after it).
         ("referral.decision", "2025-06-06", "2025-06-09", "met", "2025-06-09"),
+        # referral.acknowledge: same clock and limit as referral.decision (fidelity audit M4).
+        ("referral.acknowledge", "2025-06-06", "2025-06-09", "met", "2025-06-09"),
         ("assessment.complete", "2025-06-06", "2025-08-08", "met", "2025-07-25"),
         ("child.seen", "2025-06-06", None, "unscheduled", "2025-06-10"),
         # icpc.hold is withdrawn: s47 ended with outcome 'cin' before any conference.
@@ -97,12 +111,27 @@ HAND_CHECKED: dict[str, list[tuple[str, str, str | None, str, str | None]]] = {
     "serious-incident": [
         # Fri 2024-12-20 + 5 WD: 23, 24, (25/26 holidays), 27, 30, 31 -> Tue 12-31.
         ("serious_incident.notify", "2024-12-20", "2024-12-31", "met", "2024-12-30"),
+        # the report to the safeguarding partners: same clock and limit (fidelity audit M1)
+        ("serious_incident.notify_partners", "2024-12-20", "2024-12-31", "met", "2024-12-30"),
         # Mon 2024-12-30 + 15 WD: 31 Dec (1), 1 Jan holiday, 2, 3 Jan (3), 6-10 (8),
         # 13-17 (13), 20, 21 (15) -> Tue 2025-01-21.
         ("rapid_review.complete", "2024-12-30", "2025-01-21", "met", "2025-01-20"),
         ("practice_review.decide", "2024-12-30", "2025-01-21", "met", "2025-01-20"),
+        # sending the rapid review to the Panel: same clock and limit (fidelity audit M7)
+        ("rapid_review.send_to_panel", "2024-12-30", "2025-01-21", "met", "2025-01-20"),
         # 2025-01-20 + 6 months = Sun 2025-07-20 (months: no working-day shift).
         ("practice_review.complete", "2025-01-20", "2025-07-20", "met", "2025-07-11"),
+        # publication (fidelity audit M6): the same six months; published Tue 07-22, late.
+        ("practice_review.publish", "2025-01-20", "2025-07-20", "met_late", "2025-07-22"),
+        # the copy, counted back from publication (day 0): Tue 2025-07-22 - 7 WD: 21, 18,
+        # 17, 16, 15, 14, 11 -> Fri 2025-07-11; copied that day: met.
+        (
+            "practice_review.share_before_publication",
+            "2025-07-22",
+            "2025-07-11",
+            "met",
+            "2025-07-11",
+        ),
     ],
     "transfer-in": [
         # Mon 2025-05-12 + 15 WD: 13-16 (4), 19-23 (9), 26 May holiday, 27-30 (13),
@@ -111,6 +140,8 @@ HAND_CHECKED: dict[str, list[tuple[str, str, str | None, str, str | None]]] = {
     ],
     "multiple-strategy-discussions": [
         ("referral.decision", "2024-11-25", "2024-11-26", "met", "2024-11-26"),
+        # referral.acknowledge: same clock and limit as referral.decision (fidelity audit M4).
+        ("referral.acknowledge", "2024-11-25", "2024-11-26", "met", "2024-11-26"),
         # Mon 2024-11-25 + 45 WD across Christmas/New Year -> Thu 2025-01-30.
         ("assessment.complete", "2024-11-25", "2025-01-30", "met", "2025-01-24"),
         ("child.seen", "2024-11-25", None, "unscheduled", "2024-11-27"),

@@ -319,7 +319,7 @@ def test_overlay_applies_local_limits_through_the_cli() -> None:
     sources = {t["obligation"]: t["source"] for t in local["timescales"]}
     assert sources["assessment.complete"] == "local"
     assert sources["child.seen"] == "local"
-    assert sources["referral.decision"] == "statute"
+    assert sources["referral.decision"] == "guidance"  # a Working Together number, not statute
     assert _due(plain, "assessment.complete") == "2025-02-21"
     assert _due(local, "assessment.complete") < _due(plain, "assessment.complete")
     assert _due(plain, "child.seen") is None

@@ -14,6 +14,8 @@ Layout: ``tests/scenarios/<edition>/<name>.yaml``::
       sign_offs:             # exhaustive when present
         - {id: assessment.approve, status: given}
       findings: [event-order]   # finding codes, exhaustive when present
+    commenced:               # optional what-if: rules awaiting commencement, with a date
+      wt2026.family_group_decision_making.meeting: "2026-06-01"
 
 Keys left out of an expected item are not compared. A final test checks that every rule
 of every shipped pack fires in at least one scenario.
@@ -43,8 +45,16 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _outcome(spec: dict[str, Any]) -> Any:
     case = Case.model_validate(spec["case"])
+    editions = shipped_editions()
+    if "commenced" in spec:  # what-if: duties awaiting commencement, given a date
+        editions = editions.with_commenced(
+            {rule: dt.date.fromisoformat(day) for rule, day in spec["commenced"].items()}
+        )
     return evaluate(
-        case, edition=str(spec.get("edition", "auto")), as_of=dt.date.fromisoformat(spec["as_of"])
+        case,
+        edition=str(spec.get("edition", "auto")),
+        as_of=dt.date.fromisoformat(spec["as_of"]),
+        editions=editions,
     ).model_dump(mode="json")
 
 

@@ -154,22 +154,35 @@ class RunContext:
             self.memo[key] = found
         return found
 
-    def holds(self, condition: Condition | None, trigger: Fact, until: dt.date | None) -> bool:
-        """Evaluate ``condition`` relative to ``trigger``; ``until`` is the next trigger's date."""
+    def holds(
+        self,
+        condition: Condition | None,
+        trigger: Fact,
+        until: dt.date | None,
+        since: dt.date | None = None,
+    ) -> bool:
+        """Evaluate ``condition`` relative to ``trigger``; ``until`` is the next trigger's
+        date, ``since`` the previous one's (None: there is none)."""
         if condition is None:
             return True
         if isinstance(condition, Exists):
-            return self.exists(condition, trigger, until)
+            return self.exists(condition, trigger, until, since)
         if isinstance(condition, AllOf):
-            return all(self.holds(item, trigger, until) for item in condition.items)
+            return all(self.holds(item, trigger, until, since) for item in condition.items)
         if isinstance(condition, AnyOf):
-            return any(self.holds(item, trigger, until) for item in condition.items)
+            return any(self.holds(item, trigger, until, since) for item in condition.items)
         if isinstance(condition, NotOf):
-            return not self.holds(condition.item, trigger, until)
+            return not self.holds(condition.item, trigger, until, since)
         assert isinstance(condition, ChildIs)
         return bool(getattr(self.child, condition.field, None) == condition.value)
 
-    def exists(self, condition: Exists, trigger: Fact, until: dt.date | None) -> bool:
+    def exists(
+        self,
+        condition: Exists,
+        trigger: Fact,
+        until: dt.date | None,
+        since: dt.date | None = None,
+    ) -> bool:
         """True when a fact other than ``trigger`` matches, dated as the condition asks."""
         day = trigger.date
         relation = condition.relative
@@ -186,6 +199,11 @@ class RunContext:
                     relation == "until_next_trigger"
                     and fact.date >= day
                     and (until is None or fact.date < until)
+                )
+                or (
+                    relation == "since_previous_trigger"
+                    and fact.date <= day
+                    and (since is None or fact.date > since)
                 )
             ):
                 return True
@@ -211,7 +229,10 @@ class RunContext:
         deciding = _until_next_kinds(rule.when)
         found = []
         joined: set[int] = set()
+        since: dt.date | None = None
         for index, fact in enumerate(matches):
+            if index and matches[index - 1].date < fact.date:
+                since = matches[index - 1].date
             if fact.seq in joined or not rule.in_force_on(fact.date):
                 continue
             later = [m for m in matches[index + 1 :] if m.date > fact.date]
@@ -222,7 +243,7 @@ class RunContext:
                     until = other.date
                     break
                 waiting.append(other)
-            if self.holds(rule.when, fact, until):
+            if self.holds(rule.when, fact, until, since):
                 found.append(fact)
                 for other in waiting:
                     joined.add(other.seq)

@@ -55,8 +55,10 @@ def _note_dormant(ctx: RunContext) -> None:
     trigger it is told so, with the rule that judges it meanwhile (if any).
     """
     for rule in ctx.pack.dormant:
-        for fact in ctx.matching(rule.match):
-            if not ctx.holds(rule.when, fact, None):
+        matches = ctx.matching(rule.match)
+        for index, fact in enumerate(matches):
+            since = max((m.date for m in matches[:index] if m.date < fact.date), default=None)
+            if not ctx.holds(rule.when, fact, None, since):
                 continue
             instead = f"; {rule.overrides} judges it meanwhile" if rule.overrides else ""
             ctx.out.findings.append(

@@ -34,7 +34,10 @@ def conclude_sign_offs(ctx: RunContext) -> None:
         triggers = ctx.triggers(rule)
         previous_done: dt.date | None = None
         for index, trigger in enumerate(triggers):
-            until = triggers[index + 1].date if index + 1 < len(triggers) else None
+            # the subject's window runs to the next trigger on a later day: triggers on the
+            # same day (two allocations decided together) share it, so one sign-off that
+            # day gives each of them
+            until = next((t.date for t in triggers[index + 1 :] if t.date > trigger.date), None)
             done = _done(ctx, spec, trigger, until)
             result = _judge_sign_off(
                 ctx, rule, spec, required, signer, trigger, done, until, mine, givers, previous_done

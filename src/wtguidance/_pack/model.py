@@ -47,7 +47,13 @@ __all__ = [
 
 Scalar: TypeAlias = str | bool | int
 Relative = Literal[
-    "any_time", "before", "on_or_before", "on_or_after", "after", "until_next_trigger"
+    "any_time",
+    "before",
+    "on_or_before",
+    "on_or_after",
+    "after",
+    "until_next_trigger",
+    "since_previous_trigger",
 ]
 Window = Literal["on_or_after", "after", "on_or_before"]
 OnRepeat = Literal["separate", "keep_first", "restart"]
