@@ -8,6 +8,7 @@ import sys
 import types
 import typing
 from datetime import date, datetime
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -102,6 +103,7 @@ EVENT_EXAMPLES: dict[str, dict[str, Any]] = {
     "family_group_decision_making_accepted": {},
     "family_group_decision_making_meeting": {},
     "family_group_decision_making_not_in_best_interests": {"step": "meeting"},
+    "visit": {"time": "14:30"},
 }
 
 # The enumerations of DESIGN §4, field by field.
@@ -346,6 +348,8 @@ def json_values(annotation: Any) -> st.SearchStrategy[Any]:
         return st.booleans()
     if annotation is date:
         return st.dates(date(1990, 1, 1), date(2100, 12, 31)).map(date.isoformat)
+    if annotation is dt_time:
+        return st.times().map(lambda t: t.strftime("%H:%M"))
     if annotation is str:
         return st.text(min_size=1, max_size=12)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

@@ -374,9 +374,9 @@ def _statutory(edition: str) -> dict[str, tuple[str, int]]:
         assert isinstance(spec, ObligationSpec)
         if spec.timescale is None or spec.id in limits:
             continue
-        unit = "working_days" if spec.timescale.working_days is not None else "months"
-        value = spec.timescale.working_days or spec.timescale.months or 0
-        limits[spec.id] = (unit, value)
+        if spec.timescale.unit == "working_days_before":
+            continue  # counted back from publication: no local unit restates it
+        limits[spec.id] = (spec.timescale.unit, spec.timescale.amount)
     return limits
 
 

@@ -186,9 +186,43 @@ def load_yaml(text: str, path: str) -> YamlDocument:
         line = mark.line + 1 if mark else 1
         column = mark.column + 1 if mark else 1
         problem = exc.problem or exc.context or "cannot parse YAML"
-        raise YamlProblem(problem, SourceLocation(path, line, column)) from None
+        began, hint = _construct_start(exc, path)
+        if began is not None:
+            problem += f" ({exc.context} that began at line {began.line}, column {began.column})"
+        raise YamlProblem(problem, SourceLocation(path, line, column), hint) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(str(exc).splitlines()[0], SourceLocation(path, 1, 1)) from None
     finally:
         loader.dispose()
     return YamlDocument(path, value, converter.positions, tuple(text.splitlines()))
+
+
+#: what a reader should look for when a construct that began earlier never closed
+_UNCLOSED: tuple[tuple[str, str], ...] = (
+    ("flow sequence", "is a '[' there left unclosed?"),
+    ("flow mapping", "is a '{' there left unclosed?"),
+    ("quoted scalar", "is a quote there left unclosed?"),
+    ("block collection", "is an item there indented differently from the ones before it?"),
+    ("block mapping", "is a key there indented differently from the ones before it?"),
+)
+
+
+def _construct_start(
+    exc: yaml.MarkedYAMLError, path: str
+) -> tuple[SourceLocation | None, str | None]:
+    """Where the construct being parsed began, when that is not where parsing failed.
+
+    PyYAML reports the failure at the point it gave up (often the next line, or the end
+    of the file) and the construct it was in the middle of (an unclosed ``[`` three lines
+    up, say); a reader needs both.
+    """
+    start, stop = exc.context_mark, exc.problem_mark
+    if start is None or stop is None or not exc.context:
+        return None, None
+    if (start.line, start.column) == (stop.line, stop.column):
+        return None, None
+    where = SourceLocation(path, start.line + 1, start.column + 1)
+    hint = next((text for what, text in _UNCLOSED if what in exc.context), None)
+    if hint is not None:
+        hint = f"line {where.line}, column {where.column}: {hint}"
+    return where, hint

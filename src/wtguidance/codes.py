@@ -56,6 +56,8 @@ FindingCode = Literal[
     "joined-episode",
     "not-commenced",
     "implausible-date-of-birth",
+    "hours-judged-by-date",
+    "protocol-edition-not-governing",
 ]
 """Every code of a finding no rule makes."""
 
@@ -323,6 +325,27 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "statutory family group decision-making duties). It is not applied; the "
                     "message names the rule that judges the case meanwhile, if any. "
                     "`Editions.with_commenced` evaluates what-if commencement dates."
+                ),
+            ),
+            CodeEntry(
+                ("hours-judged-by-date",),
+                (
+                    'A local limit counted in hours ("child seen within 24 hours") meets an '
+                    "event with no time of day (`time: HH:MM`). The limit is judged by the "
+                    "date: due by the end of the day the hours would run out on, which is "
+                    "never earlier than the true deadline, so an obligation reported late is "
+                    "late, but one reported met may have been a few hours late."
+                ),
+            ),
+            CodeEntry(
+                ("protocol-edition-not-governing",),
+                (
+                    "A local protocol was applied to a case (`evaluate --protocol`) but is "
+                    "written for a different edition from the one that judges some or all of "
+                    "the case. Its limits, roles, sign-offs and local obligations apply only "
+                    "to what its own edition governs; the message says what was judged "
+                    "without it. (Its extra non-working days still apply to every deadline: "
+                    "a closed office is closed whatever the edition.)"
                 ),
             ),
             CodeEntry(

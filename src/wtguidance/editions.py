@@ -16,6 +16,7 @@ from pathlib import Path
 
 from wtguidance._pack.compile import CompiledPack, compile_pack
 from wtguidance._pack.load import load_pack
+from wtguidance._pack.model import Rule
 from wtguidance._pack.validate import validate_pack
 from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
 from wtguidance._resources import Traversable, data_dir
@@ -111,6 +112,21 @@ class Editions:
             )
             packs.append(compile_pack(dataclasses.replace(compiled.pack, rules=rules)))
         return Editions(tuple(packs))
+
+    def with_rules(self, edition: str, rules: tuple[Rule, ...]) -> Editions:
+        """A copy in which ``edition`` also holds ``rules`` (a local protocol's own
+        obligations): they run with the edition and only where it governs."""
+        if not rules:
+            return self
+        packs = tuple(
+            compile_pack(dataclasses.replace(p.pack, rules=(*p.pack.rules, *rules)))
+            if p.edition == edition
+            else p
+            for p in self.packs
+        )
+        if packs == self.packs:
+            self.get(edition)  # unknown edition: UnknownIdError
+        return Editions(packs)
 
     def in_force_on(self, day: dt.date) -> CompiledPack | None:
         """The edition in force on ``day``, or None before the earliest one."""

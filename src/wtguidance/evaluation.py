@@ -66,8 +66,14 @@ class Evaluator:
 
     @classmethod
     def create(cls, editions: Editions | None = None, overlay: Overlay | None = None) -> Evaluator:
-        """An evaluator over ``editions`` (default: the shipped ones) and ``overlay``."""
-        return cls(editions or shipped_editions(), overlay)
+        """An evaluator over ``editions`` (default: the shipped ones) and ``overlay``.
+
+        The overlay's own obligations (a protocol's ``local.`` duties) join its edition.
+        """
+        editions = editions or shipped_editions()
+        if overlay is not None and overlay.rules:
+            editions = editions.with_rules(overlay.edition, overlay.rules)
+        return cls(editions, overlay)
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -127,6 +133,8 @@ class Evaluator:
             for pack in chosen
         ]
         outcome = self._assemble(case, day, runs, findings, pinned=pinned)
+        if self.overlay is not None:
+            outcome = _protocol_reach(outcome, self.overlay)
         unjudged = unjudged_allocations(events, outcome, self.editions, pinned=pinned)
         if not pinned:
             unjudged += unjudged_obligations(runs, self.editions)
@@ -290,6 +298,33 @@ def _sign_off_key(s: SignOffResult) -> tuple[object, ...]:
         s.status,
         s.given_on or _NO_DATE,
     )
+
+
+def _protocol_reach(outcome: Outcome, overlay: Overlay) -> Outcome:
+    """A finding when the local protocol's edition does not judge (all of) the case.
+
+    The protocol applies only to what its own edition governs; whatever another edition
+    judges is judged without it. That is said, never left silent.
+    """
+    others = [e for e in outcome.editions if e != overlay.edition]
+    if not others:
+        return outcome
+    judged = f"edition {' and '.join(others)} judged " + (
+        "this case" if overlay.edition not in outcome.editions else "part of this case"
+    )
+    applied = (
+        "it was not applied at all"
+        if overlay.edition not in outcome.editions
+        else f"it applied only to what edition {overlay.edition} governs"
+    )
+    finding = Finding(
+        code="protocol-edition-not-governing",
+        severity="warning",
+        message=f"the local protocol {overlay.source} is written for edition "
+        f"{overlay.edition}, but {judged}: {applied} (its extra non-working days still count "
+        "for every deadline); check the protocol against the edition in force",
+    )
+    return outcome.model_copy(update={"findings": (*outcome.findings, finding)})
 
 
 def evaluate(

@@ -105,12 +105,17 @@ class ObligationResult(_Frozen):
     citation: CitationView
     #: why the status is ``ended`` or ``not_evidenced`` (absent from JSON otherwise)
     reason: str | None = None
+    #: for a limit in hours counted with times of day: the due moment and when it was
+    #: met (absent from JSON otherwise)
+    due_at: dt.datetime | None = None
+    satisfied_at: dt.datetime | None = None
 
     @model_serializer(mode="wrap")
     def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        if data.get("reason") is None:
-            data.pop("reason", None)
+        for optional in ("reason", "due_at", "satisfied_at"):
+            if data.get(optional) is None:
+                data.pop(optional, None)
         return data
 
 

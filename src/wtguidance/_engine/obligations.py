@@ -22,18 +22,23 @@ from typing import NamedTuple
 
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact
-from wtguidance._pack.model import ClockStop, ObligationSpec, Rule
-from wtguidance.results import Clock, ObligationResult, ObligationStatus
+from wtguidance._pack.model import ClockStop, ObligationSpec, Rule, Timescale
+from wtguidance.results import Clock, Finding, ObligationResult, ObligationStatus
 
 __all__ = ["conclude_obligations", "eighteenth_birthday"]
 
 
 class Episode(NamedTuple):
-    """One obligation instance: its clock, the fact that satisfies it (if any), its anchor."""
+    """One obligation instance: its clock, the fact that satisfies it (if any), its anchor.
+
+    ``repeat`` marks a later interval of a repeating clock (it runs from the previous
+    satisfying event, for ``repeat_every``).
+    """
 
     clock: Fact
     satisfier: Fact | None
     anchor: dt.date
+    repeat: bool = False
 
 
 class Stop(NamedTuple):
@@ -117,7 +122,41 @@ def _episodes(
             closes.append(satisfier.date)
         else:
             closes.append(ender)
+    if spec.repeat_every is not None:
+        opened = _repeat(ctx, opened, satisfiers, dates, used, enders)
     return opened
+
+
+def _repeat(
+    ctx: RunContext,
+    first: list[Episode],
+    satisfiers: list[Fact],
+    dates: list[dt.date],
+    used: set[int],
+    enders: list[list[Fact]],
+) -> list[Episode]:
+    """Chain a repeating clock: each satisfying event opens the next interval.
+
+    The chain of one trigger stops at the first ``ended_by`` event (the plan ended): an
+    interval that ends that way before it falls due is dropped by the judge, one already
+    overdue stands. Each interval's anchor is its own clock date.
+    """
+    chained: list[Episode] = []
+    for episode in first:
+        chained.append(episode)
+        current = episode
+        while current.satisfier is not None:
+            start = current.satisfier
+            ender = _first_ender(enders, current.clock.date) if enders else None
+            if ender is not None and ender <= start.date:
+                break  # the run ended before (or as) this visit happened
+            ender = _first_ender(enders, start.date) if enders else None
+            following = _first_unused(satisfiers, dates, start.date, "after", used, ender)
+            if following is not None and ctx.governs(start.date):
+                used.add(following.seq)
+            current = Episode(start, following, start.date, repeat=True)
+            chained.append(current)
+    return chained
 
 
 def _first_unused(
@@ -166,13 +205,19 @@ def _judge(
     ended: list[list[Fact]],
 ) -> ObligationResult | None:
     """The result for one episode, or None when it was withdrawn or ended by an event."""
-    clock, satisfier, anchor = episode
+    clock, satisfier, anchor, repeat = episode
     timescale = spec.timescale
     view = ctx.pack.timescales.get(rule.id)
-    if ctx.overlay is not None and spec.id in ctx.overlay.timescales:
+    if repeat and spec.repeat_every is not None:
+        timescale = spec.repeat_every
+        view = ctx.timescale_view(timescale)
+    elif ctx.overlay is not None and spec.id in ctx.overlay.timescales:
         timescale = ctx.overlay.timescales[spec.id]
         view = ctx.timescale_view(timescale)
     due = ctx.due_date(clock.date, timescale)
+    due_at = _due_at(ctx, rule, clock, satisfier, timescale, anchor)
+    if due_at is not None:
+        due = due_at.date()
     limit = satisfier.date if satisfier is not None else None
     for enders, before_due_only in ((withdrawn, False), (ended, True)):
         for facts in enders:
@@ -185,7 +230,10 @@ def _judge(
                 return None
     status: ObligationStatus
     reason: str | None = None
-    if limit is not None:
+    if limit is not None and due_at is not None:
+        assert satisfier is not None
+        status = "met" if _moment(satisfier) <= due_at else "met_late"
+    elif limit is not None:
         status = "unscheduled" if due is None else "met" if limit <= due else "met_late"
     else:
         stop = _stop(ctx, spec, clock.date)
@@ -213,7 +261,49 @@ def _judge(
         satisfied_on=limit,
         citation=ctx.pack.citations[rule.id],
         reason=reason,
+        due_at=due_at,
+        satisfied_at=_moment(satisfier) if due_at is not None and satisfier is not None else None,
     )
+
+
+def _moment(fact: Fact) -> dt.datetime:
+    """The date and time of an event (midnight when no time of day is recorded)."""
+    return dt.datetime.combine(fact.date, getattr(fact.event, "time", None) or dt.time())
+
+
+def _due_at(
+    ctx: RunContext,
+    rule: Rule,
+    clock: Fact,
+    satisfier: Fact | None,
+    timescale: Timescale | None,
+    anchor: dt.date,
+) -> dt.datetime | None:
+    """The due moment of a limit in hours, when the record has the times to count them.
+
+    Without a time of day on the clock (or on the satisfying event) the limit is judged
+    by the date (due by the end of the day the hours would run out on, so never earlier
+    than the truth), and an ``hours-judged-by-date`` finding says so.
+    """
+    if timescale is None or timescale.hours is None:
+        return None
+    start = getattr(clock.event, "time", None)
+    if start is not None and (satisfier is None or getattr(satisfier.event, "time", None)):
+        return _moment(clock) + dt.timedelta(hours=timescale.hours)
+    missing = clock.label if start is None else satisfier.label if satisfier else clock.label
+    ctx.out.findings.append(
+        (
+            anchor,
+            Finding(
+                code="hours-judged-by-date",
+                severity="warning",
+                message=f"{rule.id} counts {timescale.hours} hours from {clock.label}, but "
+                f"{missing} has no time of day; judged by date (due by the end of "
+                f"{ctx.due_date(clock.date, timescale)})",
+            ),
+        )
+    )
+    return None
 
 
 def _not_evidenced(ctx: RunContext, spec: ObligationSpec) -> bool:

@@ -210,6 +210,10 @@ class ObligationSpec:
     window: Window
     withdrawn_by: tuple[Pattern, ...]
     ended_by: tuple[Pattern, ...] = ()
+    #: a repeating clock: each satisfying event starts the next interval of this length
+    #: (statutory visits every N working days while a plan lasts), until an ``ended_by``
+    #: event; the first interval runs from the trigger with ``timescale``
+    repeat_every: Timescale | None = None
     #: what stops the clock (DESIGN §5): ``case_closed``, ``death``, ``eighteenth_birthday``
     clock_stops: frozenset[ClockStop] = CLOCK_STOPS
 

@@ -272,6 +272,7 @@ class _Builder:
                     self.pattern(item, doc, f"{here}/ended_by/{i}", rule_id)
                     for i, item in enumerate(spec.get("ended_by", []))
                 ),
+                repeat_every=Timescale(**spec["repeat_every"]) if "repeat_every" in spec else None,
                 clock_stops=frozenset(spec.get("clock_stops", CLOCK_STOPS)),
             )
         if "case_holder" in value:

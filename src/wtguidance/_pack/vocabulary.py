@@ -54,7 +54,7 @@ def _literal_values(annotation: Any) -> frozenset[Any] | None:
 def _field_paths(model: type[BaseModel], prefix: str = "") -> dict[str, frozenset[Any] | None]:
     paths: dict[str, frozenset[Any] | None] = {}
     for name, info in model.model_fields.items():
-        if name in {"type", "date", "id", "note"} and not prefix:
+        if name in {"type", "date", "time", "id", "note"} and not prefix:
             continue
         nested = [m for m in _members(info.annotation) if isinstance(m, type)]
         models = [m for m in nested if issubclass(m, BaseModel)]

@@ -11,7 +11,7 @@ never guessed at.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     StrictBool,
     StrictStr,
     WithJsonSchema,
@@ -80,8 +81,10 @@ __all__ = [
     "SeriousIncidentReportedLocallyEvent",
     "SignOffEvent",
     "StrategyDiscussionEvent",
+    "TimeOfDay",
     "TransferInConferenceEvent",
     "TransferInNotifiedEvent",
+    "VisitEvent",
 ]
 
 # --- Dates ------------------------------------------------------------------------------------
@@ -113,6 +116,29 @@ def _to_iso_date(value: object) -> date:
             "date_value", "Input should be a real calendar date: {reason}", {"reason": str(exc)}
         ) from None
 
+
+_TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+_TIME = re.compile(_TIME_PATTERN)
+
+
+def _to_time_of_day(value: object) -> time:
+    """Accept ``HH:MM`` (24-hour clock), nothing else."""
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not _TIME.fullmatch(value):
+        raise PydanticCustomError(
+            "time_format", "Input should be a time of day in the format HH:MM"
+        )
+    return time.fromisoformat(value)
+
+
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_to_time_of_day),
+    PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": _TIME_PATTERN}),
+]
+"""A time of day written ``HH:MM`` (24-hour clock) in JSON."""
 
 IsoDate = Annotated[
     date,
@@ -181,10 +207,17 @@ FamilyGroupDecisionMakingStep = Literal["offer", "meeting"]
 
 
 class _EventBase(Record):
-    """What every event has: its type, a date, and optionally an id and a free-text note."""
+    """What every event has: its type, a date, and optionally a time of day, an id and a
+    free-text note.
+
+    ``time`` (``HH:MM``, 24-hour, local time) matters only for limits counted in hours
+    (local protocols: "child seen within 24 hours"); without it such limits are judged by
+    the date, with a finding.
+    """
 
     type: str  # each event class narrows this to its own name
     date: IsoDate
+    time: TimeOfDay | None = None
     id: StrictStr | None = None
     note: StrictStr | None = None
 
@@ -418,6 +451,12 @@ class FamilyGroupDecisionMakingNotInBestInterestsEvent(_EventBase):
     step: FamilyGroupDecisionMakingStep
 
 
+class VisitEvent(_EventBase):
+    """A practitioner visited the child (a statutory visit under a plan, for example)."""
+
+    type: Literal["visit"]
+
+
 class LetterBeforeProceedingsEvent(_EventBase):
     """The authority sent the parents (or others with parental responsibility) the letter
     before proceedings."""
@@ -510,7 +549,8 @@ Event = Annotated[
     | LetterBeforeProceedingsEvent
     | FamilyGroupDecisionMakingAcceptedEvent
     | FamilyGroupDecisionMakingMeetingEvent
-    | FamilyGroupDecisionMakingNotInBestInterestsEvent,
+    | FamilyGroupDecisionMakingNotInBestInterestsEvent
+    | VisitEvent,
     Field(discriminator="type"),
 ]
 """Any event of a case; the ``type`` field says which."""

@@ -6,11 +6,17 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from wtguidance._pack.model import (
+    Citation,
+    ObligationSpec,
+    Pattern,
     PersonSpec,
+    Rule,
+    WhereClause,
 )
+from wtguidance._yaml import pointer_join
 from wtguidance.errors import ProtocolError, SourceLocation
 from wtguidance.overlay import Overlay
-from wtguidance.protocol.model import LocalProtocol
+from wtguidance.protocol.model import LocalObligation, LocalPattern, LocalProtocol
 from wtguidance.protocol.report import ProtocolReport
 
 __all__ = ["protocol_overlay"]
@@ -57,4 +63,61 @@ def protocol_overlay(report_or_protocol: ProtocolReport | LocalProtocol) -> Over
         ),
         non_working_days=frozenset(protocol.non_working_days),
         trigger=protocol.counting.weekend_or_holiday_trigger if protocol.counting else "same_day",
+        rules=tuple(
+            local_rule(protocol, local_id, duty, source)
+            for local_id, duty in sorted((protocol.local_obligations or {}).items())
+        ),
     )
+
+
+def local_rule(protocol: LocalProtocol, local_id: str, duty: LocalObligation, source: str) -> Rule:
+    """A local obligation as a rule of its edition, judged with ``source: local``.
+
+    Its id is the protocol's ``local.`` id (rule and obligation alike); it cites the
+    protocol itself (its ``url``, or the file it came from).
+    """
+    pointer = pointer_join("/local_obligations", local_id)
+    where = SourceLocation(source, None, None, pointer)
+    citation = Citation(
+        edition=protocol.edition,
+        chapter=None,
+        section=f"Local protocol of {protocol.authority}",
+        paragraph=None,
+        url=protocol.url or source,
+    )
+    return Rule(
+        id=local_id,
+        edition=protocol.edition,
+        summary=duty.summary,
+        citation=citation,
+        match=_pattern(duty.trigger, where),
+        when=None,
+        then=ObligationSpec(
+            id=local_id,
+            actor=duty.actor,
+            modality=duty.modality,
+            timescale=duty.timescale.as_timescale(),
+            timescale_source="local",
+            on_repeat="separate",
+            satisfied_by=_pattern(duty.satisfied_by, where),
+            window="on_or_after",
+            withdrawn_by=(),
+            ended_by=tuple(_pattern(p, where) for p in duty.repeat.until) if duty.repeat else (),
+            repeat_every=duty.repeat.every.as_timescale() if duty.repeat else None,
+        ),
+        location=where,
+        notes=f"Set by the local protocol of {protocol.authority}"
+        + (f"; tightens {duty.tightens}" if duty.tightens else ""),
+    )
+
+
+def _pattern(pattern: LocalPattern, where: SourceLocation) -> Pattern:
+    clauses = tuple(
+        WhereClause(
+            tuple(name.split(".")),
+            False,
+            frozenset(value if isinstance(value, list) else [value]),
+        )
+        for name, value in sorted((pattern.where or {}).items())
+    )
+    return Pattern("event", pattern.event, clauses, where)

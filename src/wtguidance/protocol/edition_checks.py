@@ -16,11 +16,12 @@ from wtguidance._pack.model import (
     SignOffSpec,
     Timescale,
 )
+from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
 from wtguidance._yaml import pointer_join
-from wtguidance.protocol.model import LocalLead, LocalProtocol
+from wtguidance.protocol.model import LocalLead, LocalPattern, LocalProtocol
 from wtguidance.protocol.report import FindingsCollector
 
-__all__ = ["EditionChecks"]
+__all__ = ["EditionChecks", "compare_limits"]
 
 SOCIAL_WORKER = "social_worker"
 _STAGE_FIELDS = ("competence", "oversight")
@@ -38,6 +39,7 @@ class EditionChecks:
     ) -> None:
         self.c = findings
         self.known_roles = roles
+        self.vocabulary: Vocabulary = case_vocabulary()
         #: the protocol's sign-offs with the edition's qualification requirement kept
         self.accepted_sign_offs: dict[str, PersonSpec] = {}
         self.p = protocol
@@ -63,6 +65,7 @@ class EditionChecks:
         self.sign_offs()
         self.sections(non_sw_stages)
         self.non_working_days()
+        self.local_obligations()
 
     def published(self) -> None:
         meta = self.pack.pack.meta
@@ -126,23 +129,17 @@ class EditionChecks:
     ) -> None:
         if statute is None:
             return  # a limit the edition leaves to local decision: any value tightens it
-        same_unit = (local.working_days is None) == (statute.working_days is None)
-        unit = "working days" if statute.working_days is not None else "months"
-        if not same_unit:
+        verdict = compare_limits(local, statute)
+        if verdict == "unknown":
             self.c.add(
                 "timescale-unit-mismatch",
-                f"{obligation}: local limit of {local.describe()} cannot be compared with "
-                f"the edition's {statute.describe()}",
+                f"{obligation}: a local limit of {local.describe()} cannot be shown to be no "
+                f"longer than the edition's {statute.describe()}",
                 pointer,
                 citation=rule.citation,
-                hint=f"state the local limit in {unit}",
+                hint=f"state the local limit in {statute.unit.replace('_', ' ')}",
             )
-            return
-        local_n = local.working_days if local.working_days is not None else local.months
-        statute_n = statute.working_days if statute.working_days is not None else statute.months
-        assert local_n is not None
-        assert statute_n is not None
-        if local_n > statute_n:
+        elif verdict == "looser":
             self.c.add(
                 "timescale-looser-than-statute",
                 f"{obligation}: local limit of {local.describe()} is longer than the "
@@ -319,6 +316,88 @@ class EditionChecks:
                     citation=rule.citation,
                 )
 
+    # local obligations (v1.1)
+    def local_obligations(self) -> None:
+        """Check each local obligation: known events, fields and values; never looser
+        than a national obligation it refines (named in ``tightens``, or with the same
+        trigger and satisfying events)."""
+        for local_id, duty in (self.p.local_obligations or {}).items():
+            pointer = pointer_join("/local_obligations", local_id)
+            self.local_pattern(duty.trigger, f"{pointer}/trigger")
+            self.local_pattern(duty.satisfied_by, f"{pointer}/satisfied_by")
+            if duty.repeat is not None:
+                for index, until in enumerate(duty.repeat.until):
+                    self.local_pattern(until, f"{pointer}/repeat/until/{index}")
+            refined: dict[str, Rule] = {}
+            if duty.tightens is not None:
+                rule = self.obligations.get(duty.tightens)
+                if rule is None:
+                    self.c.add(
+                        "unknown-obligation",
+                        f"{local_id}: edition {self.edition} has no obligation "
+                        f"{duty.tightens!r} to tighten",
+                        f"{pointer}/tightens",
+                        hint=_ids.did_you_mean(duty.tightens, self.obligations),
+                    )
+                else:
+                    refined[duty.tightens] = rule
+            for rule in self.pack.obligations:
+                spec = rule.then
+                assert isinstance(spec, ObligationSpec)
+                if (
+                    rule.match.name == duty.trigger.event
+                    and spec.satisfied_by.name == duty.satisfied_by.event
+                ):
+                    refined.setdefault(spec.id, rule)
+            local = duty.timescale.as_timescale()
+            for national, rule in sorted(refined.items()):
+                spec = rule.then
+                assert isinstance(spec, ObligationSpec)
+                self.compare(
+                    f"{local_id} (refining {national})",
+                    local,
+                    spec.timescale,
+                    rule,
+                    f"{pointer}/timescale",
+                )
+
+    def local_pattern(self, pattern: LocalPattern, pointer: str) -> None:
+        """Unknown event types, fields and values, each with a did-you-mean."""
+        events = self.vocabulary.events
+        if pattern.event not in events:
+            self.c.add(
+                "unknown-event",
+                f"unknown event type {pattern.event!r}",
+                f"{pointer}/event",
+                hint=_ids.did_you_mean(pattern.event, events)
+                or "event types are listed in docs/protocols.md (the case record, DESIGN §4)",
+            )
+            return
+        fields = self.vocabulary.fields_of(pattern.event)
+        for name, value in (pattern.where or {}).items():
+            here = pointer_join(f"{pointer}/where", name)
+            if name not in fields:
+                self.c.add(
+                    "unknown-field",
+                    f"event {pattern.event!r} has no field {name!r}",
+                    here,
+                    hint=_ids.did_you_mean(name, fields)
+                    or (f"fields: {', '.join(sorted(fields))}" if fields else "it has no fields"),
+                )
+                continue
+            allowed = fields[name]
+            for item in value if isinstance(value, list) else [value]:
+                if allowed is not None and item not in allowed:
+                    self.c.add(
+                        "unknown-value",
+                        f"{pattern.event}.{name} can never be {item!r}",
+                        here,
+                        hint=(
+                            f"{_ids.did_you_mean(str(item), map(str, allowed)) or ''} allowed: "
+                            f"{', '.join(sorted(map(str, allowed)))}"
+                        ).strip(),
+                    )
+
     def non_working_days(self) -> None:
         seen: set[dt.date] = set()
         for index, day in enumerate(self.p.non_working_days):
@@ -329,3 +408,48 @@ class EditionChecks:
                     f"/non_working_days/{index}",
                 )
             seen.add(day)
+
+
+# -- comparing limits in different units -----------------------------------------------
+
+_DAY = 24
+
+
+def _span_hours(limit: Timescale) -> tuple[float, float]:
+    """The shortest and longest time, in hours, a limit can allow.
+
+    Working days never pass faster than calendar days, and at most a fortnight of
+    weekends and bank holidays fits in a short run of them; a month is 28 to 31 days.
+    ``working_days_before`` counts the other way and has no span here.
+    """
+    if limit.hours is not None:
+        return float(limit.hours), float(limit.hours)
+    if limit.calendar_days is not None:
+        return float(limit.calendar_days * _DAY), float(limit.calendar_days * _DAY)
+    if limit.working_days is not None:
+        n = limit.working_days
+        return float(n * _DAY), float((2 * n + 14) * _DAY)
+    if limit.months is not None:
+        return float(limit.months * 28 * _DAY), float(limit.months * 31 * _DAY)
+    return float("nan"), float("nan")
+
+
+def compare_limits(local: Timescale, national: Timescale) -> str:
+    """``tighter`` (no longer in any case), ``looser`` (longer in every case) or
+    ``unknown`` (it depends on the calendar: state the limit in the national unit).
+
+    The same unit compares by number. Unlike units compare by the span each can cover:
+    24 hours is never longer than 1 working day, 3 calendar days never longer than 3
+    working days, but 1 month against 20 working days depends on the month.
+    """
+    if local.unit == national.unit:
+        return "tighter" if local.amount <= national.amount else "looser"
+    if "working_days_before" in (local.unit, national.unit):
+        return "unknown"
+    local_low, local_high = _span_hours(local)
+    national_low, national_high = _span_hours(national)
+    if local_high <= national_low:
+        return "tighter"
+    if local_low > national_high:
+        return "looser"
+    return "unknown"

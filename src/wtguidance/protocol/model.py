@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from wtguidance._pack.model import (
     Timescale,
@@ -16,8 +23,11 @@ __all__ = [
     "PROTOCOL_SCHEMA_ID",
     "LocalCounting",
     "LocalLead",
+    "LocalObligation",
+    "LocalPattern",
     "LocalPerson",
     "LocalProtocol",
+    "LocalRepeat",
     "LocalTimescale",
     "keys_of",
     "model_at",
@@ -33,19 +43,76 @@ class _Strict(BaseModel):
 
 
 class LocalTimescale(_Strict):
-    """A local time limit: working days or calendar months, exactly one."""
+    """A local time limit in one unit: working days, calendar days, hours or months.
+
+    Hours are counted from the time of day recorded on the events (``time: HH:MM``);
+    where an event has none, the limit is judged by the date, with a finding.
+    """
 
     working_days: int | None = Field(default=None, ge=0, le=3650)
+    calendar_days: int | None = Field(default=None, ge=0, le=3650)
+    hours: int | None = Field(default=None, ge=1, le=8760)
     months: int | None = Field(default=None, ge=0, le=120)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> LocalTimescale:
-        if (self.working_days is None) == (self.months is None):
-            raise ValueError("give exactly one of 'working_days' or 'months'")
+        given = [u for u in _LOCAL_UNITS if getattr(self, u) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of "
+                + ", ".join(repr(u) for u in _LOCAL_UNITS)
+                + (f" (got {', '.join(given)})" if given else "")
+            )
         return self
 
     def as_timescale(self) -> Timescale:
-        return Timescale(working_days=self.working_days, months=self.months)
+        return Timescale(
+            working_days=self.working_days,
+            months=self.months,
+            calendar_days=self.calendar_days,
+            hours=self.hours,
+        )
+
+
+_LOCAL_UNITS = ("working_days", "calendar_days", "hours", "months")
+
+#: a stable local obligation id: ``local.`` then dotted lower-case words
+LOCAL_ID_PATTERN = r"^local\.[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$"
+
+Scalar = str | bool | int
+
+
+class LocalPattern(_Strict):
+    """An event of the case record (DESIGN §4), optionally with field tests."""
+
+    event: str = Field(min_length=1)
+    where: dict[str, Scalar | list[Scalar]] | None = None
+
+
+class LocalRepeat(_Strict):
+    """A repeating clock: each satisfying event starts the next interval, until one of
+    the ``until`` events (the plan ends)."""
+
+    every: LocalTimescale
+    until: list[LocalPattern] = Field(default_factory=list)
+
+
+class LocalObligation(_Strict):
+    """A duty the protocol sets itself (DESIGN §8 v1.1), judged with ``source: local``.
+
+    ``trigger`` starts the clock, ``satisfied_by`` meets it, ``timescale`` is the limit.
+    ``tightens`` names the national obligation it refines, if any: it may never be
+    looser. ``repeat`` makes the clock restart at each satisfying event.
+    """
+
+    summary: str = Field(min_length=3)
+    trigger: LocalPattern
+    satisfied_by: LocalPattern
+    timescale: LocalTimescale
+    repeat: LocalRepeat | None = None
+    tightens: str | None = None
+    actor: str = Field(default="local_authority", min_length=1)
+    modality: Literal["must", "should"] = "should"
 
 
 class LocalPerson(_Strict):
@@ -95,6 +162,10 @@ class LocalProtocol(_Strict):
     sign_offs: dict[str, LocalPerson] | None = None
     non_working_days: list[dt.date] = Field(default_factory=list)
     counting: LocalCounting | None = None
+    local_obligations: (
+        dict[Annotated[str, StringConstraints(pattern=LOCAL_ID_PATTERN)], LocalObligation] | None
+    ) = None
+    url: str | None = Field(default=None, pattern=r"^https?://")
 
     @field_validator("edition", mode="before")
     @classmethod
@@ -136,6 +207,7 @@ def model_at(parts: Sequence[int | str]) -> type[BaseModel] | None:
         "lead_practitioners": LocalLead,
         "sign_offs": LocalPerson,
         "counting": LocalCounting,
+        "local_obligations": LocalObligation,
     }
     if not parts:
         return LocalProtocol
@@ -144,6 +216,20 @@ def model_at(parts: Sequence[int | str]) -> type[BaseModel] | None:
         return None
     if head == "counting":
         return LocalCounting if len(parts) == 1 else None
+    if head == "local_obligations" and len(parts) >= 3:
+        inner: dict[str, type[BaseModel]] = {
+            "trigger": LocalPattern,
+            "satisfied_by": LocalPattern,
+            "timescale": LocalTimescale,
+            "repeat": LocalRepeat,
+        }
+        if len(parts) == 3:
+            return inner.get(str(parts[2]))
+        if len(parts) == 4 and parts[2] == "repeat":
+            return LocalTimescale if parts[3] == "every" else None
+        if len(parts) == 5 and parts[2] == "repeat" and parts[3] == "until":
+            return LocalPattern
+        return None
     if len(parts) == 2:
         return nested[head]
     if head == "lead_practitioners" and len(parts) == 3 and parts[2] == "oversight":

@@ -39,6 +39,9 @@ CHECKS: Mapping[str, str] = MappingProxyType(
         "missing-section": "Every section the edition requires is present",
         "published-before-edition": "The protocol was published after its edition came in",
         "duplicate-non-working-day": "Each extra non-working day is listed once",
+        "unknown-event": "Local obligations name event types the case record has",
+        "unknown-field": "Local obligations test fields their events carry",
+        "unknown-value": "Local obligations test values a field can take",
     }
 )
 
