@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from _helpers import ROOT
 from wtguidance import evaluate
 from wtguidance._engine.obligations import eighteenth_birthday
 from wtguidance.case import Case, SourceEvidence
 from wtguidance.results import ObligationResult, Outcome
 
-ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2025, 3, 3)
 
 
