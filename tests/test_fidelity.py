@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from test_engine import case, ev, evaluator, obligation, run, statuses, write_pack
+from _helpers import obligation, write_pack
+from test_engine import case, ev, evaluator, run, statuses
 from wtguidance._pack.lint import lint_packs
 from wtguidance.calendar import WorkingCalendar
 from wtguidance.editions import load_pack_dir, shipped_editions

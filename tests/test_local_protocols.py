@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from test_cli import run as run_cli
+from _helpers import run_cli
 from wtguidance._pack.model import Timescale
 from wtguidance.case import Case, parse_case_obj
 from wtguidance.errors import CaseError
