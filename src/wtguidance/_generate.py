@@ -6,7 +6,8 @@ which exits 1 naming each stale file. One place, so no artefact lacks a generato
 - ``docs/editions/<id>.md``: one reference page per edition;
 - ``docs/changes/``: one page per consecutive pair of editions, and an index;
 - ``schemas/case.schema.json``: the case record's JSON Schema;
-- ``schemas/local-protocol.schema.json``: the local protocol's JSON Schema.
+- ``schemas/local-protocol.schema.json``: the local protocol's JSON Schema;
+- ``schemas/openapi.json``: the HTTP service's OpenAPI document (needs the ``server`` extra).
 
 Run it from the root of a checkout (or pass ``--root``).
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from wtguidance.editions import Editions, shipped_editions
-from wtguidance.errors import WtGuidanceError
+from wtguidance.errors import UsageError, WtGuidanceError
 
 __all__ = ["Artefacts", "artefacts", "change_pages", "consecutive_pairs", "main", "schema_text"]
 
@@ -77,6 +78,19 @@ def change_pages(editions: Editions) -> dict[str, str]:
     return pages
 
 
+def _openapi_text(editions: Editions) -> str:
+    try:
+        from wtguidance.service.app import create_app
+        from wtguidance.service.openapi import openapi_text
+    except ImportError as exc:
+        raise UsageError(
+            f"schemas/openapi.json needs the 'server' extra ({exc.name} is not installed): "
+            "pip install -e '.[server]'",
+            code="missing-extra",
+        ) from None
+    return openapi_text(create_app(editions=editions))
+
+
 def artefacts(editions: Editions | None = None) -> Artefacts:
     """Every generated file, keyed by its path relative to the checkout's root."""
     from wtguidance._render.edition_page import edition_page
@@ -87,6 +101,7 @@ def artefacts(editions: Editions | None = None) -> Artefacts:
     files: dict[str, str] = {
         "schemas/case.schema.json": schema_text(case_json_schema()),
         "schemas/local-protocol.schema.json": schema_text(protocol_json_schema()),
+        "schemas/openapi.json": _openapi_text(editions),
     }
     for compiled in editions.packs:
         files[f"docs/editions/{compiled.edition}.md"] = edition_page(compiled.pack, editions)
