@@ -7,7 +7,11 @@ which exits 1 naming each stale file. One place, so no artefact lacks a generato
 - ``docs/changes/``: one page per consecutive pair of editions, and an index;
 - ``schemas/case.schema.json``: the case record's JSON Schema;
 - ``schemas/local-protocol.schema.json``: the local protocol's JSON Schema;
-- ``schemas/openapi.json``: the HTTP service's OpenAPI document (needs the ``server`` extra).
+- ``schemas/openapi.json``: the HTTP service's OpenAPI document (needs the ``server`` extra);
+- ``docs/reference/cli.md``: the command-line reference, from the argparse parser;
+- ``docs/reference/case-record.md``: the case record, field by field, from its schema;
+- ``docs/codes/``: one page per error and finding code (from ``docs/errors.md`` and the
+  protocol checks), and an index.
 
 Run it from the root of a checkout (or pass ``--root``).
 """
@@ -22,6 +26,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from wtguidance._render.reference import (
+    CodeEntry,
+    case_record_page,
+    cli_page,
+    code_pages,
+    parse_error_catalogue,
+)
 from wtguidance.editions import Editions, shipped_editions
 from wtguidance.errors import UsageError, WtGuidanceError
 
@@ -91,6 +102,33 @@ def _openapi_text(editions: Editions) -> str:
     return openapi_text(create_app(editions=editions))
 
 
+#: the hand-written catalogue the code pages are made from (read from the checkout)
+ERROR_CATALOGUE = Path(__file__).resolve().parents[2] / "docs" / "errors.md"
+
+
+def code_entries() -> list[CodeEntry]:
+    """Every error and finding code with its group and explanation."""
+    from wtguidance.protocol import CHECKS
+    from wtguidance.protocol.report import _SEVERITY
+
+    if not ERROR_CATALOGUE.is_file():
+        raise UsageError(
+            f"{ERROR_CATALOGUE}: not found; run the generator from a checkout", code="missing-file"
+        )
+    entries = parse_error_catalogue(ERROR_CATALOGUE.read_text(encoding="utf-8"))
+    group = "Local protocol findings (`validate-protocol`)"
+    entries += [
+        CodeEntry(
+            code,
+            group,
+            f"What is checked: {text[:1].lower()}{text[1:].rstrip('.')}. Severity: {_SEVERITY.get(code, 'error')}. "
+            "See [local protocols](protocols.md) for the format and every check.",
+        )
+        for code, text in CHECKS.items()
+    ]
+    return entries
+
+
 def artefacts(editions: Editions | None = None) -> Artefacts:
     """Every generated file, keyed by its path relative to the checkout's root."""
     from wtguidance._render.edition_page import edition_page
@@ -107,7 +145,13 @@ def artefacts(editions: Editions | None = None) -> Artefacts:
         files[f"docs/editions/{compiled.edition}.md"] = edition_page(compiled.pack, editions)
     for name, text in change_pages(editions).items():
         files[f"docs/changes/{name}"] = text
-    return files, ("docs/editions", "docs/changes")
+    from wtguidance.cli.main import build_parser
+
+    files["docs/reference/cli.md"] = cli_page(build_parser())
+    files["docs/reference/case-record.md"] = case_record_page(case_json_schema())
+    for name, text in code_pages(code_entries()).items():
+        files[f"docs/codes/{name}"] = text
+    return files, ("docs/editions", "docs/changes", "docs/codes")
 
 
 def stale(root: Path, generated: Artefacts) -> list[str]:
