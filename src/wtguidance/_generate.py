@@ -121,7 +121,8 @@ def code_entries() -> list[CodeEntry]:
         CodeEntry(
             code,
             group,
-            f"What is checked: {text[:1].lower()}{text[1:].rstrip('.')}. Severity: {_SEVERITY.get(code, 'error')}. "
+            f"What is checked: {text[:1].lower()}{text[1:].rstrip('.')}. "
+            f"Severity: {_SEVERITY.get(code, 'error')}. "
             "See [local protocols](protocols.md) for the format and every check.",
         )
         for code, text in CHECKS.items()
