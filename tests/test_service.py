@@ -21,7 +21,7 @@ pytest.importorskip("fastapi", reason="the HTTP service needs the 'server' extra
 httpx = pytest.importorskip("httpx", reason="the service tests need httpx (dev extra)")
 
 import jsonschema  # noqa: E402
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from _server import running_server  # noqa: E402
@@ -343,7 +343,6 @@ bodies = st.one_of(
 )
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=bodies)
 def test_many_malformed_bodies_never_give_a_500(client: Any, body: bytes) -> None:
     for path in ("/v1/evaluate", "/v1/diff/2018/2023"):

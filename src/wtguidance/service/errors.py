@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
+from wtguidance.codes import ErrorCode
 from wtguidance.errors import SourceLocation, WtGuidanceError
 
 __all__ = ["STATUS", "ErrorResponse", "ServiceError", "cause", "error_body", "from_library_error"]
@@ -45,7 +46,7 @@ class ServiceError(Exception):
 
     def __init__(
         self,
-        code: str,
+        code: ErrorCode,
         message: str,
         pointer: str | None = None,
         line: int | None = None,
@@ -70,7 +71,7 @@ class ServiceError(Exception):
 
 
 def error_body(
-    code: str,
+    code: ErrorCode | str,
     message: str,
     pointer: str | None = None,
     line: int | None = None,
@@ -112,7 +113,8 @@ def from_library_error(
         if where.pointer is not None and not text:
             pointer = under + where.pointer
         line, column = where.line, where.column
-    return ServiceError(error.code, cause(error), pointer, line, column, status=status)
+    code = cast(ErrorCode, error.code)  # a library error's code is one of ErrorCode
+    return ServiceError(code, cause(error), pointer, line, column, status=status)
 
 
 # -- the error document's schema (for the OpenAPI document) -------------------------------

@@ -23,7 +23,7 @@ from wtguidance._version import __version__
 from wtguidance.case import Case, parse_case_obj
 from wtguidance.diff import diff_case, diff_editions
 from wtguidance.editions import Editions
-from wtguidance.errors import CaseError, ProtocolError, UsageError, WtGuidanceError
+from wtguidance.errors import CaseError, ProtocolError, UnknownIdError, WtGuidanceError
 from wtguidance.evaluation import Evaluator
 from wtguidance.protocol import protocol_overlay, validate_protocol_text
 from wtguidance.service.errors import ServiceError, from_library_error
@@ -114,7 +114,7 @@ class Handlers:
         """``GET /v1/explain/{id}``: ``wtguidance explain ID --format json``."""
         try:
             return explain_document(self.editions, rule_id).encode("utf-8")
-        except UsageError as error:
+        except UnknownIdError as error:
             raise from_library_error(error, status=404) from None
 
     def health(self) -> bytes:
@@ -126,7 +126,7 @@ class Handlers:
         """A known edition id, or ``unknown-edition`` (404 in a path, 422 in a body)."""
         try:
             return self.editions.get(edition).edition
-        except UsageError as error:
+        except UnknownIdError as error:
             raise from_library_error(
                 error, under=pointer, status=422 if pointer is not None else status
             ) from None
