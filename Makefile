@@ -37,7 +37,7 @@ bench: $(STAMP)
 # regenerate every generated page and schema, then build the site into site/ (warnings fail)
 docs: $(STAMP)
 	$(BIN)/python -m wtguidance._generate
-	$(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 serve: $(STAMP)
 	$(BIN)/wtguidance serve
