@@ -320,9 +320,9 @@ def _protocol_reach(outcome: Outcome, overlay: Overlay) -> Outcome:
     finding = Finding(
         code="protocol-edition-not-governing",
         severity="warning",
-        message=f"the local protocol {overlay.source} is written for edition "
-        f"{overlay.edition}, but {judged}: {applied} (its extra non-working days still count "
-        "for every deadline); check the protocol against the edition in force",
+        message=f"the local protocol applied is written for edition {overlay.edition}, "
+        f"but {judged}: {applied} (its extra non-working days still count for every "
+        "deadline); check the protocol against the edition in force",
     )
     return outcome.model_copy(update={"findings": (*outcome.findings, finding)})
 
