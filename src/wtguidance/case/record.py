@@ -17,7 +17,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictBool, StrictStr
 
-from wtguidance.case.events import Event, IsoDate, Record
+from wtguidance.case.events import Event
+from wtguidance.case.values import IsoDate, Record
 
 __all__ = ["JSON_SCHEMA_DIALECT", "Case", "Child", "case_json_schema"]
 
