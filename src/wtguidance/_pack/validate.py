@@ -24,6 +24,7 @@ from typing import Any
 from wtguidance import _ids
 from wtguidance._pack.load import RawPack
 from wtguidance._pack.model import (
+    CLOCK_STOPS,
     AllOf,
     AnyOf,
     AssertSpec,
@@ -45,10 +46,12 @@ from wtguidance._pack.model import (
     Then,
     Timescale,
     WhereClause,
+    rule_patterns,
 )
 from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
 from wtguidance._resources import read_schema_text
 from wtguidance._yaml import YamlDocument, pointer_join
+from wtguidance.codes import ErrorCode
 from wtguidance.errors import PackCompileError, PackError, PackSchemaError
 
 __all__ = ["check_pack", "validate_pack"]
@@ -135,7 +138,7 @@ class _Builder:
     def problem(
         self,
         message: str,
-        code: str,
+        code: ErrorCode,
         doc: YamlDocument,
         pointer: str,
         rule_id: str | None = None,
@@ -334,6 +337,7 @@ class _Builder:
                     self.pattern(item, doc, f"{here}/ended_by/{i}", rule_id)
                     for i, item in enumerate(spec.get("ended_by", []))
                 ),
+                clock_stops=frozenset(spec.get("clock_stops", CLOCK_STOPS)),
             )
         if "case_holder" in value:
             spec = value["case_holder"]
@@ -452,7 +456,7 @@ class _Builder:
         for rule in rules:
             doc = docs[rule.location.path or ""]
             pointer = rule.location.pointer or ""
-            for pattern in _patterns_of(rule):
+            for pattern in rule_patterns(rule):
                 if pattern.kind == "fact" and pattern.name not in facts:
                     self.problems.append(
                         PackCompileError(
@@ -496,34 +500,6 @@ class _Builder:
 
 def related_hint(location: Any) -> str:
     return f"first declared at {location}"
-
-
-def _patterns_of(rule: Rule) -> Iterator[Pattern]:
-    yield rule.match
-    stack: list[Condition] = [rule.when] if rule.when is not None else []
-    while stack:
-        condition = stack.pop()
-        if isinstance(condition, (AllOf, AnyOf)):
-            stack.extend(condition.items)
-        elif isinstance(condition, NotOf):
-            stack.append(condition.item)
-        elif isinstance(condition, Exists):
-            yield condition.pattern
-    then = rule.then
-    if isinstance(then, ObligationSpec):
-        yield then.satisfied_by
-        yield from then.withdrawn_by
-        yield from then.ended_by
-    elif isinstance(then, SignOffSpec):
-        if then.done_when is not None:
-            yield then.done_when
-        if then.given_by is not None:
-            yield then.given_by
-
-
-def patterns_of(rule: Rule) -> Iterator[Pattern]:
-    """Every pattern a rule reads (trigger, conditions, satisfiers ...)."""
-    return _patterns_of(rule)
 
 
 def check_pack(
