@@ -14,17 +14,20 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wtguidance.case.record import Case
+from wtguidance.codes import FindingCode
 
-__all__ = ["SourceNote", "SourcedCase", "StatedTarget"]
+__all__ = ["Severity", "SourceNote", "SourcedCase", "StatedTarget"]
+
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, slots=True)
 class SourceNote:
     """A data-quality observation about one record, made while importing it."""
 
-    code: str
+    code: FindingCode
     message: str
-    severity: Literal["error", "warning", "info"] = "warning"
+    severity: Severity = "warning"
 
 
 @dataclass(frozen=True, slots=True)

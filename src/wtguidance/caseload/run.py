@@ -62,8 +62,9 @@ def _evaluator() -> Evaluator:
 
 def evaluate_one(case: Case, settings: Settings) -> Outcome:
     """The per-case function every runner uses (in process, in a pool, on a Dask worker)."""
-    # TODO(engine): pass evidence=settings.evidence once main's Evaluator takes it
-    return _evaluator().evaluate(case, edition=settings.edition, as_of=settings.as_of)
+    return _evaluator().evaluate(
+        case, edition=settings.edition, as_of=settings.as_of, evidence=settings.evidence
+    )
 
 
 def _evaluate_chunk(cases: Sequence[Case], settings: Settings) -> list[Outcome]:
@@ -74,8 +75,9 @@ def _finish(item: Case | SourcedCase, outcome: Outcome) -> Evaluated:
     if isinstance(item, Case):
         return Evaluated(outcome)
     if item.notes:
-        notes = tuple(Finding(code=n.code, severity=n.severity, message=n.message)
-                      for n in item.notes)
+        notes = tuple(
+            Finding(code=n.code, severity=n.severity, message=n.message) for n in item.notes
+        )
         outcome = outcome.model_copy(update={"findings": (*outcome.findings, *notes)})
     return Evaluated(outcome, item)
 
@@ -113,8 +115,9 @@ def _evaluate_parallel(
             block = list(islice(items, chunk))
             if not block:
                 break
-            cases = [i if isinstance(i, Case) else i.case for i in block if not isinstance(
-                i, Rejected)]
+            cases = [
+                i if isinstance(i, Case) else i.case for i in block if not isinstance(i, Rejected)
+            ]
             window.append((block, pool.submit(_evaluate_chunk, cases, settings)))
             if len(window) >= jobs * _IN_FLIGHT_PER_JOB:
                 yield from _drain(*window.popleft())
