@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from cin_builder import census, child, episode, s47
 
+from cin_builder import census, child, episode, s47
 from wtguidance.cli import main
 
 DATA = Path(__file__).parent / "data" / "cin"
@@ -66,8 +66,9 @@ def test_every_format_states_counts_that_reconcile(fmt: str, messy: str) -> None
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_fake_file_in_every_format(fmt: str, tmp_path: Path) -> None:
     target = tmp_path / f"report.{fmt}"
-    code, out, err = run("cin-census", FAKE, "--as-of", "2022-07-21", "--format", fmt,
-                         "--out", str(target))
+    code, out, err = run(
+        "cin-census", FAKE, "--as-of", "2022-07-21", "--format", fmt, "--out", str(target)
+    )
     assert code == 0, err
     assert out == ""
     assert counts_in(fmt, target.read_text(encoding="utf-8")) == (402, 0)
@@ -142,14 +143,24 @@ def test_input_text_is_escaped_in_every_format(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     table = run("cin-census", str(path), "--as-of", "2024-03-31")[1]
     assert "[bold red]x[/]" in table  # shown literally, not applied as markup
-    rows = list(csv.reader(io.StringIO(
-        run("cin-census", str(path), "--as-of", "2024-03-31", "--format", "csv")[1])))
+    rows = list(
+        csv.reader(
+            io.StringIO(run("cin-census", str(path), "--as-of", "2024-03-31", "--format", "csv")[1])
+        )
+    )
     assert all(not cell.startswith(("=", "+", "@")) for row in rows[1:] for cell in row)
 
 
 def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
-    lines = [json.dumps({"case_id": "E\x1b[2J1", "child": {}, "events": [
-        {"type": "referral", "date": "2024-01-05"}]})]
+    lines = [
+        json.dumps(
+            {
+                "case_id": "E\x1b[2J1",
+                "child": {},
+                "events": [{"type": "referral", "date": "2024-01-05"}],
+            }
+        )
+    ]
     path = tmp_path / "cases.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     from wtguidance._render.caseload.table import clean
@@ -163,8 +174,9 @@ def test_batch_round_trip(tmp_path: Path) -> None:
     source = tmp_path / "cases.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     results = tmp_path / "results.jsonl"
-    code, out, err = run("batch", str(source), "--out", str(results), "--as-of", "2024-03-01",
-                         "--jobs", "2")
+    code, out, err = run(
+        "batch", str(source), "--out", str(results), "--as-of", "2024-03-01", "--jobs", "2"
+    )
     assert code == 0, err
     assert out == ""
     rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]

@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from cin_builder import assessment, census, child, episode, plan, s47
 
+from cin_builder import assessment, census, child, episode, plan, s47
 from wtguidance.cli import main
 
 DATA = Path(__file__).parent / "data" / "cin"
@@ -24,8 +24,9 @@ def report(data: bytes, tmp_path: Path, as_of: str = "2024-03-31") -> str:
     path = tmp_path / "census.xml"
     path.write_bytes(data)
     out, err = io.StringIO(), io.StringIO()
-    code = main(["cin-census", str(path), "--as-of", as_of, "--format", "html"], stdout=out,
-                stderr=err)
+    code = main(
+        ["cin-census", str(path), "--as-of", as_of, "--format", "html"], stdout=out, stderr=err
+    )
     assert code == 0, err.getvalue()
     return out.getvalue()
 
@@ -39,8 +40,13 @@ def caseload() -> bytes:
         start = f"2024-0{month}-1{n % 9}"
         blocks = [assessment(start, f"2024-0{month + 1}-2{n % 8}" if n % 4 else None)]
         if n % 3 == 0:
-            blocks.append(s47(start, target=f"2024-0{month + 1}-0{1 + n % 8}",
-                              icpc=f"2024-0{month + 1}-0{2 + n % 7}" if n % 2 else None))
+            blocks.append(
+                s47(
+                    start,
+                    target=f"2024-0{month + 1}-0{1 + n % 8}",
+                    icpc=f"2024-0{month + 1}-0{2 + n % 7}" if n % 2 else None,
+                )
+            )
         if n == 6:
             blocks.append(plan("2024-02-08", None, ["2024-03-20"]))
         closure = "2024-03-01" if n == 5 else None
@@ -92,8 +98,13 @@ def test_page_has_headline_figures_charts_and_lists(tmp_path: Path) -> None:
     figures = [a for tag, a in page.tags if tag == "figure" and "chart" in (a.get("class") or "")]
     assert len(figures) == 3
     assert html.count("<svg") == 3
-    for heading in ("Overdue", "Due in the next 10 working days", "InitialCPCtarget cross-check",
-                    "Data-quality findings", "Rejected (1)"):
+    for heading in (
+        "Overdue",
+        "Due in the next 10 working days",
+        "InitialCPCtarget cross-check",
+        "Data-quality findings",
+        "Rejected (1)",
+    ):
         assert heading in text
     assert "records rejected" in text
 
@@ -109,8 +120,11 @@ def test_truncated_file_is_flagged_on_the_page(tmp_path: Path) -> None:
     path = tmp_path / "cut.xml"
     path.write_bytes(data[: len(data) // 2])
     out, err = io.StringIO(), io.StringIO()
-    code = main(["cin-census", str(path), "--as-of", "2024-03-31", "--format", "html"],
-                stdout=out, stderr=err)
+    code = main(
+        ["cin-census", str(path), "--as-of", "2024-03-31", "--format", "html"],
+        stdout=out,
+        stderr=err,
+    )
     assert code == 2
     assert 'role="alert"' in out.getvalue()
 
@@ -137,12 +151,24 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
-                    if m.type in ("error", "warning") else None)
+            page.on(
+                "console",
+                lambda m: (
+                    problems.append(f"{m.type}: {m.text}")
+                    if m.type in ("error", "warning")
+                    else None
+                ),
+            )
             page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
             page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-            page.on("request", lambda r: None if r.url.startswith("file:") else problems.append(
-                f"network request: {r.url}"))
+            page.on(
+                "request",
+                lambda r: (
+                    None
+                    if r.url.startswith("file:")
+                    else problems.append(f"network request: {r.url}")
+                ),
+            )
             page.goto(page_file.as_uri())
             charts = page.evaluate(
                 """() => [...document.querySelectorAll('figure.chart svg')].map(svg => {
