@@ -206,3 +206,30 @@ def test_batch_round_trip(tmp_path: Path) -> None:
     code, out, err = run("batch", "-", "--as-of", "2024-03-01", stdin="\n".join(lines))
     assert code == 0
     assert [json.loads(line).get("case_id") for line in out.splitlines()] == ["B1", None, "B2"]
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(messy: str) -> None:
+    quiet_err = io.StringIO()
+    assert (
+        main(["cin-census", FAKE, "--as-of", "2022-07-21"], stdout=io.StringIO(), stderr=quiet_err)
+        == 0
+    )
+    assert quiet_err.getvalue() == ""
+    tty_err, out = _Tty(), io.StringIO()
+    assert main(["cin-census", FAKE, "--as-of", "2022-07-21"], stdout=out, stderr=tty_err) == 0
+    assert "evaluating" in tty_err.getvalue()
+    assert "402 records: 402 outcomes, 0 rejected" in out.getvalue()
+
+
+def test_pinned_edition(messy: str) -> None:
+    code, out, err = run(
+        "cin-census", messy, "--as-of", "2024-03-31", "--edition", "2018", "--format", "json"
+    )
+    assert code == 0, err
+    editions = {o["edition"] for c in json.loads(out)["outcomes"] for o in c["obligations"]}
+    assert editions == {"2018"}

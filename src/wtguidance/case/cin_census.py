@@ -253,7 +253,12 @@ def _forget(element: Element, stack: list[Element], positions: dict[int, Any]) -
 
 
 def read_cin_census(source: str | Path | IO[bytes], *, name: str | None = None) -> CinCensus:
-    """A census file (a path or a binary stream) to iterate for cases and rejected entries."""
+    """A census file (a path or a binary stream) to iterate for cases and rejected entries.
+
+    Iterating raises :class:`ForbiddenXmlError` for entity declarations or external
+    references, and :class:`OSError` when a path cannot be opened; broken XML is reported
+    as a final :class:`~wtguidance.case.Rejected` entry, never raised.
+    """
     return CinCensus(source, name=name)
 
 

@@ -27,7 +27,9 @@ def add_run_options(parser: argparse.ArgumentParser, *, as_of_required: bool) ->
     parser.add_argument("--edition", default="auto", help="edition id, or auto (default)")
     parser.add_argument("--out", help="write the report to this file instead of stdout")
     parser.add_argument(
-        "--jobs", default="1", help="evaluate on N processes (same output as 1; default 1)"
+        "--jobs",
+        default="1",
+        help="evaluate on N processes, at most 4 per CPU (same output as 1; default 1)",
     )
 
 
