@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from _helpers import ROOT
 from wtguidance._generate import artefacts, main
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_committed_artefacts_are_current(capsys: pytest.CaptureFixture[str]) -> None:
@@ -23,7 +22,12 @@ def test_every_committed_schema_and_page_has_a_generator() -> None:
         "schemas/local-protocol.schema.json",
         "docs/changes/README.md",
     } <= set(files)
-    assert owned == ("docs/editions", "docs/changes")
+    assert owned == ("docs/editions", "docs/changes", "docs/codes")
+    assert {
+        "schemas/openapi.json",
+        "docs/reference/cli.md",
+        "docs/reference/case-record.md",
+    } <= set(files)
     for folder in owned:
         committed = {str(p.relative_to(ROOT)) for p in (ROOT / folder).glob("*.md")}
         assert committed == {name for name in files if name.startswith(folder + "/")}

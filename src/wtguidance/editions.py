@@ -20,7 +20,14 @@ from wtguidance._resources import Traversable, data_dir
 from wtguidance.calendar import DateWindow
 from wtguidance.errors import UnknownIdError
 
-__all__ = ["Editions", "load_edition", "load_editions", "load_pack_dir", "shipped_editions"]
+__all__ = [
+    "CompiledEdition",
+    "Editions",
+    "load_edition",
+    "load_editions",
+    "load_pack_dir",
+    "shipped_editions",
+]
 
 
 def load_pack_dir(
@@ -34,6 +41,13 @@ def load_pack_dir(
     base = Path(root) if isinstance(root, str) else root
     raw = load_pack(base, shown_as=shown_as)
     return compile_pack(validate_pack(raw, vocabulary, check_schema=check_schema))
+
+
+CompiledEdition = CompiledPack
+"""One edition compiled and ready to evaluate: what :func:`load_edition` returns.
+
+Immutable and safe to share across threads. Its ``edition`` is the id (``"2023"``), its
+``pack`` the validated rule pack with every rule and citation."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,6 @@ def shipped_editions() -> Editions:
     return load_editions()
 
 
-def load_edition(edition: str) -> CompiledPack:
+def load_edition(edition: str) -> CompiledEdition:
     """One shipped edition by id, e.g. ``load_edition("2023")``."""
     return shipped_editions().get(edition)
