@@ -293,9 +293,9 @@ def test_case_diff_lines_up_outcomes(synthetic: Editions) -> None:
 
 
 def test_case_diff_unknown_edition(synthetic: Editions) -> None:
-    from wtguidance.errors import UsageError
+    from wtguidance.errors import UnknownIdError
 
-    with pytest.raises(UsageError, match="known editions: 2023, 2099"):
+    with pytest.raises(UnknownIdError, match="known editions: 2023, 2099"):
         diff_case(synthetic, "2023", "1999", Case.model_validate(_CASE), dt.date(2024, 3, 1))
 
 

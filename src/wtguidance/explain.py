@@ -8,7 +8,7 @@ from typing import Any
 from wtguidance._ids import did_you_mean
 from wtguidance._pack.describe import cite, rule_record
 from wtguidance.editions import Editions
-from wtguidance.errors import UsageError
+from wtguidance.errors import UnknownIdError
 
 __all__ = ["explain_rule"]
 
@@ -27,7 +27,7 @@ def explain_rule(editions: Editions, wanted: str, *, as_json: bool = False) -> s
         known = [r.id for p in editions.packs for r in p.pack.rules]
         known += [r.output_id for p in editions.packs for r in p.pack.rules]
         hint = did_you_mean(wanted, known)
-        raise UsageError(f"no rule or stable id {wanted!r}", code="unknown-rule", hint=hint)
+        raise UnknownIdError(f"no rule or stable id {wanted!r}", code="unknown-rule", hint=hint)
     records = [rule_record(r) for r in rules]
     if as_json:
         return json.dumps(records if len(records) > 1 else records[0], indent=2)
