@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from wtguidance.case.annex_a._episodes import (
     ANNEX_A_SOURCE,
+    LATEST_ONLY,
     NEVER_RECORDED,
     Allocation,
     AnnexAEpisode,
-    ImportFinding,
     Latest,
 )
 from wtguidance.case.annex_a._errors import AnnexAError
@@ -35,6 +35,7 @@ from wtguidance.case.annex_a._sheets import MAX_BYTES, MAX_ROWS, IgnoredSheet
 
 __all__ = [
     "ANNEX_A_SOURCE",
+    "LATEST_ONLY",
     "MAX_BYTES",
     "MAX_ROWS",
     "NEVER_RECORDED",
@@ -43,7 +44,6 @@ __all__ = [
     "AnnexAError",
     "AnnexAImport",
     "IgnoredSheet",
-    "ImportFinding",
     "Latest",
     "ListCount",
     "RowRef",

@@ -213,12 +213,12 @@ def yes_no(value: object) -> Answer | None:
 
 
 def referral_nfa(value: object) -> Answer | None:
-    """"Referral NFA?": yes/no, also written ``NFA`` or ``Further action``."""
+    """ "Referral NFA?": yes/no, also written ``NFA`` or ``Further action``."""
     return _answer(_lookup(value, _NFA, "yes/no answer"))
 
 
 def disability(value: object) -> Answer | None:
-    """"Does the child have a disability": yes/no/unknown, or a census disability code."""
+    """ "Does the child have a disability": yes/no/unknown, or a census disability code."""
     return _answer(_lookup(value, _DISABILITY, "disability answer"))
 
 

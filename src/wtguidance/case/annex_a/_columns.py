@@ -96,7 +96,9 @@ _CONTACTS = ListSpec(
     "contacts",
     (
         *_COMMON,
-        _field("contact_date", "Date of Contact", r"\bdate\b.*\bcontact\b", r"\bcontact\b.*\bdate\b"),
+        _field(
+            "contact_date", "Date of Contact", r"\bdate\b.*\bcontact\b", r"\bcontact\b.*\bdate\b"
+        ),
         _field("contact_source", "Contact Source", r"\bcontact\b.*\bsource\b"),
     ),
     (("child_id",), ("contact_date",)),
@@ -127,7 +129,12 @@ _REFERRALS = ListSpec(
     "referrals",
     (
         *_COMMON,
-        _field("referral_date", "Date of referral", r"\bdate\b.*\breferral\b", r"\breferral\b.*\bdate\b"),
+        _field(
+            "referral_date",
+            "Date of referral",
+            r"\bdate\b.*\breferral\b",
+            r"\breferral\b.*\bdate\b",
+        ),
         _field("nfa", "Referral NFA?", r"\bnfa\b", r"\bno further action\b"),
         _field("referral_source", "Referral Source", r"\breferral\b.*\bsource\b"),
         *_ALLOCATION,
@@ -146,7 +153,9 @@ _ASSESSMENTS = ListSpec(
             r"\bdate\b.*\bchild\b.*\bseen\b",
             r"\bchild\b.*\bseen\b.*\bdate\b",
         ),
-        _field("seen", "Child Seen During Continuous Assessment", r"\bchild\b.*\bseen\b", r"\bseen\b"),
+        _field(
+            "seen", "Child Seen During Continuous Assessment", r"\bchild\b.*\bseen\b", r"\bseen\b"
+        ),
         _field(
             "authorised",
             "Continuous Assessment Date of Authorisation",
@@ -217,8 +226,15 @@ _CHILDREN_IN_NEED = ListSpec(
             r"\bstart\b.*\b(cin|child in need)\b",
         ),
         _field("primary_need", "Primary Need Code", r"\bprimary\b.*\bneed\b", r"\bneed code\b"),
-        _field("last_seen", "Date Child Was Last Seen", r"\blast\b.*\bseen\b", r"\bseen\b.*\blast\b"),
-        _field("closure_reason", "Reason for Closure", r"\breason\b.*\bclos", r"\bclosure\b.*\breason\b"),
+        _field(
+            "last_seen", "Date Child Was Last Seen", r"\blast\b.*\bseen\b", r"\bseen\b.*\blast\b"
+        ),
+        _field(
+            "closure_reason",
+            "Reason for Closure",
+            r"\breason\b.*\bclos",
+            r"\bclosure\b.*\breason\b",
+        ),
         _field(
             "closed",
             "CIN Closure Date",
@@ -264,9 +280,7 @@ _PLANS = ListSpec(
             r"\b(latest|last)\b.*\bvisit\b",
         ),
         _field("seen_alone", "Was the Child Seen Alone?", r"\bseen alone\b", r"\balone\b"),
-        _field(
-            "initial_category", "Initial Category of Abuse", r"\binitial\b.*\bcategory\b"
-        ),
+        _field("initial_category", "Initial Category of Abuse", r"\binitial\b.*\bcategory\b"),
         _field("latest_category", "Latest Category of Abuse", r"\blatest\b.*\bcategory\b"),
         *_ALLOCATION,
     ),
@@ -275,7 +289,15 @@ _PLANS = ListSpec(
 
 LISTS: Mapping[int, ListSpec] = {
     spec.number: spec
-    for spec in (_CONTACTS, _EARLY_HELP, _REFERRALS, _ASSESSMENTS, _ENQUIRIES, _CHILDREN_IN_NEED, _PLANS)
+    for spec in (
+        _CONTACTS,
+        _EARLY_HELP,
+        _REFERRALS,
+        _ASSESSMENTS,
+        _ENQUIRIES,
+        _CHILDREN_IN_NEED,
+        _PLANS,
+    )
 }
 """Lists 1–7, by number."""
 

@@ -53,13 +53,14 @@ from wtguidance.case.events import (
 )
 from wtguidance.case.record import Case, Child
 from wtguidance.case.source import SourceEvidence
+from wtguidance.case.sourced import SourceNote, SourcedCase
 
 __all__ = [
     "ANNEX_A_SOURCE",
+    "LATEST_ONLY",
     "NEVER_RECORDED",
     "Allocation",
     "AnnexAEpisode",
-    "ImportFinding",
     "Latest",
     "build_episodes",
 ]
@@ -93,6 +94,9 @@ NEVER_RECORDED = frozenset(
 )
 """Event types no Annex A list 1–7 records."""
 
+LATEST_ONLY = frozenset({"review_conference"})
+"""Event types of which Annex A keeps only the latest (list 7: the latest review conference)."""
+
 _SINGLE_ASSESSMENT_FROM = dt.date(2013, 4, 15)
 
 
@@ -117,16 +121,6 @@ class Latest:
 
 
 @dataclass(frozen=True)
-class ImportFinding:
-    """Something about the source a reader should know (data quality, an inference)."""
-
-    code: str
-    message: str
-    sheet: str | None = None
-    row: int | None = None
-
-
-@dataclass(frozen=True)
 class AnnexAEpisode:
     """One episode: the case to evaluate and what Annex A said beside it."""
 
@@ -135,8 +129,45 @@ class AnnexAEpisode:
     rows: tuple[RowRef, ...]
     allocations: tuple[Allocation, ...]
     latest: tuple[Latest, ...]
-    findings: tuple[ImportFinding, ...]
+    findings: tuple[SourceNote, ...]
     evidence: SourceEvidence
+
+    def notes(self) -> tuple[SourceNote, ...]:
+        """Everything said beside the case: findings, allocations and the latest facts."""
+        allocations = tuple(
+            SourceNote(
+                "annex-a-allocated-worker",
+                f"{a.row}: {a.stage} allocated to "
+                + ", ".join(
+                    part
+                    for part in (
+                        f"team {a.team!r}" if a.team else "",
+                        f"worker {a.worker!r}" if a.worker else "",
+                    )
+                    if part
+                )
+                + "; Annex A records no role, so whether they may hold the case is not "
+                "evidenced",
+                "info",
+            )
+            for a in self.allocations
+        )
+        latest = tuple(
+            SourceNote(
+                "annex-a-latest",
+                f"{fact.row}: {fact.what} on {fact.date.isoformat()}"
+                + (f" ({fact.detail})" if fact.detail else ""),
+                "info",
+            )
+            for fact in self.latest
+        )
+        return (*self.findings, *allocations, *latest)
+
+    def sourced(self) -> SourcedCase:
+        """The episode as the caseload runner takes it (notes and evidence travel along)."""
+        return SourcedCase(
+            self.case, child_id=self.child_id, notes=self.notes(), evidence=self.evidence
+        )
 
 
 @dataclass
@@ -145,11 +176,18 @@ class _Draft:
     anchor: dt.date
     records: list[Record]
     nfa: bool = False
-    findings: list[ImportFinding] = field(default_factory=list)
+    findings: list[SourceNote] = field(default_factory=list)
 
 
-def _finding(code: str, message: str, ref: RowRef | None = None) -> ImportFinding:
-    return ImportFinding(code, message, ref.sheet if ref else None, ref.row if ref else None)
+_INFO = frozenset(
+    {"referral-nfa", "conference-inferred", "icpc-outcome-inferred", "assessment-kind-unknown"}
+)
+
+
+def _finding(code: str, message: str, ref: RowRef | None = None) -> SourceNote:
+    """A note about the source; ``ref`` is named in ``message`` already."""
+    del ref
+    return SourceNote(f"annex-a-{code}", message, "info" if code in _INFO else "warning")
 
 
 def _key(record: Record) -> tuple[dt.date, int, str]:
@@ -165,7 +203,7 @@ def join(records: Sequence[Record]) -> list[_Draft]:
     ]
     drafts = list(referrals)
 
-    def host(record: Record) -> _Draft | ImportFinding | None:
+    def host(record: Record) -> _Draft | SourceNote | None:
         day = record.key_date
         assert day is not None
         earlier = [d for d in referrals if d.anchor <= day]
@@ -285,7 +323,9 @@ class _Builder:
                 record.ref,
             )
         self.events.append(
-            AssessmentStartedEvent(type="assessment_started", date=record.start, kind="single", id=ref)
+            AssessmentStartedEvent(
+                type="assessment_started", date=record.start, kind="single", id=ref
+            )
         )
         if record.authorised is not None:
             self.events.append(
@@ -436,7 +476,7 @@ class _Builder:
 _STAGES = {3: "referral", 4: "assessment", 5: "s47", 6: "cin", 7: "cp_plan"}
 
 
-def _child(records: Sequence[Record], findings: list[ImportFinding]) -> Child:
+def _child(records: Sequence[Record], findings: list[SourceNote]) -> Child:
     births = {r.child.date_of_birth for r in records if r.child.date_of_birth is not None}
     born = min((r for r in records if r.child.date_of_birth is not None), key=_key, default=None)
     if len(births) > 1:
@@ -498,7 +538,7 @@ def build_episodes(
                 ),
                 latest=tuple(builder.latest),
                 findings=tuple(builder.findings),
-                evidence=SourceEvidence.of(ANNEX_A_SOURCE, builder.absent),
+                evidence=SourceEvidence.of(ANNEX_A_SOURCE, builder.absent, LATEST_ONLY),
             )
         )
     return episodes

@@ -17,14 +17,15 @@ from pathlib import Path
 from wtguidance.case.annex_a._columns import LISTS
 from wtguidance.case.annex_a._episodes import (
     ANNEX_A_SOURCE,
+    LATEST_ONLY,
     NEVER_RECORDED,
     AnnexAEpisode,
-    ImportFinding,
     build_episodes,
 )
 from wtguidance.case.annex_a._rows import Context, Record, read_record
 from wtguidance.case.annex_a._sheets import MAX_BYTES, MAX_ROWS, IgnoredSheet, read_source
 from wtguidance.case.source import Rejected, SourceEvidence
+from wtguidance.case.sourced import SourceNote, SourcedCase
 
 __all__ = ["AnnexAImport", "ListCount", "read_annex_a"]
 
@@ -56,13 +57,18 @@ class AnnexAImport:
     rejected: tuple[Rejected, ...]
     counts: tuple[ListCount, ...]
     ignored: tuple[IgnoredSheet, ...]
-    findings: tuple[ImportFinding, ...]
+    findings: tuple[SourceNote, ...]
     items: tuple[AnnexAEpisode | Rejected, ...]
 
     @property
     def evidence(self) -> SourceEvidence:
         """What no Annex A source records (each episode's own evidence may name more)."""
-        return SourceEvidence.of(ANNEX_A_SOURCE, NEVER_RECORDED)
+        return SourceEvidence.of(ANNEX_A_SOURCE, NEVER_RECORDED, LATEST_ONLY)
+
+    def sourced(self) -> Iterator[SourcedCase | Rejected]:
+        """Every item as the caseload runner takes it, in order."""
+        for item in self.items:
+            yield item.sourced() if isinstance(item, AnnexAEpisode) else item
 
     @property
     def reconciles(self) -> bool:
@@ -131,18 +137,22 @@ def read_annex_a(
     cannot be read at all. Rows with unreadable cells are not errors: they are rejected.
     """
     source = read_source(Path(path), max_bytes=max_bytes, max_rows=max_rows)
-    findings = [ImportFinding("source-note", note) for note in source.notes]
+    findings = [SourceNote("annex-a-source", note, "info") for note in source.notes]
+    findings.extend(
+        SourceNote("annex-a-source", f"{i.name!r} not read: {i.reason}", "info")
+        for i in source.ignored
+    )
     by_child: dict[str, list[Record]] = {}
     order: list[str | Record] = []
     context: dict[int, int] = {}
     for table in source.tables:
-        findings.extend(ImportFinding("source-note", note, table.name) for note in table.notes)
+        findings.extend(SourceNote("annex-a-source", note, "info") for note in table.notes)
         for row in table.rows:
             record = read_record(table, row)
             if isinstance(record, Context):
                 context[table.list_no] = context.get(table.list_no, 0) + 1
                 findings.extend(
-                    ImportFinding("context-row", f"{record.ref}: {p.header!r} {p.reason}", table.name, row.number)
+                    SourceNote("annex-a-context-row", f"{record.ref}: {p.header!r} {p.reason}")
                     for p in record.problems
                 )
                 continue
@@ -170,7 +180,9 @@ def read_annex_a(
     )
 
 
-def _counts(tables: Sequence[object], items: Sequence[AnnexAEpisode | Rejected]) -> tuple[ListCount, ...]:
+def _counts(
+    tables: Sequence[object], items: Sequence[AnnexAEpisode | Rejected]
+) -> tuple[ListCount, ...]:
     from wtguidance.case.annex_a._sheets import Table
 
     placed: dict[int, int] = {}

@@ -220,7 +220,9 @@ class _Cells:
     def _has_problem(self, column: int) -> bool:
         return any(p.column == column + 1 for p in self.problems)
 
-    def answer(self, key: str, convert: Callable[[object], Answer | None], *, needed: bool) -> Answer | None:
+    def answer(
+        self, key: str, convert: Callable[[object], Answer | None], *, needed: bool
+    ) -> Answer | None:
         return self._read(key, convert, needed=needed)
 
     def code(self, key: str, convert: Callable[[object], str | None]) -> str | None:
@@ -233,7 +235,9 @@ class _Cells:
         column, value = found
         if is_excel_error(value) or column in self.row.uncalculated:
             shown_value = "an uncalculated formula" if column in self.row.uncalculated else value
-            self.notes.append(f"{self.table.headers[column]!r} is {shown_value}; read as not recorded")
+            self.notes.append(
+                f"{self.table.headers[column]!r} is {shown_value}; read as not recorded"
+            )
             return None
         return as_text(value)
 

@@ -141,7 +141,9 @@ def _read_workbook(path: Path, *, max_rows: int) -> Source:
         ignored: list[IgnoredSheet] = []
         for sheet in values.worksheets:
             formula_sheet = formulas[sheet.title]
-            rows = _workbook_rows(sheet.iter_rows(values_only=True), formula_sheet.iter_rows(values_only=True))
+            rows = _workbook_rows(
+                sheet.iter_rows(values_only=True), formula_sheet.iter_rows(values_only=True)
+            )
             found = _recognise(sheet.title, rows, date1904=date1904, max_rows=max_rows)
             (tables if isinstance(found, Table) else ignored).append(found)  # type: ignore[arg-type]
     except AnnexAError:
@@ -166,7 +168,9 @@ def _is_formula(value: object) -> bool:
 def _workbook_rows(
     values: Iterable[Sequence[object]], formulas: Iterable[Sequence[object]]
 ) -> Iterator[tuple[int, tuple[object, ...], frozenset[int]]]:
-    for number, (cells, written) in enumerate(itertools.zip_longest(values, formulas, fillvalue=()), 1):
+    for number, (cells, written) in enumerate(
+        itertools.zip_longest(values, formulas, fillvalue=()), 1
+    ):
         uncalculated = frozenset(
             c
             for c, formula in enumerate(written)
@@ -409,8 +413,12 @@ def _source(name: str, tables: list[Table], ignored: list[IgnoredSheet]) -> Sour
             code="unrecognised-list",
         )
     notes: list[str] = []
-    for list_no, group in itertools.groupby(sorted(tables, key=lambda t: t.list_no), lambda t: t.list_no):
+    for list_no, group in itertools.groupby(
+        sorted(tables, key=lambda t: t.list_no), lambda t: t.list_no
+    ):
         names = [t.name for t in group]
         if len(names) > 1:
-            notes.append(f"list {list_no} is split over {', '.join(map(repr, names))}; read together")
+            notes.append(
+                f"list {list_no} is split over {', '.join(map(repr, names))}; read together"
+            )
     return Source(name, tuple(tables), tuple(ignored), tuple(notes))
