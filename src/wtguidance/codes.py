@@ -47,6 +47,9 @@ ErrorCode = Literal[
     "ambiguous-column",
     "unreadable-workbook",
     "input-too-large",
+    "xml-forbidden",
+    "xml-not-well-formed",
+    "missing-extra",
 ]
 """Every code an error can carry."""
 
@@ -73,6 +76,27 @@ FindingCode = Literal[
     "annex-a-cell-note",
     "annex-a-source",
     "annex-a-context-row",
+    "unexpected-root",
+    "header",
+    "duplicate-child",
+    "unborn-child",
+    "mixed-content",
+    "timezone-suffix",
+    "duplicate-episode",
+    "referral-after-closure",
+    "date-order",
+    "after-reference-date",
+    "after-death",
+    "nfa-with-activity",
+    "assessment-kind-unknown",
+    "re-assessment",
+    "icpc-without-s47",
+    "icpc-recorded-twice",
+    "icpc-not-required-with-icpc",
+    "cpp-without-icpc",
+    "empty-reviews",
+    "overlapping-episodes",
+    "fgdm-offer-undated",
 ]
 """Every code of a finding no rule makes."""
 
@@ -263,6 +287,30 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "printed first."
                 ),
             ),
+            CodeEntry(
+                ("xml-forbidden",),
+                (
+                    "`cin-census` refused an XML file that declares entities or references "
+                    "external ones (entity expansion or external-entity attacks). Nothing was "
+                    "expanded or fetched and nothing was evaluated."
+                ),
+            ),
+            CodeEntry(
+                ("xml-not-well-formed",),
+                (
+                    "A CIN census file stops being well-formed XML part way (for example a "
+                    "truncated file). The report covers the episodes read before that point "
+                    "and ends with one rejected entry giving the line and column; exit 2."
+                ),
+            ),
+            CodeEntry(
+                ("missing-extra",),
+                (
+                    "The output asked for needs an optional extra that is not installed (for "
+                    "example `--format html` draws charts with matplotlib: "
+                    "`pip install 'wtguidance[report]'`)."
+                ),
+            ),
         ),
     ),
     CodeGroup(
@@ -401,6 +449,142 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "About the Annex A file as a whole: a sheet not read (lists 8–11, a cover "
                     "page), a sheet read as another list than its name says, a list split over "
                     "several sheets, a CSV file that is not UTF-8."
+                ),
+            ),
+        ),
+    ),
+    CodeGroup(
+        "CIN census data quality (findings in an outcome, from the importer)",
+        (
+            CodeEntry(
+                ("unexpected-root",),
+                (
+                    "The census file's root element is not `Message`; `Child` elements are "
+                    "read wherever they stand below it."
+                ),
+            ),
+            CodeEntry(
+                ("header",),
+                (
+                    "The census `Header` is odd: a `ReferenceDate` that is not 31 March (DfE "
+                    "rule 100) or not a date (census-period checks are then skipped)."
+                ),
+            ),
+            CodeEntry(
+                ("duplicate-child",),
+                (
+                    "The same `LAchildID` appears on an earlier `Child` element (DfE rule "
+                    "8510). Its episodes are still evaluated."
+                ),
+            ),
+            CodeEntry(
+                ("unborn-child",),
+                (
+                    "The child has only an `ExpectedPersonBirthDate`: the date of birth is "
+                    "left empty."
+                ),
+            ),
+            CodeEntry(
+                ("mixed-content",),
+                ("Text stands between census elements (mixed content); it is ignored."),
+            ),
+            CodeEntry(
+                ("timezone-suffix",),
+                (
+                    "A census date carries an `xs:date` time-zone suffix (`2024-03-31Z`); the "
+                    "suffix is ignored."
+                ),
+            ),
+            CodeEntry(
+                ("duplicate-episode",),
+                (
+                    "Two episodes share `LAchildID` and `CINreferralDate`; the later ones get "
+                    "`#2`, `#3` … in their case id."
+                ),
+            ),
+            CodeEntry(
+                ("referral-after-closure",),
+                ("An episode's closure date is before its referral date (DfE rule 8630)."),
+            ),
+            CodeEntry(
+                ("date-order",),
+                (
+                    "Census dates out of order: assessment, S47, ICPC or plan before the "
+                    "referral (1103, 2889, 1104, 1105), authorisation before start (8608), "
+                    "plan end before start (8925), a review on or before the plan start "
+                    "(8841). Still evaluated: events need not be sorted."
+                ),
+            ),
+            CodeEntry(
+                ("after-reference-date",),
+                ("Dates after the census `ReferenceDate`."),
+            ),
+            CodeEntry(
+                ("after-death",),
+                ("Events dated after the child's `PersonDeathDate`; clocks stop at the death."),
+            ),
+            CodeEntry(
+                ("nfa-with-activity",),
+                (
+                    "`ReferralNFA` is true yet the episode records assessments, enquiries, "
+                    "conferences or plans (DfE rules 8831/8832). The events present are still "
+                    "evaluated."
+                ),
+            ),
+            CodeEntry(
+                ("assessment-kind-unknown",),
+                (
+                    "An assessment in an episode referred before 2013-04-15: the census "
+                    "cannot say initial or core, so it is mapped as a single assessment and "
+                    "the 2010 split stays unevidenced."
+                ),
+            ),
+            CodeEntry(
+                ("re-assessment",),
+                (
+                    "Several completed assessments in one episode: the first completed one "
+                    "answers the referral."
+                ),
+            ),
+            CodeEntry(
+                ("icpc-without-s47",),
+                (
+                    "An episode-level ICPC date with no `Section47` in the episode: the "
+                    "conference is recorded but `icpc.hold` has no clock."
+                ),
+            ),
+            CodeEntry(
+                ("icpc-recorded-twice",),
+                ("The same ICPC date at episode and at S47 level (DfE rule 2884): counted once."),
+            ),
+            CodeEntry(
+                ("icpc-not-required-with-icpc",),
+                ("A `Section47` says no conference was required yet records an ICPC date."),
+            ),
+            CodeEntry(
+                ("cpp-without-icpc",),
+                (
+                    "A child protection plan start matches no ICPC date in the episode (DfE "
+                    "rule 2885)."
+                ),
+            ),
+            CodeEntry(
+                ("empty-reviews",),
+                ("A child protection plan has an empty `Reviews` element (DfE query 8842Q)."),
+            ),
+            CodeEntry(
+                ("overlapping-episodes",),
+                (
+                    "An episode starts while an earlier episode of the same child is open "
+                    "(DfE rules 8815/8820). Each is evaluated on its own."
+                ),
+            ),
+            CodeEntry(
+                ("fgdm-offer-undated",),
+                (
+                    "The 2026-27 `PreProceedingsandFGDM` block says a family group meeting "
+                    "was offered but gives no date, so no "
+                    "`family_group_decision_making_offered` event is made."
                 ),
             ),
         ),

@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from wtguidance.case._cin_values import BadValue, Fields, Locate
 from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected
-from wtguidance.case.sourced import SourceNote, SourcedCase, StatedTarget
+from wtguidance.case.sourced import Severity, SourcedCase, SourceNote, StatedTarget
+from wtguidance.codes import FindingCode
 
 __all__ = ["ChildContext", "map_child"]
 
@@ -52,8 +54,8 @@ class _Episode:
     closure: dt.date | None = None
 
 
-def _note(code: str, message: str, severity: str = "warning") -> SourceNote:
-    return SourceNote(code, message, severity)  # type: ignore[arg-type]
+def _note(code: FindingCode, message: str, severity: Severity = "warning") -> SourceNote:
+    return SourceNote(code, message, severity)
 
 
 def map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[SourcedCase | Rejected]:
@@ -75,9 +77,17 @@ def map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[Sourced
             )
         ]
     if child_id is None:
-        return [_reject_episode(None, e, ctx, f"child #{ordinal} in the file has no LAchildID",
-                                "ChildIdentifiers/LAchildID", ids.text("LAchildID"))
-                for e in episodes]
+        return [
+            _reject_episode(
+                None,
+                e,
+                ctx,
+                f"child #{ordinal} in the file has no LAchildID",
+                "ChildIdentifiers/LAchildID",
+                ids.text("LAchildID"),
+            )
+            for e in episodes
+        ]
     try:
         birth = ids.date("PersonBirthDate")
         expected = ids.date("ExpectedPersonBirthDate")
@@ -91,8 +101,11 @@ def map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[Sourced
         )
     if birth is None and expected is not None:
         child_notes.append(
-            _note("unborn-child", f"only an expected birth date ({expected}): date of birth left "
-                  "empty", "info")
+            _note(
+                "unborn-child",
+                f"only an expected birth date ({expected}): date of birth left empty",
+                "info",
+            )
         )
     stray = _stray_text(element)
     if stray:
@@ -116,19 +129,20 @@ def map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[Sourced
         good[0].notes.extend(_note("timezone-suffix", t, "info") for t in tolerated)
         _note_overlaps(good)
     out: list[SourcedCase | Rejected] = []
-    seen_here: dict[dt.date, int] = {}
     for item in mapped:
         if isinstance(item, Rejected):
             out.append(item)
             continue
         base = f"{child_id}/{item.referral.isoformat()}"
         number = ctx.case_number(base)
-        seen_here[item.referral] = seen_here.get(item.referral, 0) + 1
         case_id = base if number == 1 else f"{base}#{number}"
         if number > 1:
             item.notes.append(
-                _note("duplicate-episode", f"another episode of {child_id} has referral date "
-                      f"{item.referral}: this one is {case_id}")
+                _note(
+                    "duplicate-episode",
+                    f"another episode of {child_id} has referral date "
+                    f"{item.referral}: this one is {case_id}",
+                )
             )
         case = Case.model_validate({"case_id": case_id, "child": child, "events": item.events})
         out.append(SourcedCase(case, child_id, item.line, tuple(item.notes), tuple(item.targets)))
@@ -147,12 +161,17 @@ def _rejected(child_id: str | None, bad: BadValue) -> Rejected:
 
 
 def _reject_episode(
-    child_id: str | None, episode: Fields, ctx: ChildContext, reason: str, name: str,
+    child_id: str | None,
+    episode: Fields,
+    ctx: ChildContext,
+    reason: str,
+    name: str,
     value: str | None,
 ) -> Rejected:
     line, column = ctx.locate(episode.element)
-    return Rejected(child_id=child_id, reason=reason, field=name, value=value, line=line,
-                    column=column)
+    return Rejected(
+        child_id=child_id, reason=reason, field=name, value=value, line=line, column=column
+    )
 
 
 def _stray_text(element: Element) -> str:
@@ -201,11 +220,12 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
     ]
     plans = []
     for plan in ep.blocks("ChildProtectionPlans"):
-        reviews = plan.blocks("Reviews")
-        dates = [d for r in reviews for d in r.dates("CPPreviewDate")]
-        empty = sum(1 for r in reviews if not r.all("CPPreviewDate"))
-        plans.append((plan.date("CPPstartDate", required=True), plan.date("CPPendDate"), dates,
-                      empty))
+        wrappers = plan.blocks("Reviews")
+        dates = [d for r in wrappers for d in r.dates("CPPreviewDate")]
+        empty = sum(1 for r in wrappers if not r.all("CPPreviewDate"))
+        plans.append(
+            (plan.date("CPPstartDate", required=True), plan.date("CPPendDate"), dates, empty)
+        )
     court = [p.date("CourtAppDate") for p in ep.blocks("PreProceedingsandFGDM")]
     offers = [p.flag("FGDMMeetingOffer") for p in ep.blocks("PreProceedingsandFGDM")]
 
@@ -214,8 +234,12 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
         extra = {"reason": closure_reason} if closure_reason else {}
         events.append(_event("case_closed", closure, **extra))
         if closure < referral:
-            notes.append(_note("referral-after-closure", f"closure {closure} is before the "
-                               f"referral {referral} (8630)"))
+            notes.append(
+                _note(
+                    "referral-after-closure",
+                    f"closure {closure} is before the referral {referral} (8630)",
+                )
+            )
     plan_starts = {start for start, *_ in plans}
     for start, done in assessments:
         assert start is not None
@@ -227,12 +251,24 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
         if start < referral:
             notes.append(_order("assessment start", start, "the referral", referral, "1103"))
     if assessments and referral < SINGLE_ASSESSMENT_FROM:
-        notes.append(_note("assessment-kind-unknown", "referral before 2013-04-15: the census "
-                           "does not say whether an assessment was initial or core; mapped as "
-                           "single", "info"))
+        notes.append(
+            _note(
+                "assessment-kind-unknown",
+                "referral before 2013-04-15: the census "
+                "does not say whether an assessment was initial or core; mapped as "
+                "single",
+                "info",
+            )
+        )
     if sum(1 for _s, done in assessments if done is not None) > 1:
-        notes.append(_note("re-assessment", f"{len(assessments)} assessments in one episode: the "
-                           "first completed one answers the referral", "info"))
+        notes.append(
+            _note(
+                "re-assessment",
+                f"{len(assessments)} assessments in one episode: the "
+                "first completed one answers the referral",
+                "info",
+            )
+        )
     for start, end in cin_plans:
         assert start is not None
         events.append(_event("cin_plan_started", start))
@@ -249,11 +285,21 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
         if start < referral:
             notes.append(_order("S47 start", start, "the referral", referral, "2889"))
         if not_required:
-            events.append(_event("icpc_not_required", start, id=tag,
-                                 note="census ICPCnotRequired; decision date not recorded"))
+            events.append(
+                _event(
+                    "icpc_not_required",
+                    start,
+                    id=tag,
+                    note="census ICPCnotRequired; decision date not recorded",
+                )
+            )
             if icpc is not None:
-                notes.append(_note("icpc-not-required-with-icpc", f"S47 of {start} says no "
-                                   f"conference was needed but records one on {icpc}"))
+                notes.append(
+                    _note(
+                        "icpc-not-required-with-icpc",
+                        f"S47 of {start} says no conference was needed but records one on {icpc}",
+                    )
+                )
         if icpc is not None:
             s47_icpcs.add(icpc)
             outcome = "cp_plan" if icpc in plan_starts else "no_plan"
@@ -264,14 +310,26 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
             out.targets.append(StatedTarget("icpc.hold", start, target))
     if episode_icpc is not None:
         if episode_icpc in s47_icpcs:
-            notes.append(_note("icpc-recorded-twice", f"ICPC {episode_icpc} is recorded at both "
-                               "episode and S47 level (2884); counted once", "info"))
+            notes.append(
+                _note(
+                    "icpc-recorded-twice",
+                    f"ICPC {episode_icpc} is recorded at both "
+                    "episode and S47 level (2884); counted once",
+                    "info",
+                )
+            )
         else:
             outcome = "cp_plan" if episode_icpc in plan_starts else "no_plan"
             events.append(_event("icpc", episode_icpc, outcome=outcome))
             if not s47s:
-                notes.append(_note("icpc-without-s47", f"ICPC {episode_icpc} has no Section47 "
-                                   "in the episode: no clock for icpc.hold", "info"))
+                notes.append(
+                    _note(
+                        "icpc-without-s47",
+                        f"ICPC {episode_icpc} has no Section47 "
+                        "in the episode: no clock for icpc.hold",
+                        "info",
+                    )
+                )
             if episode_icpc < referral:
                 notes.append(_order("ICPC", episode_icpc, "the referral", referral, "1104"))
     icpcs = s47_icpcs | ({episode_icpc} if episode_icpc else set())
@@ -279,8 +337,12 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
         assert start is not None
         events.append(_event("cp_plan_started", start))
         if start not in icpcs:
-            notes.append(_note("cpp-without-icpc", f"plan start {start} matches no ICPC date "
-                               "in the episode (2885)"))
+            notes.append(
+                _note(
+                    "cpp-without-icpc",
+                    f"plan start {start} matches no ICPC date in the episode (2885)",
+                )
+            )
         if start < referral:
             notes.append(_order("CP plan start", start, "the referral", referral, "1105"))
         if end is not None:
@@ -292,21 +354,36 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
             outcome = "end_plan" if review == end else "continue"
             events.append(_event("review_conference", review, outcome=outcome))
             if review <= start:
-                notes.append(_order("review", review, "the plan start", start, "8841",
-                                    "on or before"))
+                notes.append(
+                    _order("review", review, "the plan start", start, "8841", "on or before")
+                )
         if empty:
-            notes.append(_note("empty-reviews", f"plan of {start} has an empty Reviews element "
-                               "(8842Q)", "info"))
+            notes.append(
+                _note(
+                    "empty-reviews", f"plan of {start} has an empty Reviews element (8842Q)", "info"
+                )
+            )
     for day in court:
         if day is not None:
             events.append(_event("care_proceedings_application", day))
     if any(offers):
-        notes.append(_note("fgdm-offer-undated", "PreProceedingsandFGDM says a family group "
-                           "meeting was offered but gives no date: not mapped", "info"))
+        notes.append(
+            _note(
+                "fgdm-offer-undated",
+                "PreProceedingsandFGDM says a family group "
+                "meeting was offered but gives no date: not mapped",
+                "info",
+            )
+        )
     activity = assessments or s47s or plans or episode_icpc
     if nfa and activity:
-        notes.append(_note("nfa-with-activity", "ReferralNFA is true yet the episode records "
-                           "assessments, enquiries, conferences or plans (8831/8832)"))
+        notes.append(
+            _note(
+                "nfa-with-activity",
+                "ReferralNFA is true yet the episode records "
+                "assessments, enquiries, conferences or plans (8831/8832)",
+            )
+        )
     _note_dates(out, death, ctx.reference_date)
     return out
 
@@ -322,24 +399,36 @@ def _note_dates(out: _Episode, death: dt.date | None, reference: dt.date | None)
     if reference is not None:
         late = [d for d in days if d > reference]
         if late:
-            out.notes.append(_note("after-reference-date", f"{len(late)} date(s) after the "
-                                   f"census reference date {reference}: "
-                                   + ", ".join(map(str, late))))
+            out.notes.append(
+                _note(
+                    "after-reference-date",
+                    f"{len(late)} date(s) after the "
+                    f"census reference date {reference}: " + ", ".join(map(str, late)),
+                )
+            )
     if death is not None:
         after = [e for e in out.events if e["date"] > death]
         if after:
-            out.notes.append(_note("after-death", f"{len(after)} event(s) after the child's "
-                                   f"death on {death}: " + ", ".join(
-                                       f"{e['type']}@{e['date']}" for e in after[:5])))
+            out.notes.append(
+                _note(
+                    "after-death",
+                    f"{len(after)} event(s) after the child's "
+                    f"death on {death}: "
+                    + ", ".join(f"{e['type']}@{e['date']}" for e in after[:5]),
+                )
+            )
 
 
 def _note_overlaps(episodes: list[_Episode]) -> None:
     """Flag episodes of one child that overlap or that are open together (8815/8820)."""
     ordered = sorted(episodes, key=lambda e: e.referral)
-    for earlier, later in zip(ordered, ordered[1:]):
+    for earlier, later in pairwise(ordered):
         if earlier.closure is None or earlier.closure > later.referral:
             state = "still open" if earlier.closure is None else f"closed {earlier.closure}"
             later.notes.append(
-                _note("overlapping-episodes", f"episode of {later.referral} starts while the "
-                      f"episode of {earlier.referral} is {state} (8815/8820)")
+                _note(
+                    "overlapping-episodes",
+                    f"episode of {later.referral} starts while the "
+                    f"episode of {earlier.referral} is {state} (8815/8820)",
+                )
             )

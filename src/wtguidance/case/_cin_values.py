@@ -69,9 +69,7 @@ class Fields:
 
     def blocks(self, name: str) -> list[Fields]:
         """Every child block called ``name``, as :class:`Fields`."""
-        return [
-            Fields(e, f"{self.path}/{name}", self.locate, self.notes) for e in self.all(name)
-        ]
+        return [Fields(e, f"{self.path}/{name}", self.locate, self.notes) for e in self.all(name)]
 
     def text(self, name: str) -> str | None:
         """The stripped text of the first ``name`` child; empty or whitespace-only is absent."""
@@ -80,9 +78,7 @@ class Fields:
             return None
         return (found[0].text or "").strip() or None
 
-    def bad(
-        self, name: str, value: str | None, reason: str, at: Element | None = None
-    ) -> BadValue:
+    def bad(self, name: str, value: str | None, reason: str, at: Element | None = None) -> BadValue:
         found = self._by_name.get(name)
         line, column = self.locate(at if at is not None else found[0] if found else self.element)
         return BadValue(f"{self.path}/{name}", value, reason, line, column)

@@ -13,7 +13,7 @@ One case per ``CINdetails`` episode, ``case_id`` = ``<LAchildID>/<CINreferralDat
 The field-to-event mapping is docs/cin-census.md.
 
 Parsing uses :mod:`defusedxml` incrementally: entity declarations and external references
-are refused (:class:`CensusRefused`, nothing is fetched) and each ``Child`` is freed once
+are refused (:class:`ForbiddenXmlError`, nothing is fetched) and each ``Child`` is freed once
 mapped, so memory stays flat as files grow. A file that stops being well-formed keeps what
 was read and ends with one rejected entry giving the line and column; :attr:`CinCensus.complete`
 is then ``False``.
@@ -25,6 +25,7 @@ is then ``False``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
@@ -40,14 +41,14 @@ from wtguidance.case._cin_episode import ChildContext, map_child
 from wtguidance.case._cin_values import BadValue, Fields, local_name
 from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected, SourceEvidence
-from wtguidance.case.sourced import SourceNote, SourcedCase
+from wtguidance.case.sourced import SourcedCase, SourceNote
 from wtguidance.errors import CaseError, SourceLocation
 
 __all__ = [
     "CIN_CENSUS_EVIDENCE",
     "CensusHeader",
-    "CensusRefused",
     "CinCensus",
+    "ForbiddenXmlError",
     "iter_cin_census_cases",
     "read_cin_census",
 ]
@@ -74,7 +75,7 @@ CIN_CENSUS_EVIDENCE = SourceEvidence.of(
 """The event types a CIN census return can never carry (DESIGN §10)."""
 
 
-class CensusRefused(CaseError):
+class ForbiddenXmlError(CaseError):
     """The file declares entities or references external ones: refused, nothing fetched."""
 
     default_code = "xml-forbidden"
@@ -99,7 +100,7 @@ class _LocatingParser(DefusedXMLParser):
 
     def _start(self, tag: str, attr_list: Any) -> Element:
         element: Element = super()._start(tag, attr_list)  # type: ignore[misc]
-        expat = self.parser  # type: ignore[attr-defined]
+        expat = self.parser
         self.positions[id(element)] = (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
         return element
 
@@ -119,8 +120,7 @@ class _Registry:
 
     def case_number(self, base: str) -> int:
         row = self._db.execute(
-            "INSERT INTO episode VALUES (?, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1 "
-            "RETURNING n",
+            "INSERT INTO episode VALUES (?, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1 RETURNING n",
             (base,),
         ).fetchone()
         return int(row[0])
@@ -175,8 +175,11 @@ class CinCensus:
                 if event == "start":
                     if not stack and name != "Message":
                         self.notes.append(
-                            SourceNote("unexpected-root", f"root element is {name!r}, not "
-                                       "'Message'; Child elements are read wherever they stand")
+                            SourceNote(
+                                "unexpected-root",
+                                f"root element is {name!r}, not "
+                                "'Message'; Child elements are read wherever they stand",
+                            )
                         )
                     if name == "Child":
                         child_id = None
@@ -195,7 +198,7 @@ class CinCensus:
                     child_id = None
                     _forget(element, stack, positions)
         except DefusedXmlException as exc:
-            raise CensusRefused(
+            raise ForbiddenXmlError(
                 f"refused: the file declares or references XML entities ({exc}); nothing "
                 "was fetched or expanded",
                 location=SourceLocation(self.name, *_where(parser)),
@@ -220,8 +223,9 @@ class CinCensus:
         try:
             reference = details.date("ReferenceDate")
         except BadValue as bad:
-            self.notes.append(SourceNote("header", f"{bad.field}: {bad.reason}; census-period "
-                                         "checks skipped"))
+            self.notes.append(
+                SourceNote("header", f"{bad.field}: {bad.reason}; census-period checks skipped")
+            )
             reference = None
         self.header = CensusHeader(
             details.text("Collection"), details.text("Year"), reference, source.text("LEA")
@@ -233,7 +237,7 @@ class CinCensus:
 
 
 def _where(parser: _LocatingParser) -> tuple[int | None, int | None]:
-    expat = parser.parser  # type: ignore[attr-defined]
+    expat = parser.parser
     return expat.CurrentLineNumber, expat.CurrentColumnNumber + 1
 
 
@@ -244,10 +248,8 @@ def _forget(element: Element, stack: list[Element], positions: dict[int, Any]) -
     element.clear()
     if stack:
         parent = stack[-1]
-        try:
+        with contextlib.suppress(ValueError):  # already detached
             parent.remove(element)
-        except ValueError:
-            pass  # already detached
 
 
 def read_cin_census(source: str | Path | IO[bytes], *, name: str | None = None) -> CinCensus:

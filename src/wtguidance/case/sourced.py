@@ -15,17 +15,20 @@ from typing import Literal
 
 from wtguidance.case.record import Case
 from wtguidance.case.source import SourceEvidence
+from wtguidance.codes import FindingCode
 
-__all__ = ["SourceNote", "SourcedCase", "StatedTarget"]
+__all__ = ["Severity", "SourceNote", "SourcedCase", "StatedTarget"]
+
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, slots=True)
 class SourceNote:
     """A data-quality observation about one record, made while importing it."""
 
-    code: str
+    code: FindingCode
     message: str
-    severity: Literal["error", "warning", "info"] = "warning"
+    severity: Severity = "warning"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,13 @@ from __future__ import annotations
 
 from wtguidance.caseload.batch import read_jsonl
 from wtguidance.caseload.partition import evaluate_partition
-from wtguidance.caseload.run import Evaluated, Settings, evaluate_cases, evaluate_one, evaluate_stream
+from wtguidance.caseload.run import (
+    Evaluated,
+    Settings,
+    evaluate_cases,
+    evaluate_one,
+    evaluate_stream,
+)
 from wtguidance.caseload.summary import CaseloadSummary, SummaryBuilder
 
 __all__ = [

@@ -60,9 +60,7 @@ def _evaluator() -> Evaluator:
     return Evaluator.create()
 
 
-def evaluate_one(
-    case: Case, settings: Settings, evidence: SourceEvidence | None = None
-) -> Outcome:
+def evaluate_one(case: Case, settings: Settings, evidence: SourceEvidence | None = None) -> Outcome:
     """The per-case function every runner uses (in process, in a pool, on a Dask worker).
 
     ``evidence``, when given, replaces the run's for this case (see SourcedCase.evidence).
@@ -102,7 +100,8 @@ def _settle_latest_only(outcome: Outcome, case: Case, evidence: SourceEvidence) 
     for item in outcome.obligations:
         event = satisfiers.get(item.rule)
         if item.status == "met_late" and (event, item.satisfied_on) in latest:
-            assert event is not None and item.satisfied_on is not None
+            assert event is not None
+            assert item.satisfied_on is not None
             item = item.model_copy(
                 update={
                     "status": "not_evidenced",
@@ -128,8 +127,9 @@ def _finish(item: Case | SourcedCase, outcome: Outcome) -> Evaluated:
     if isinstance(item, Case):
         return Evaluated(outcome)
     if item.notes:
-        notes = tuple(Finding(code=n.code, severity=n.severity, message=n.message)
-                      for n in item.notes)
+        notes = tuple(
+            Finding(code=n.code, severity=n.severity, message=n.message) for n in item.notes
+        )
         outcome = outcome.model_copy(update={"findings": (*outcome.findings, *notes)})
     return Evaluated(outcome, item)
 

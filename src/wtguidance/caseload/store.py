@@ -29,9 +29,7 @@ class RowStore:
     def append(self, name: str, row: dict[str, Any], sort: float = 0.0) -> None:
         seq = self._counts.get(name, 0)
         self._counts[name] = seq + 1
-        self._db.execute(
-            "INSERT INTO row VALUES (?, ?, ?, ?)", (name, seq, sort, json.dumps(row))
-        )
+        self._db.execute("INSERT INTO row VALUES (?, ?, ?, ?)", (name, seq, sort, json.dumps(row)))
 
     def count(self, name: str) -> int:
         return self._counts.get(name, 0)

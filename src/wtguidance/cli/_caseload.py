@@ -82,8 +82,12 @@ def progress(
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(file=ctx.stderr, no_color="NO_COLOR" in os.environ)
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[n]}"),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[n]}"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("evaluating", total=total, n="0 records")
         for count, item in enumerate(items, 1):

@@ -8,11 +8,17 @@ lists cannot be recognised (the message names the sheet and the missing columns)
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wtguidance.cli._caseload import add_run_options, open_out, progress, run_options
 from wtguidance.cli._context import CliContext, Commands
 from wtguidance.errors import UsageError
+
+if TYPE_CHECKING:
+    from wtguidance.case import Rejected
+    from wtguidance.case.sourced import SourcedCase
 
 __all__ = ["register"]
 
@@ -39,7 +45,7 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
     builder.add_file_notes(annex.findings, args.source)
     read = [0]
 
-    def items():  # type: ignore[no-untyped-def]
+    def items() -> Iterator[SourcedCase | Rejected]:
         for item in annex.sourced():
             read[0] += 1
             yield item
@@ -59,11 +65,11 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.format == "json":
             from wtguidance._render.caseload import write_json
 
-            write_json(results, summary, out)  # type: ignore[arg-type]
+            write_json(results, summary, out)
         elif args.format == "csv":
             from wtguidance._render.caseload import write_csv
 
-            write_csv(results, out, calendar=calendar)  # type: ignore[arg-type]
+            write_csv(results, out, calendar=calendar)
         else:
             for _ in results:
                 pass

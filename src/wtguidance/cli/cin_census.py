@@ -21,7 +21,7 @@ __all__ = ["register"]
 
 def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
-    from wtguidance.caseload import Settings, SummaryBuilder, evaluate_stream
+    from wtguidance.caseload import CaseloadSummary, Settings, SummaryBuilder, evaluate_stream
     from wtguidance.evaluation import default_calendar
 
     as_of, edition, jobs = run_options(args)
@@ -32,24 +32,30 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
     except FileNotFoundError:
         raise UsageError(f"{args.file}: no such census file", code="missing-file") from None
     except OSError as exc:
-        raise UsageError(f"{args.file}: cannot read ({exc.strerror})", code="missing-file") from None
+        raise UsageError(
+            f"{args.file}: cannot read ({exc.strerror})", code="missing-file"
+        ) from None
     with stream:
         size = _size(stream)
         census = read_cin_census(stream, name=args.file)
         settings = Settings(as_of, edition, CIN_CENSUS_EVIDENCE)
         calendar = default_calendar()
         builder = SummaryBuilder(
-            as_of=as_of, calendar=calendar, edition=edition, evidence=CIN_CENSUS_EVIDENCE,
+            as_of=as_of,
+            calendar=calendar,
+            edition=edition,
+            evidence=CIN_CENSUS_EVIDENCE,
             source=args.file,
         )
         results = builder.add_all(
-            evaluate_stream(progress(census, ctx, total=size, position=stream.tell), settings,
-                            jobs=jobs)
+            evaluate_stream(
+                progress(census, ctx, total=size, position=stream.tell), settings, jobs=jobs
+            )
         )
         first = next(results, None)  # a refused file fails here, before any output
         results = chain([first] if first is not None else [], results)
 
-        def summary():  # type: ignore[no-untyped-def]
+        def summary() -> CaseloadSummary:
             builder.add_file_notes(census.notes, args.file)
             builder.summary.complete = census.complete
             return builder.summary

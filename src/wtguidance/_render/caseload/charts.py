@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from wtguidance.caseload.summary import CaseloadSummary
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["COLOURS", "LABELS", "Chart", "charts"]
 
@@ -38,28 +43,29 @@ LABELS = {
 _MONTHS_SHOWN = 24
 
 
-def _svg(figure: object) -> str:
+def _svg(figure: Figure) -> str:
     import matplotlib as mpl
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
     buffer = io.StringIO()
     with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "wtguidance"}):
-        FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None})  # type: ignore[arg-type]
+        FigureCanvasSVG(figure).print_svg(  # type: ignore[no-untyped-call]
+            buffer, metadata={"Date": None}
+        )
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
 
-def _figure(width: float, height: float) -> object:
+def _figure(width: float, height: float) -> Figure:
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width, height), dpi=96, layout="constrained")
-    return figure
+    return Figure(figsize=(width, height), dpi=96, layout="constrained")
 
 
-def _style(axes: object) -> None:
+def _style(axes: Axes) -> None:
     for side in ("top", "right"):
-        axes.spines[side].set_visible(False)  # type: ignore[attr-defined]
-    axes.tick_params(labelsize=9)  # type: ignore[attr-defined]
+        axes.spines[side].set_visible(False)
+    axes.tick_params(labelsize=9)
 
 
 def _by_obligation(summary: CaseloadSummary) -> Chart | None:
@@ -70,17 +76,23 @@ def _by_obligation(summary: CaseloadSummary) -> Chart | None:
         return None
     names = sorted(totals, key=lambda o: (-sum(totals[o].values()), o))[:15][::-1]
     figure = _figure(9, 0.42 * len(names) + 1.4)
-    axes = figure.add_subplot()  # type: ignore[attr-defined]
+    axes = figure.add_subplot()
     left = [0] * len(names)
     for status in COLOURS:
         values = [totals[o].get(status, 0) for o in names]
         if any(values):
-            axes.barh(names, values, left=left, color=COLOURS[status], label=LABELS[status],
-                      edgecolor="white", linewidth=0.5)
+            axes.barh(
+                names,
+                values,
+                left=left,
+                color=COLOURS[status],
+                label=LABELS[status],
+                edgecolor="white",
+                linewidth=0.5,
+            )
             left = [a + b for a, b in zip(left, values, strict=True)]
     axes.set_xlabel("obligation instances", fontsize=9)
-    axes.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
-                ncols=4)
+    axes.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4)
     _style(axes)
     return (
         "Timeliness by obligation",
@@ -98,18 +110,24 @@ def _by_month(summary: CaseloadSummary) -> Chart | None:
     if not shown:
         return None
     figure = _figure(9, 3.2)
-    axes = figure.add_subplot()  # type: ignore[attr-defined]
+    axes = figure.add_subplot()
     bottom = [0] * len(shown)
     for status in ("met", "met_late", "overdue", "pending"):
         values = [summary.by_month[m].get(status, 0) for m in shown]
         if any(values):
-            axes.bar(shown, values, bottom=bottom, color=COLOURS[status], label=LABELS[status],
-                     edgecolor="white", linewidth=0.5)
+            axes.bar(
+                shown,
+                values,
+                bottom=bottom,
+                color=COLOURS[status],
+                label=LABELS[status],
+                edgecolor="white",
+                linewidth=0.5,
+            )
             bottom = [a + b for a, b in zip(bottom, values, strict=True)]
     axes.set_ylabel("instances due", fontsize=9)
     axes.tick_params(axis="x", labelrotation=60)
-    axes.legend(fontsize=8, frameon=False, ncols=4, loc="lower center",
-                bbox_to_anchor=(0.5, 1.0))
+    axes.legend(fontsize=8, frameon=False, ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     _style(axes)
     return (
         "Timeliness by month due",
@@ -126,7 +144,7 @@ def _taken(summary: CaseloadSummary) -> Chart | None:
     columns = min(3, len(names))
     rows = -(-len(names) // columns)
     figure = _figure(9, 2.4 * rows + 0.3)
-    grid = figure.subplots(rows, columns, squeeze=False)  # type: ignore[attr-defined]
+    grid = figure.subplots(rows, columns, squeeze=False)
     for index, obligation in enumerate(names):
         axes = grid[index // columns][index % columns]
         counts = summary.taken[obligation]
@@ -134,8 +152,7 @@ def _taken(summary: CaseloadSummary) -> Chart | None:
         axes.bar(days, [counts[d] for d in days], width=1.0, color="#0969da")
         limit = summary.limits.get(obligation, "")
         if limit.endswith("working days"):
-            axes.axvline(int(limit.split()[0]) + 0.5, color="#cf222e", linestyle="--",
-                         linewidth=1)
+            axes.axvline(int(limit.split()[0]) + 0.5, color="#cf222e", linestyle="--", linewidth=1)
         axes.set_title(f"{obligation} ({limit or 'no limit'})", fontsize=9)
         axes.set_xlabel("working days from clock to done", fontsize=8)
         _style(axes)

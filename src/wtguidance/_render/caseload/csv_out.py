@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import TextIO
+from typing import IO
 
 from wtguidance.calendar import WorkingCalendar
 from wtguidance.case import Rejected
@@ -43,7 +43,7 @@ def _safe(text: str | None) -> str:
 
 
 def write_csv(
-    results: Iterable[Evaluated | Rejected], out: TextIO, *, calendar: WorkingCalendar
+    results: Iterable[Evaluated | Rejected], out: IO[str], *, calendar: WorkingCalendar
 ) -> tuple[int, int]:
     """Write every result; return (outcomes, rejected) counts."""
     writer = csv.writer(out, lineterminator="\n")
@@ -54,8 +54,22 @@ def write_csv(
             rejected += 1
             where = f"line {result.line}: " if result.line is not None else ""
             writer.writerow(
-                ["rejected", "", _safe(result.child_id), "", "", "", "", "", "", "", "", "", "",
-                 _safe(where + result.reason)]
+                [
+                    "rejected",
+                    "",
+                    _safe(result.child_id),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    _safe(where + result.reason),
+                ]
             )
             continue
         outcomes += 1

@@ -64,7 +64,10 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: se
 
 
 def _card(value: object, label: str, tone: str = "") -> str:
-    return f'<div class="card {tone}"><div class="n">{_e(value)}</div><div class="l">{_e(label)}</div></div>'
+    return (
+        f'<div class="card {tone}"><div class="n">{_e(value)}</div>'
+        f'<div class="l">{_e(label)}</div></div>'
+    )
 
 
 def render_html(summary: CaseloadSummary) -> str:
@@ -80,7 +83,7 @@ def render_html(summary: CaseloadSummary) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Caseload report — {_e(s.source or 'input')} — {s.as_of}</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>Caseload report</h1><p class=\"meta\">{_e(s.source or 'input')} · as of "
+        f'<h1>Caseload report</h1><p class="meta">{_e(s.source or "input")} · as of '
         f"{s.as_of} · edition {_e(s.edition)}</p>",
     ]
     if not s.complete:
@@ -95,10 +98,13 @@ def render_html(summary: CaseloadSummary) -> str:
         _card(s.outcomes, "cases evaluated", "good" if s.outcomes else ""),
         _card(s.rejected, "records rejected", "bad" if s.rejected else ""),
         _card(overdue, "obligations overdue", "bad" if overdue else "good"),
-        _card(soon, f"due in the next {DUE_SOON_WORKING_DAYS} working days",
-              "warn" if soon else ""),
-        _card("—" if rate is None else f"{rate:.0%}",
-              f"InitialCPCtarget agreement ({s.targets_agreed} of {s.targets_compared})"),
+        _card(
+            soon, f"due in the next {DUE_SOON_WORKING_DAYS} working days", "warn" if soon else ""
+        ),
+        _card(
+            "—" if rate is None else f"{rate:.0%}",
+            f"InitialCPCtarget agreement ({s.targets_agreed} of {s.targets_compared})",
+        ),
     ]
     parts.append("</section>")
     for title, svg, description in charts(s):
@@ -110,12 +116,24 @@ def render_html(summary: CaseloadSummary) -> str:
     if overdue:
         shown = min(ROWS, overdue)
         parts.append(f'<p class="note">The {shown} most late, by working days late.</p>')
-        parts.append(_table(
-            ("case", "child", "obligation", "edition", "clock", "due", "working days late"),
-            ((r["case_id"], r["child_id"], r["obligation"], r["edition"], r["clock"], r["due"],
-              r["working_days_late"]) for r in s.overdue(largest=ROWS)),
-            {6},
-        ))
+        parts.append(
+            _table(
+                ("case", "child", "obligation", "edition", "clock", "due", "working days late"),
+                (
+                    (
+                        r["case_id"],
+                        r["child_id"],
+                        r["obligation"],
+                        r["edition"],
+                        r["clock"],
+                        r["due"],
+                        r["working_days_late"],
+                    )
+                    for r in s.overdue(largest=ROWS)
+                ),
+                {6},
+            )
+        )
     else:
         parts.append('<p class="note">Nothing is overdue.</p>')
     parts.append(f"<h2>Due in the next {DUE_SOON_WORKING_DAYS} working days ({soon})</h2>")
@@ -124,10 +142,21 @@ def render_html(summary: CaseloadSummary) -> str:
         for index, r in enumerate(s.due_soon()):
             if index == ROWS:
                 break
-            rows.append((r["case_id"], r["child_id"], r["obligation"], r["edition"], r["due"],
-                         r["working_days_left"]))
-        parts.append(_table(("case", "child", "obligation", "edition", "due",
-                             "working days left"), rows, {5}))
+            rows.append(
+                (
+                    r["case_id"],
+                    r["child_id"],
+                    r["obligation"],
+                    r["edition"],
+                    r["due"],
+                    r["working_days_left"],
+                )
+            )
+        parts.append(
+            _table(
+                ("case", "child", "obligation", "edition", "due", "working days left"), rows, {5}
+            )
+        )
     else:
         parts.append('<p class="note">Nothing falls due in that window.</p>')
     parts.append("<h2>Obligations by status</h2>")
@@ -142,23 +171,40 @@ def render_html(summary: CaseloadSummary) -> str:
     parts.append(_target_section(s))
     parts.append(f"<h2>Data-quality findings ({sum(s.findings.values())})</h2>")
     if s.findings:
-        parts.append(_table(
-            ("code", "severity", "count", "example"),
-            ((code, severity, n,
-              "; ".join(f"{x['case_id']}: {x['message']}" for x in s.examples.get(code, [])[:2]))
-             for (code, severity), n in sorted(s.findings.items(), key=lambda i: -i[1])),
-            {2},
-        ))
+        parts.append(
+            _table(
+                ("code", "severity", "count", "example"),
+                (
+                    (
+                        code,
+                        severity,
+                        n,
+                        "; ".join(
+                            f"{x['case_id']}: {x['message']}" for x in s.examples.get(code, [])[:2]
+                        ),
+                    )
+                    for (code, severity), n in sorted(s.findings.items(), key=lambda i: -i[1])
+                ),
+                {2},
+            )
+        )
     parts.append(f"<h2>Rejected ({s.rejected})</h2>")
     if s.rejected:
         rows = []
         for index, r in enumerate(s.rejected_rows()):
             if index == ROWS:
                 break
-            rows.append((r.get("line"), r.get("column"), r.get("child_id"), r.get("field"),
-                         r.get("value"), r.get("reason")))
-        parts.append(_table(("line", "column", "child", "field", "value", "reason"), rows,
-                            {0, 1}))
+            rows.append(
+                (
+                    r.get("line"),
+                    r.get("column"),
+                    r.get("child_id"),
+                    r.get("field"),
+                    r.get("value"),
+                    r.get("reason"),
+                )
+            )
+        parts.append(_table(("line", "column", "child", "field", "value", "reason"), rows, {0, 1}))
     else:
         parts.append('<p class="note">Every record was evaluated.</p>')
     parts.append(
@@ -195,11 +241,17 @@ def _target_section(s: CaseloadSummary) -> str:
     causes = [(CAUSE_TEXT[c], n) for c, n in s.target_causes.most_common()]
     if causes:
         text += _table(("likely cause of disagreement", "count"), causes, {1})
-        rows = []
+        rows: list[tuple[object, ...]] = []
         for r in s.target_rows():
             if r.get("agree") is False and len(rows) < ROWS:
-                rows.append((r["case_id"], r["s47"], r["census_target"], r["ours"],
-                             CAUSE_TEXT.get(r["cause"], r["cause"])))
-        text += _table(("case", "S47 start", "census target", "ours", "likely cause"), rows,
-                       set())
+                rows.append(
+                    (
+                        r["case_id"],
+                        r["s47"],
+                        r["census_target"],
+                        r["ours"],
+                        CAUSE_TEXT.get(r["cause"], r["cause"]),
+                    )
+                )
+        text += _table(("case", "S47 start", "census target", "ours", "likely cause"), rows, set())
     return text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TextIO
+from typing import IO, Any
 
 from wtguidance.case import Rejected
 from wtguidance.caseload.run import Evaluated
@@ -17,7 +17,7 @@ from wtguidance.caseload.summary import CaseloadSummary
 __all__ = ["write_json"]
 
 
-def _items(out: TextIO, rows: Iterator[Any]) -> None:
+def _items(out: IO[str], rows: Iterator[Any]) -> None:
     first = True
     for row in rows:
         out.write("\n" if first else ",\n")
@@ -29,7 +29,7 @@ def _items(out: TextIO, rows: Iterator[Any]) -> None:
 def write_json(
     results: Iterable[Evaluated | Rejected],
     summary: Callable[[], CaseloadSummary],
-    out: TextIO,
+    out: IO[str],
 ) -> None:
     """Consume ``results`` writing outcomes, then the rejected entries and ``summary()``."""
     out.write('{"outcomes": [')

@@ -85,20 +85,28 @@ def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> 
         for column in ("case", "obligation", "ed.", "due", "working days late"):
             late.add_column(column)
         for row in summary.overdue(largest=ROWS):
-            late.add_row(Text(clean(row["case_id"])), row["obligation"], row["edition"],
-                         row["due"], str(row["working_days_late"]))
+            late.add_row(
+                Text(clean(row["case_id"])),
+                row["obligation"],
+                row["edition"],
+                row["due"],
+                str(row["working_days_late"]),
+            )
         console.print(late)
     soon_total = summary.store.count("due_soon")
-    soon = Table(
-        title=f"Due in the next 10 working days ({soon_total})", title_justify="left"
-    )
+    soon = Table(title=f"Due in the next 10 working days ({soon_total})", title_justify="left")
     for column in ("case", "obligation", "ed.", "due", "working days left"):
         soon.add_column(column)
     for index, row in enumerate(summary.due_soon()):
         if index == ROWS:
             break
-        soon.add_row(Text(clean(row["case_id"])), row["obligation"], row["edition"], row["due"],
-                     str(row["working_days_left"]))
+        soon.add_row(
+            Text(clean(row["case_id"])),
+            row["obligation"],
+            row["edition"],
+            row["due"],
+            str(row["working_days_left"]),
+        )
     console.print(soon)
     check = summary.to_json(rows=False)["icpc_target_check"]
     rate = summary.agreement_rate
@@ -115,7 +123,9 @@ def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> 
         for (code, severity), n in sorted(summary.findings.items()):
             example = summary.examples.get(code, [{}])[0]
             findings.add_row(
-                code, severity, str(n),
+                code,
+                severity,
+                str(n),
                 Text(clean(f"{example.get('case_id', '')}: {example.get('message', '')}")),
             )
         console.print(findings)
@@ -126,7 +136,11 @@ def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> 
         for index, row in enumerate(summary.rejected_rows()):
             if index == ROWS:
                 break
-            rejected.add_row(str(row.get("line", "")), Text(clean(row.get("child_id"))),
-                             Text(clean(row.get("field"))), Text(clean(row.get("reason"))))
+            rejected.add_row(
+                str(row.get("line", "")),
+                Text(clean(row.get("child_id"))),
+                Text(clean(row.get("field"))),
+                Text(clean(row.get("reason"))),
+            )
         console.print(rejected)
     return buffer.getvalue()

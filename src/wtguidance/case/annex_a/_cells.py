@@ -2,7 +2,7 @@
 
 A cell arrives as whatever the reader produced: ``None``, text, a number, a boolean, or a
 ``datetime`` when the spreadsheet formatted the cell as a date. These functions turn one
-into the value a column needs, or raise :class:`CellProblem` saying why they cannot. They
+into the value a column needs, or raise :class:`CellError` saying why they cannot. They
 never guess: a date with a two-digit year, a time without a day, or a formula whose result
 was never calculated is a problem, not a best effort.
 """
@@ -14,7 +14,7 @@ import re
 
 __all__ = [
     "EXCEL_ERRORS",
-    "CellProblem",
+    "CellError",
     "as_date",
     "as_text",
     "is_blank",
@@ -67,7 +67,7 @@ _LOTUS_LEAP_DAY = 60
 _LARGEST_SERIAL = 2958465  # 9999-12-31
 
 
-class CellProblem(ValueError):
+class CellError(ValueError):
     """A cell that cannot give the value its column needs; the message says why."""
 
 
@@ -116,43 +116,43 @@ def as_date(value: object, *, date1904: bool = False) -> dt.date | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise CellProblem("a yes/no value, not a date")
+        raise CellError("a yes/no value, not a date")
     if isinstance(value, dt.datetime):
         return _in_range(value.date())
     if isinstance(value, dt.date):
         return _in_range(value)
     if isinstance(value, dt.time):
-        raise CellProblem("a time of day without a date")
+        raise CellError("a time of day without a date")
     if isinstance(value, int | float):
         return _from_serial(float(value), date1904=date1904)
     text = _SPACES.sub(" ", str(value)).strip()
     if is_excel_error(text):
-        raise CellProblem(f"the Excel error {text.upper()} where a date was expected")
+        raise CellError(f"the Excel error {text.upper()} where a date was expected")
     if _SERIAL_TEXT.fullmatch(text):
         return _from_serial(float(text), date1904=date1904)
     day_part = _TIME_SUFFIX.sub("", text).strip()
     if _TWO_DIGIT_YEAR.fullmatch(day_part):
-        raise CellProblem("a two-digit year is ambiguous; write the year in full")
+        raise CellError("a two-digit year is ambiguous; write the year in full")
     if not _FOUR_DIGIT_YEAR.search(day_part):
-        raise CellProblem("not a date (expected e.g. 16/09/2020 or 2020-09-16)")
+        raise CellError("not a date (expected e.g. 16/09/2020 or 2020-09-16)")
     for pattern in _TEXT_FORMATS:
         try:
             parsed = dt.datetime.strptime(day_part, pattern).date()
         except ValueError:
             continue
         return _in_range(parsed)
-    raise CellProblem("not a real calendar date (expected e.g. 16/09/2020 or 2020-09-16)")
+    raise CellError("not a real calendar date (expected e.g. 16/09/2020 or 2020-09-16)")
 
 
 def _from_serial(serial: float, *, date1904: bool) -> dt.date:
     """An Excel day number as a date (the fraction, a time of day, is dropped)."""
     day = int(serial)
     if serial < 0 or day > _LARGEST_SERIAL:
-        raise CellProblem(f"{shown(serial)} is not an Excel day number")
+        raise CellError(f"{shown(serial)} is not an Excel day number")
     if date1904:
         return _in_range(_EPOCH_1904 + dt.timedelta(days=day))
     if day == _LOTUS_LEAP_DAY:
-        raise CellProblem("Excel day 60 is 29 February 1900, a day that never existed")
+        raise CellError("Excel day 60 is 29 February 1900, a day that never existed")
     if day < _LOTUS_LEAP_DAY:
         day += 1
     return _in_range(_EPOCH_1900 + dt.timedelta(days=day))
@@ -160,5 +160,5 @@ def _from_serial(serial: float, *, date1904: bool) -> dt.date:
 
 def _in_range(day: dt.date) -> dt.date:
     if not _EARLIEST_YEAR <= day.year <= _LATEST_YEAR:
-        raise CellProblem(f"{day.isoformat()} is outside {_EARLIEST_YEAR}–{_LATEST_YEAR}")
+        raise CellError(f"{day.isoformat()} is outside {_EARLIEST_YEAR}–{_LATEST_YEAR}")
     return day

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from wtguidance.case.annex_a._cells import CellProblem, as_text
+from wtguidance.case.annex_a._cells import CellError, as_text
 
 __all__ = [
     "Answer",
@@ -203,7 +203,7 @@ def _lookup(value: object, table: Mapping[str, str], what: str) -> str | None:
     if found is None:
         found = table.get(_LABEL_PREFIX.sub("", key))
     if found is None:
-        raise CellProblem(f"{text!r} is not a {what} this importer knows")
+        raise CellError(f"{text!r} is not a {what} this importer knows")
     return found
 
 

@@ -53,7 +53,8 @@ from wtguidance.case.events import (
 )
 from wtguidance.case.record import Case, Child
 from wtguidance.case.source import SourceEvidence
-from wtguidance.case.sourced import SourceNote, SourcedCase
+from wtguidance.case.sourced import SourcedCase, SourceNote
+from wtguidance.codes import FindingCode
 
 __all__ = [
     "ANNEX_A_SOURCE",
@@ -180,14 +181,19 @@ class _Draft:
 
 
 _INFO = frozenset(
-    {"referral-nfa", "conference-inferred", "icpc-outcome-inferred", "assessment-kind-unknown"}
+    {
+        "annex-a-referral-nfa",
+        "annex-a-conference-inferred",
+        "annex-a-icpc-outcome-inferred",
+        "annex-a-assessment-kind-unknown",
+    }
 )
 
 
-def _finding(code: str, message: str, ref: RowRef | None = None) -> SourceNote:
+def _finding(code: FindingCode, message: str, ref: RowRef | None = None) -> SourceNote:
     """A note about the source; ``ref`` is named in ``message`` already."""
     del ref
-    return SourceNote(f"annex-a-{code}", message, "info" if code in _INFO else "warning")
+    return SourceNote(code, message, "info" if code in _INFO else "warning")
 
 
 def _key(record: Record) -> tuple[dt.date, int, str]:
@@ -213,7 +219,7 @@ def join(records: Sequence[Record]) -> list[_Draft]:
         if chosen.nfa:
             referral = chosen.records[0].ref
             return _finding(
-                "after-nfa-referral",
+                "annex-a-after-nfa-referral",
                 f"{record.ref} starts after the referral of {chosen.anchor.isoformat()} "
                 f"({referral}), which is recorded as no further action, so it is judged "
                 "as an episode of its own",
@@ -283,7 +289,7 @@ class _Builder:
         plans = [r for r in draft.records if isinstance(r, Plan)]
         self.plan_starts = {p.start for p in plans}
 
-    def note(self, code: str, message: str, ref: RowRef | None = None) -> None:
+    def note(self, code: FindingCode, message: str, ref: RowRef | None = None) -> None:
         self.findings.append(_finding(code, message, ref))
 
     def build(self) -> None:
@@ -306,7 +312,7 @@ class _Builder:
         self.events.append(ReferralEvent(type="referral", date=record.date, id=str(record.ref)))
         if record.nfa == "yes":
             self.note(
-                "referral-nfa",
+                "annex-a-referral-nfa",
                 f"{record.ref}: referral recorded as no further action; Annex A does not "
                 "record when that was decided",
                 record.ref,
@@ -317,7 +323,7 @@ class _Builder:
         ref = str(record.ref)
         if self.draft.kind == "referral" and self.draft.anchor < _SINGLE_ASSESSMENT_FROM:
             self.note(
-                "assessment-kind-unknown",
+                "annex-a-assessment-kind-unknown",
                 f"{record.ref}: Annex A cannot say whether this was an initial or core "
                 "assessment (2010 edition); read as a single assessment",
                 record.ref,
@@ -347,13 +353,13 @@ class _Builder:
         elif record.seen == "no":
             self.seen_evidenced = True
             self.note(
-                "child-not-seen",
+                "annex-a-child-not-seen",
                 f"{record.ref}: the child was not seen during this assessment",
                 record.ref,
             )
         elif record.seen == "yes":
             self.note(
-                "child-seen-undated",
+                "annex-a-child-seen-undated",
                 f"{record.ref}: the child was seen during this assessment, but Annex A gives "
                 "no date, so whether that was in time is not evidenced",
                 record.ref,
@@ -379,20 +385,19 @@ class _Builder:
             )
             if record.icpc_date is not None:
                 self.note(
-                    "icpc-unnecessary-but-held",
+                    "annex-a-icpc-unnecessary-but-held",
                     f"{record.ref}: a conference deemed unnecessary is dated "
                     f"{record.icpc_date.isoformat()}",
                     record.ref,
                 )
-        elif record.icpc_unnecessary is None or record.icpc_unnecessary == "unknown":
-            if record.icpc_date is None:
-                self.absent.add("icpc")
-                self.note(
-                    "icpc-need-not-recorded",
-                    f"{record.ref}: no conference date and no answer to whether one was "
-                    "needed, so the conference deadline is not evidenced",
-                    record.ref,
-                )
+        elif record.icpc_unnecessary in (None, "unknown") and record.icpc_date is None:
+            self.absent.add("icpc")
+            self.note(
+                "annex-a-icpc-need-not-recorded",
+                f"{record.ref}: no conference date and no answer to whether one was "
+                "needed, so the conference deadline is not evidenced",
+                record.ref,
+            )
         if record.icpc_date is None:
             return
         outcome = self._icpc_outcome(record)
@@ -406,14 +411,14 @@ class _Builder:
         if record.icpc_plan == "yes":
             self.absent.add("review_conference")
             self.note(
-                "plan-not-listed",
+                "annex-a-plan-not-listed",
                 f"{record.ref}: the conference made a plan, but no plan in list 7 starts on "
                 f"{record.icpc_date}; its reviews are not evidenced",
                 record.ref,
             )
             return "cp_plan"
         self.note(
-            "icpc-outcome-inferred",
+            "annex-a-icpc-outcome-inferred",
             f"{record.ref}: the conference's outcome is not recorded and no plan in list 7 "
             "starts that day; read as no plan",
             record.ref,
@@ -435,7 +440,7 @@ class _Builder:
                 )
             )
             self.note(
-                "conference-inferred",
+                "annex-a-conference-inferred",
                 f"{record.ref}: no conference in list 5 matches this plan; the conference is "
                 "taken to be on the plan's start date",
                 record.ref,
@@ -482,7 +487,7 @@ def _child(records: Sequence[Record], findings: list[SourceNote]) -> Child:
     if len(births) > 1:
         findings.append(
             _finding(
-                "conflicting-child-details",
+                "annex-a-conflicting-child-details",
                 "the rows give different dates of birth ("
                 + ", ".join(sorted(d.isoformat() for d in births))
                 + f"); {born.ref if born else ''} is used",
@@ -517,14 +522,15 @@ def build_episodes(
         child = _child(draft.records, builder.findings)
         if taken[case_id] > 1:
             builder.note(
-                "duplicate-episode",
+                "annex-a-duplicate-episode",
                 f"another episode of this child starts the same day; this one is "
                 f"{case_id}#{taken[case_id]}",
             )
             case_id = f"{case_id}#{taken[case_id]}"
         for record in draft.records:
             builder.findings.extend(
-                _finding("cell-note", f"{record.ref}: {note}", record.ref) for note in record.notes
+                _finding("annex-a-cell-note", f"{record.ref}: {note}", record.ref)
+                for note in record.notes
             )
         episodes.append(
             AnnexAEpisode(

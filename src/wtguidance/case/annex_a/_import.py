@@ -25,7 +25,7 @@ from wtguidance.case.annex_a._episodes import (
 from wtguidance.case.annex_a._rows import Context, Record, read_record
 from wtguidance.case.annex_a._sheets import MAX_BYTES, MAX_ROWS, IgnoredSheet, read_source
 from wtguidance.case.source import Rejected, SourceEvidence
-from wtguidance.case.sourced import SourceNote, SourcedCase
+from wtguidance.case.sourced import SourcedCase, SourceNote
 
 __all__ = ["AnnexAImport", "ListCount", "read_annex_a"]
 
@@ -122,7 +122,10 @@ def _child_items(child_id: str, records: Sequence[Record]) -> list[AnnexAEpisode
             items.append(built)
             continue
         bad = next(r for r in built if r.problems)
-        reason = f"not judged: {bad.ref} of the same episode has an unreadable cell ({_problem_text(bad)})"
+        reason = (
+            f"not judged: {bad.ref} of the same episode has an unreadable cell "
+            f"({_problem_text(bad)})"
+        )
         items.extend(_rejected(r) if r.problems else _rejected(r, reason) for r in built)
     return items
 

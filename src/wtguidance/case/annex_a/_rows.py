@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from wtguidance.case.annex_a import _codes
-from wtguidance.case.annex_a._cells import CellProblem, as_date, as_text, is_excel_error, shown
+from wtguidance.case.annex_a._cells import CellError, as_date, as_text, is_excel_error, shown
 from wtguidance.case.annex_a._codes import Answer
 from wtguidance.case.annex_a._sheets import SheetRow, Table
 
@@ -202,7 +202,7 @@ class _Cells:
             return None
         try:
             return convert(value)
-        except CellProblem as exc:
+        except CellError as exc:
             if needed:
                 self._problem(column, value, str(exc))
             else:
@@ -259,7 +259,7 @@ def _closure(value: object) -> str | None:
     """A closure reason in plain words; an unknown reason is kept as the council wrote it."""
     try:
         return _codes.closure_reason(value)
-    except CellProblem:
+    except CellError:
         return as_text(value)
 
 

@@ -20,6 +20,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from wtguidance.case.annex_a._cells import as_text, is_blank
 from wtguidance.case.annex_a._columns import LISTS, ColumnMatch, list_hint, match_columns
@@ -313,7 +314,7 @@ def _recognise(
         chosen = hinted
     elif hint is not None and hint > max(LISTS):
         return IgnoredSheet(name, f"list {hint} is not one of the lists 1–7 this importer reads")
-    elif hint in LISTS and (hinted is None or _announced(name)):
+    elif hint is not None and hint in LISTS and (hinted is None or _announced(name)):
         _refuse(name, hint, hinted)
     elif complete:
         chosen = complete[0]
@@ -322,7 +323,7 @@ def _recognise(
                 f"{name!r}: named like list {hint} but its columns are those of list "
                 f"{chosen.list_no} ({LISTS[chosen.list_no].title}); read as list {chosen.list_no}"
             )
-    elif hint in LISTS:
+    elif hint is not None and hint in LISTS:
         _refuse(name, hint, hinted)
     else:
         closest = max(fits, key=lambda f: f.rank(), default=None)
@@ -341,7 +342,7 @@ def _announced(name: str) -> bool:
     return "list" in name.casefold()
 
 
-def _refuse(name: str, list_no: int, fit: _Fit | None) -> None:
+def _refuse(name: str, list_no: int, fit: _Fit | None) -> NoReturn:
     spec = LISTS[list_no]
     if fit is not None and not fit.missing:
         clashes = "; ".join(
