@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from _helpers import ROOT
 from wtguidance import Evaluator, Overlay, load_edition, validate_protocol
 from wtguidance.case import parse_case_json
 from wtguidance.editions import shipped_editions
 from wtguidance.errors import ProtocolError, UnknownIdError, UsageError
 from wtguidance.protocol import validate_protocol_text
 
-ROOT = Path(__file__).resolve().parents[1]
 CASE = parse_case_json((ROOT / "examples" / "cases" / "s17-met.json").read_text("utf-8"))
 PROTOCOL = """\
 protocol: wtguidance/local-protocol/v1

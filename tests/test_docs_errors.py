@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -22,7 +21,6 @@ from wtguidance.errors import (
     WtGuidanceError,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTED = [code for group in CATALOGUE for entry in group.entries for code in entry.codes]
 
 

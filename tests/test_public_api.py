@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import ast
 import importlib
-from pathlib import Path
 
 import wtguidance
+from _helpers import ROOT
 from wtguidance._version import __version__
 
-ROOT = Path(__file__).resolve().parents[1]
 FACE = ROOT / "src" / "wtguidance" / "__init__.py"
 
 
