@@ -206,6 +206,7 @@ _ENQUIRIES = ListSpec(
             "s47_start",
             "Strategy discussion initiating Section 47 Enquiry Start Date",
             r"\bstrategy\b.*\b(start|date)\b",
+            r"\bdate\b.*\bstrategy\b",
             r"\b(s47|s 47|section 47)\b.*\bstart\b",
             r"\bstart\b.*\b(s47|s 47|section 47)\b",
         ),

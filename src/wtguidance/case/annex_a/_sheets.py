@@ -288,7 +288,7 @@ def _fits(head: Sequence[tuple[object, ...]], list_no: int) -> _Fit | None:
             list_no,
             index,
             match,
-            tuple(spec.required_headers(match.columns)),
+            tuple(spec.required_headers({**match.columns, **dict.fromkeys(match.ambiguous, -1)})),
             tuple(t[-1] if t else "" for t in texts),
         )
         if best is None or fit.rank() > best.rank():
@@ -344,11 +344,13 @@ def _announced(name: str) -> bool:
 
 def _refuse(name: str, list_no: int, fit: _Fit | None) -> NoReturn:
     spec = LISTS[list_no]
-    if fit is not None and not fit.missing:
+    required = {key for keys in spec.required for key in keys}
+    if fit is not None and required & set(fit.match.ambiguous):
         clashes = "; ".join(
             f"{spec.field(key).header!r} fits columns "
             + ", ".join(repr(fit.texts[c]) for c in columns)
             for key, columns in fit.match.ambiguous.items()
+            if key in required
         )
         raise AnnexAError(
             f"sheet {name!r} (list {list_no}, {spec.title}): {clashes}; rename one so each "
