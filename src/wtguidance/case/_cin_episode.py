@@ -61,8 +61,8 @@ def _note(code: FindingCode, message: str, severity: Severity = "warning") -> So
 def map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[SourcedCase | Rejected]:
     """Every episode of the ``ordinal``-th ``Child`` (1-based) as a case or a rejected entry."""
     tolerated: list[str] = []
-    top = Fields(element, "Child", ctx.locate, tolerated)
-    ids = (top.blocks("ChildIdentifiers") or [Fields(element, "Child", ctx.locate, tolerated)])[0]
+    top = Fields(element, "", ctx.locate, tolerated)
+    ids = (top.blocks("ChildIdentifiers") or [Fields(element, "", ctx.locate, tolerated)])[0]
     episodes = top.blocks("CINdetails")
     child_id = ids.text("LAchildID")
     line, column = ctx.locate(element)

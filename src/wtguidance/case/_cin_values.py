@@ -69,7 +69,11 @@ class Fields:
 
     def blocks(self, name: str) -> list[Fields]:
         """Every child block called ``name``, as :class:`Fields`."""
-        return [Fields(e, f"{self.path}/{name}", self.locate, self.notes) for e in self.all(name)]
+        return [Fields(e, self.name(name), self.locate, self.notes) for e in self.all(name)]
+
+    def name(self, child: str) -> str:
+        """The path of a child element, as messages and rejected entries name it."""
+        return f"{self.path}/{child}" if self.path else child
 
     def text(self, name: str) -> str | None:
         """The stripped text of the first ``name`` child; empty or whitespace-only is absent."""
@@ -81,14 +85,14 @@ class Fields:
     def bad(self, name: str, value: str | None, reason: str, at: Element | None = None) -> BadValue:
         found = self._by_name.get(name)
         line, column = self.locate(at if at is not None else found[0] if found else self.element)
-        return BadValue(f"{self.path}/{name}", value, reason, line, column)
+        return BadValue(self.name(name), value, reason, line, column)
 
     def date(self, name: str, *, required: bool = False) -> dt.date | None:
         """The ``xs:date`` in ``name``; absent is ``None`` (or rejected when ``required``)."""
         value = self.text(name)
         if value is None:
             if required:
-                raise self.bad(name, None, f"{self.path}/{name} is missing")
+                raise self.bad(name, None, f"{self.name(name)} is missing")
             return None
         return self.parse_date(name, value)
 
@@ -102,7 +106,7 @@ class Fields:
             reason = f"{value!r} is not a real calendar date ({exc})"
             raise self.bad(name, value, reason, at) from None
         if match.group(2):
-            self.notes.append(f"{self.path}/{name} {value!r}: time-zone suffix ignored")
+            self.notes.append(f"{self.name(name)} {value!r}: time-zone suffix ignored")
         return day
 
     def dates(self, name: str) -> list[dt.date]:

@@ -29,7 +29,7 @@ from wtguidance.case import Rejected, SourceEvidence
 from wtguidance.case.sourced import SourceNote
 from wtguidance.caseload.run import Evaluated
 from wtguidance.caseload.store import RowStore
-from wtguidance.caseload.targets import CAUSES, classify
+from wtguidance.caseload.targets import CAUSES, ICPC_WORKING_DAYS, classify
 
 __all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder"]
 
@@ -59,7 +59,6 @@ class CaseloadSummary:
     examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     target_causes: Counter[str] = field(default_factory=Counter)
     targets_agreed: int = 0
-    targets_not_compared: int = 0
     store: RowStore = field(default_factory=RowStore)
 
     @property
@@ -139,7 +138,6 @@ class CaseloadSummary:
                 "agree": self.targets_agreed,
                 "agreement_rate": self.agreement_rate,
                 "causes": {c: self.target_causes.get(c, 0) for c in CAUSES},
-                "not_compared": self.targets_not_compared,
             },
             "by_month": [
                 {"month": month, **dict(sorted(counts.items()))}
@@ -178,7 +176,8 @@ class SummaryBuilder:
     ) -> None:
         self.summary = CaseloadSummary(source, as_of, edition, evidence)
         self.calendar = calendar
-        self._soon_end = calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS)
+        self._wide: WorkingCalendar | None = None
+        self._soon_end = self._covering(as_of).add_working_days(as_of, DUE_SOON_WORKING_DAYS)
         absent = evidence.absent_events if evidence is not None else frozenset()
         self._no_sign_offs = "sign_off" in absent
         self._no_allocations = "allocation" in absent
@@ -217,7 +216,7 @@ class SummaryBuilder:
             if item.satisfied_on is not None and item.status in ("met", "met_late"):
                 self._taken(item.id, item.clock.date, item.satisfied_on, item.timescale)
             if item.status == "overdue":
-                late = self.calendar.working_days_between(due, as_of)
+                late = self._covering(due, as_of).working_days_between(due, as_of)
                 s.store.append(
                     "overdue",
                     {
@@ -232,7 +231,8 @@ class SummaryBuilder:
                     sort=late,
                 )
             elif item.status == "pending" and due <= self._soon_end:
-                left = self.calendar.working_days_between(as_of, due) if due > as_of else 0
+                left = self._covering(due, as_of).working_days_between(as_of, due)
+                left = max(left, 0)
                 s.store.append(
                     "due_soon",
                     {
@@ -261,6 +261,17 @@ class SummaryBuilder:
             for stated in result.source.targets:
                 self._target(outcome.case_id, child_id, stated.clock, stated.target, dues)
 
+    def _covering(self, *days: dt.date) -> WorkingCalendar:
+        """The run's calendar, or (for dates outside its span, e.g. the 1970 DfE sample) one
+        built once over every year the holiday rules cover."""
+        if all(self.calendar.first <= day <= self.calendar.last for day in days):
+            return self.calendar
+        if self._wide is None:
+            self._wide = WorkingCalendar(
+                self.calendar.extra_non_working, first_year=1900, last_year=2200
+            )
+        return self._wide
+
     def _finding(self, code: str, severity: str, where: str, message: str) -> None:
         s = self.summary
         s.findings[(code, severity)] += 1
@@ -270,7 +281,8 @@ class SummaryBuilder:
 
     def _taken(self, obligation: str, clock: dt.date, done: dt.date, timescale: Any) -> None:
         s = self.summary
-        days = self.calendar.working_days_between(clock, done) if done > clock else 0
+        calendar = self._covering(clock, done)
+        days = calendar.working_days_between(clock, done) if done > clock else 0
         s.taken.setdefault(obligation, Counter())[min(days, _MAX_TAKEN)] += 1
         if obligation not in s.limits and timescale is not None:
             if timescale.working_days is not None:
@@ -287,24 +299,27 @@ class SummaryBuilder:
         dues: dict[dt.date, dt.date | None],
     ) -> None:
         s = self.summary
+        calendar = self._covering(clock, target)
         ours = dues.get(clock)
+        basis = "icpc.hold"
+        if ours is None:
+            # no instance judged this clock (before the earliest edition, say): the counting
+            # rule itself, 15 working days with the discussion as day 0 (DESIGN §5)
+            ours = calendar.add_working_days(clock, ICPC_WORKING_DAYS)
+            basis = "rule"
+        cause = classify(clock, target, ours, calendar)
+        if cause is None:
+            s.targets_agreed += 1
+        else:
+            s.target_causes[cause] += 1
         row: dict[str, Any] = {
             "case_id": case_id,
             "child_id": child_id,
             "s47": clock.isoformat(),
             "census_target": target.isoformat(),
-            "ours": ours.isoformat() if ours else None,
+            "ours": ours.isoformat(),
+            "ours_from": basis,
+            "agree": cause is None,
+            "cause": cause,
         }
-        if ours is None:
-            s.targets_not_compared += 1
-            row["cause"] = "no icpc.hold due date for this enquiry (before the earliest "
-            row["cause"] += "edition, or judged with another enquiry's clock)"
-        else:
-            cause = classify(clock, target, ours, self.calendar)
-            if cause is None:
-                s.targets_agreed += 1
-            else:
-                s.target_causes[cause] += 1
-            row["agree"] = cause is None
-            row["cause"] = cause
         s.store.append("target", row)

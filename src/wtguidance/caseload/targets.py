@@ -22,7 +22,7 @@ from typing import Literal
 
 from wtguidance.calendar import WorkingCalendar
 
-__all__ = ["CAUSES", "Cause", "classify"]
+__all__ = ["CAUSES", "CAUSE_TEXT", "ICPC_WORKING_DAYS", "Cause", "classify"]
 
 Cause = Literal[
     "bank_holidays_ignored",
@@ -46,7 +46,8 @@ CAUSE_TEXT: dict[str, str] = {
     "unexplained": "unexplained",
 }
 
-_ICPC_WORKING_DAYS = 15
+ICPC_WORKING_DAYS = 15
+"""The ICPC limit the target is checked against (every edition since 2010)."""
 
 
 def _add_weekdays(start: dt.date, n: int) -> dt.date:
@@ -71,7 +72,7 @@ def classify(
     """``None`` when the target agrees with ``due``; otherwise its first likely cause."""
     if target == due:
         return None
-    n = _ICPC_WORKING_DAYS
+    n = ICPC_WORKING_DAYS
     if target == _add_weekdays(clock, n):
         return "bank_holidays_ignored"
     if not calendar.is_working_day(clock) and target in (

@@ -235,7 +235,6 @@ def _target_section(s: CaseloadSummary) -> str:
         "census targets agree with our ICPC due date (15 working days after the strategy "
         "discussion that began the enquiry, that day being day 0)"
         + ("" if rate is None else f": {rate:.0%}")
-        + (f"; {s.targets_not_compared} could not be compared" if s.targets_not_compared else "")
         + ".</p>"
     )
     causes = [(CAUSE_TEXT[c], n) for c, n in s.target_causes.most_common()]

@@ -114,7 +114,6 @@ def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> 
         f"InitialCPCtarget cross-check: {check['agree']} of {check['compared']} agree"
         + ("" if rate is None else f" ({rate:.0%})")
         + "".join(f"; {CAUSE_TEXT[c]}: {n}" for c, n in check["causes"].items() if n)
-        + (f"; {check['not_compared']} not compared" if check["not_compared"] else "")
     )
     if summary.findings:
         findings = Table(title="Data-quality findings", title_justify="left")
