@@ -17,7 +17,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -82,7 +81,7 @@ def generate(path: Path, episodes: int, seed: int = 2024) -> Path:
 
 
 def _run(path: Path, jobs: int) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one cin-census run in a fresh process."""
+    """Wall seconds and peak resident memory (KiB) of one cin-census run in a fresh process."""
     command = [
         sys.executable,
         "-m",
@@ -98,12 +97,14 @@ def _run(path: Path, jobs: int) -> tuple[float, int]:
         "--jobs",
         str(jobs),
     ]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(command, check=True, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"cin-census failed on {path}")
+    return seconds, usage.ru_maxrss
 
 
 def main() -> None:
@@ -124,23 +125,11 @@ def main() -> None:
                     f"{episodes / seconds:.0f} episodes/s"
                 )
         else:
-            # ru_maxrss of children is the largest child so far, so each size runs in its
-            # own interpreter to report its own peak
-            code = (
-                "import resource,subprocess,sys;"
-                f"subprocess.run({[sys.executable, '-m', 'wtguidance', 'cin-census', str(path), '--as-of', AS_OF, '--format', 'csv', '--out', os.devnull, '--jobs', '1']!r},check=True,stderr=subprocess.DEVNULL);"
-                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-            )
-            start = time.perf_counter()
-            peak = int(
-                subprocess.run(
-                    [sys.executable, "-c", code], check=True, capture_output=True, text=True
-                ).stdout
-            )
-            seconds = time.perf_counter() - start
+            # the main process only: with --jobs 1 it parses, evaluates and summarises
+            seconds, peak = _run(path, 1)
             print(
                 f"{episodes} episodes ({size:.1f} MiB): peak RSS {peak / 1024:.0f} MiB, "
-                f"{seconds:.0f} s"
+                f"{seconds:.0f} s, {episodes / seconds:.0f} episodes/s"
             )
         path.unlink()
 

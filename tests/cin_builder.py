@@ -56,7 +56,8 @@ def episode(
 
 def assessment(start: str, done: str | None = None) -> str:
     end = f"<AssessmentAuthorisationDate>{done}</AssessmentAuthorisationDate>" if done else ""
-    return f"<Assessments><AssessmentActualStartDate>{start}</AssessmentActualStartDate>{end}</Assessments>"
+    begin = f"<AssessmentActualStartDate>{start}</AssessmentActualStartDate>"
+    return f"<Assessments>{begin}{end}</Assessments>"
 
 
 def s47(

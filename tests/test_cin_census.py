@@ -69,7 +69,8 @@ def test_fake_file_accounts_for_all_402_episodes() -> None:
 def test_2024_layout() -> None:
     reader = read_cin_census(DATA / "CIN_Census_2024.xml")
     first, second = list(reader)
-    assert isinstance(first, SourcedCase) and isinstance(second, SourcedCase)
+    assert isinstance(first, SourcedCase)
+    assert isinstance(second, SourcedCase)
     assert first.case.case_id == "DfEX0000001/2022-10-06"
     assert second.case.case_id == "child_fails_assessments/2024-10-24"
     # ICPC at both levels with different dates: both are conferences
@@ -328,7 +329,8 @@ def test_overlapping_episodes_and_several_s47s() -> None:
     second = episode("2024-02-01")
     items, _ = read(census(child(first, second)))
     a, b = items
-    assert isinstance(a, SourcedCase) and isinstance(b, SourcedCase)
+    assert isinstance(a, SourcedCase)
+    assert isinstance(b, SourcedCase)
     assert [e.id for e in a.case.events if e.type == "strategy_discussion"] == ["s47-1", "s47-2"]
     assert codes(b)["overlapping-episodes"] == 1
 
@@ -406,7 +408,8 @@ def test_missing_referral_date_and_childless_child() -> None:
     items, _ = read(data)
     assert all(isinstance(i, Rejected) for i in items)
     missing, empty = items
-    assert isinstance(missing, Rejected) and isinstance(empty, Rejected)
+    assert isinstance(missing, Rejected)
+    assert isinstance(empty, Rejected)
     assert (missing.child_id, missing.field) == ("NoRef", "CINdetails/CINreferralDate")
     assert (empty.child_id, empty.field) == ("Empty", "Child/CINdetails")
 
@@ -438,7 +441,9 @@ def test_truncated_file_keeps_what_was_read(cut: float) -> None:
     *cases, last = items
     assert all(isinstance(c, SourcedCase) for c in cases)
     assert isinstance(last, Rejected)
-    assert "not well-formed" in last.reason and last.line is not None and last.column
+    assert "not well-formed" in last.reason
+    assert last.line is not None
+    assert last.column
     assert last.line <= short.count(b"\n") + 1
     assert [c.case.case_id for c in cases] == [  # type: ignore[union-attr]
         f"T{n}/2024-01-08" for n in range(len(cases))
@@ -477,7 +482,8 @@ def test_entity_attacks_are_refused(prolog: str) -> None:
     with pytest.raises(ForbiddenXmlError) as caught:
         read(data)
     assert caught.value.code == "xml-forbidden"
-    assert caught.value.location is not None and caught.value.location.line == 1
+    assert caught.value.location is not None
+    assert caught.value.location.line == 1
 
 
 def test_an_external_dtd_is_never_fetched(tmp_path: Path) -> None:

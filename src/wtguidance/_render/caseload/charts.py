@@ -62,10 +62,16 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=96, layout="constrained")
 
 
-def _style(axes: Axes) -> None:
+def _style(axes: Axes, *, integer_x: bool = False) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.tick_params(labelsize=9)
+    if integer_x:
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _by_obligation(summary: CaseloadSummary) -> Chart | None:
@@ -141,6 +147,8 @@ def _taken(summary: CaseloadSummary) -> Chart | None:
     names = sorted(o for o, c in summary.taken.items() if sum(c.values()))
     if not names:
         return None
+    from matplotlib.ticker import MaxNLocator
+
     columns = min(3, len(names))
     rows = -(-len(names) // columns)
     figure = _figure(9, 2.4 * rows + 0.3)
@@ -149,13 +157,18 @@ def _taken(summary: CaseloadSummary) -> Chart | None:
         axes = grid[index // columns][index % columns]
         counts = summary.taken[obligation]
         days = sorted(counts)
-        axes.bar(days, [counts[d] for d in days], width=1.0, color="#0969da")
+        axes.bar(days, [counts[d] for d in days], width=0.9, color="#0969da")
         limit = summary.limits.get(obligation, "")
+        right = max(days) + 1
         if limit.endswith("working days"):
-            axes.axvline(int(limit.split()[0]) + 0.5, color="#cf222e", linestyle="--", linewidth=1)
+            allowed = int(limit.split()[0])
+            axes.axvline(allowed + 0.5, color="#cf222e", linestyle="--", linewidth=1)
+            right = max(right, allowed + 2)
+        axes.set_xlim(-0.5, right + 0.5)
         axes.set_title(f"{obligation} ({limit or 'no limit'})", fontsize=9)
         axes.set_xlabel("working days from clock to done", fontsize=8)
-        _style(axes)
+        _style(axes, integer_x=True)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     for index in range(len(names), rows * columns):
         grid[index // columns][index % columns].set_visible(False)
     return (

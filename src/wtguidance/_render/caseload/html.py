@@ -20,7 +20,7 @@ from wtguidance.caseload.targets import CAUSE_TEXT
 
 __all__ = ["render_html"]
 
-ROWS = 200
+ROWS = 100
 
 _CSS = """
 :root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;
@@ -38,7 +38,7 @@ figure{background:#fff;border:1px solid #d1d9e0;border-radius:8px;margin:12px 0;
 figure svg{width:100%;height:auto}figcaption{color:#59636e;font-size:.85rem}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
 th,td{border-bottom:1px solid #d1d9e0;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#eff2f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eff2f5}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .note{color:#59636e;font-size:.85rem}.swatch{display:inline-block;width:10px;height:10px;
 border-radius:2px;margin-right:4px}
 footer{color:#59636e;font-size:.8rem;margin-top:40px}
@@ -50,7 +50,10 @@ def _e(value: object) -> str:
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: set[int]) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    head = "".join(
+        f'<th class="n">{_e(h)}</th>' if i in numeric else f"<th>{_e(h)}</th>"
+        for i, h in enumerate(headers)
+    )
     body = "".join(
         "<tr>"
         + "".join(
