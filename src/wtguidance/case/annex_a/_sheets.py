@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ MAX_ROWS = 1_048_576
 """The most rows read from one sheet or file (Excel's own limit)."""
 _HEADER_SCAN = 20  # the header row is looked for among the first rows of a sheet
 _CSV_DELIMITERS = ",;\t|"
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # <f>, <f t="shared" .../>, <x:f>
 
 
 @dataclass(frozen=True)
@@ -141,10 +143,10 @@ def _read_workbook(path: Path, *, max_rows: int) -> Source:
         tables: list[Table] = []
         ignored: list[IgnoredSheet] = []
         for sheet in values.worksheets:
-            formula_sheet = formulas[sheet.title]
-            rows = _workbook_rows(
-                sheet.iter_rows(values_only=True), formula_sheet.iter_rows(values_only=True)
-            )
+            written: Iterable[Sequence[object]] = ()
+            if _has_formulas(sheet):  # a second pass only where a formula could hide
+                written = formulas[sheet.title].iter_rows(values_only=True)
+            rows = _workbook_rows(sheet.iter_rows(values_only=True), written)
             found = _recognise(sheet.title, rows, date1904=date1904, max_rows=max_rows)
             (tables if isinstance(found, Table) else ignored).append(found)  # type: ignore[arg-type]
     except AnnexAError:
@@ -158,6 +160,20 @@ def _read_workbook(path: Path, *, max_rows: int) -> Source:
         values.close()
         formulas.close()
     return _source(str(path), tables, ignored)
+
+
+def _has_formulas(sheet: object) -> bool:
+    """Whether the sheet's XML holds any formula (``<f>``): a byte scan, no parsing."""
+    opener = getattr(sheet, "_get_source", None)  # openpyxl's read-only sheet part
+    if opener is None:  # pragma: no cover - another openpyxl layout: assume formulas
+        return True
+    tail = b""
+    with opener() as stream:
+        while chunk := stream.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
 
 
 def _is_formula(value: object) -> bool:
