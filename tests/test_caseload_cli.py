@@ -76,6 +76,27 @@ def test_fake_file_in_every_format(fmt: str, tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.partial"))
 
 
+def test_out_to_a_device_or_pipe_writes_in_place(tmp_path: Path, messy: str) -> None:
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code, _out, err = run(
+        "cin-census", messy, "--as-of", "2024-03-31", "--format", "csv", "--out", str(fifo)
+    )
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert b"record,case_id" in received[0]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a pipe, never replaced by a file
+    assert not list(tmp_path.glob("*.partial"))
+
+
 def test_jobs_two_prints_the_same_json(messy: str) -> None:
     one = run("cin-census", FAKE, "--as-of", "2022-07-21", "--format", "json")
     two = run("cin-census", FAKE, "--as-of", "2022-07-21", "--format", "json", "--jobs", "2")

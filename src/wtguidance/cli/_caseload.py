@@ -53,16 +53,29 @@ def run_options(args: argparse.Namespace) -> tuple[dt.date, str, int]:
 
 @contextlib.contextmanager
 def open_out(path: str | None, ctx: CliContext) -> Iterator[IO[str]]:
-    """``--out PATH`` (written to a temporary name, renamed when complete) or stdout."""
+    """``--out PATH`` or stdout.
+
+    A regular file (or a new one) is written under a temporary name and renamed when
+    complete, so a reader never sees half a report; anything else (``/dev/null``, a pipe,
+    a terminal) is written in place and never replaced.
+    """
     if path is None:
         yield ctx.stdout
         return
     target = Path(path)
-    partial = target.with_name(target.name + ".partial")
     try:
-        stream = partial.open("w", encoding="utf-8", newline="")
+        special = target.exists() and not target.is_file()
+        if special:
+            stream = target.open("w", encoding="utf-8", newline="")
+        else:
+            partial = target.with_name(target.name + ".partial")
+            stream = partial.open("w", encoding="utf-8", newline="")
     except OSError as exc:
         raise UsageError(f"{path}: cannot write ({exc.strerror})", code="missing-file") from None
+    if special:
+        with stream:
+            yield stream
+        return
     try:
         with stream:
             yield stream
