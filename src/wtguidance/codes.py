@@ -43,6 +43,10 @@ ErrorCode = Literal[
     "unknown-edition",
     "unknown-rule",
     "invalid-protocol",
+    "unrecognised-list",
+    "ambiguous-column",
+    "unreadable-workbook",
+    "input-too-large",
     "xml-forbidden",
     "xml-not-well-formed",
     "missing-extra",
@@ -61,6 +65,23 @@ FindingCode = Literal[
     "before-earliest-edition",
     "unjudged-obligation",
     "unjudged-allocation",
+    "annex-a-allocated-worker",
+    "annex-a-latest",
+    "annex-a-referral-nfa",
+    "annex-a-after-nfa-referral",
+    "annex-a-assessment-kind-unknown",
+    "annex-a-child-not-seen",
+    "annex-a-child-seen-undated",
+    "annex-a-icpc-unnecessary-but-held",
+    "annex-a-icpc-need-not-recorded",
+    "annex-a-plan-not-listed",
+    "annex-a-icpc-outcome-inferred",
+    "annex-a-conference-inferred",
+    "annex-a-conflicting-child-details",
+    "annex-a-duplicate-episode",
+    "annex-a-cell-note",
+    "annex-a-source",
+    "annex-a-context-row",
     "unexpected-root",
     "header",
     "duplicate-child",
@@ -342,6 +363,43 @@ CATALOGUE: tuple[CodeGroup, ...] = (
         ),
     ),
     CodeGroup(
+        "Ofsted Annex A (`AnnexAError`, exit 2)",
+        (
+            CodeEntry(
+                ("unrecognised-list",),
+                (
+                    "A sheet (or CSV file) named as one of lists 1–7 — `List 3`, `Referrals` — "
+                    "lacks columns that list needs, or no sheet is recognisable as any of lists "
+                    "3–7. The message names the sheet and the missing columns; rename the "
+                    "council's headers to the Annex A ones (docs/annex-a.md lists the variants "
+                    "understood)."
+                ),
+            ),
+            CodeEntry(
+                ("ambiguous-column",),
+                (
+                    "Two columns of one sheet both fit a field the importer needs (two "
+                    "`... review ...` dates, say). The importer never picks one; rename one."
+                ),
+            ),
+            CodeEntry(
+                ("unreadable-workbook",),
+                (
+                    "The file is not an `.xlsx` workbook (or is damaged), a single CSV file was "
+                    "given instead of the folder of CSV files, or the `annex-a` extra (openpyxl) "
+                    "is not installed."
+                ),
+            ),
+            CodeEntry(
+                ("input-too-large",),
+                (
+                    "A workbook or CSV file is larger than 200 MiB, or a sheet has more rows than "
+                    "Excel allows. Refused before it is read into memory."
+                ),
+            ),
+        ),
+    ),
+    CodeGroup(
         "Findings in an outcome (not errors)",
         (
             CodeEntry(
@@ -379,6 +437,67 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "An allocation's stage has no case-holder rule in the edition that governs "
                     "its date (for example an `s17` allocation after the 2026 edition, which "
                     "uses `family_help`). Reported so that no allocation is silently ignored."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-allocated-worker",),
+                (
+                    "Annex A names the team and worker a row is allocated to, but never their "
+                    "role or qualification, so the case-holder verdict is not evidenced "
+                    "(never guessed). Information."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-latest",),
+                (
+                    "A snapshot fact from Annex A: the latest review conference, the last "
+                    "statutory visit (and whether the child was seen alone), the date the child "
+                    "was last seen. Information."
+                ),
+            ),
+            CodeEntry(
+                (
+                    "annex-a-referral-nfa",
+                    "annex-a-assessment-kind-unknown",
+                    "annex-a-icpc-outcome-inferred",
+                    "annex-a-conference-inferred",
+                ),
+                (
+                    "What the Annex A importer read into a row, and how: a referral recorded as "
+                    "no further action (no decision date), an assessment read as a single "
+                    "assessment under the 2010 edition, a conference outcome read from list 7, a "
+                    "conference taken to be on a plan's start date. Information."
+                ),
+            ),
+            CodeEntry(
+                (
+                    "annex-a-after-nfa-referral",
+                    "annex-a-child-not-seen",
+                    "annex-a-child-seen-undated",
+                    "annex-a-icpc-unnecessary-but-held",
+                    "annex-a-icpc-need-not-recorded",
+                    "annex-a-plan-not-listed",
+                    "annex-a-conflicting-child-details",
+                    "annex-a-duplicate-episode",
+                    "annex-a-cell-note",
+                    "annex-a-context-row",
+                ),
+                (
+                    "Data quality in an Annex A return (docs/annex-a.md): activity after a "
+                    "referral recorded as no further action, a child not seen (or seen on no "
+                    "recorded date) during an assessment, a conference both unnecessary and held "
+                    "or neither answered nor dated, a plan made at a conference but missing from "
+                    "list 7, rows disagreeing on the date of birth, two episodes starting the "
+                    "same day, a cell read as blank (`#N/A`, an unknown code), an unreadable "
+                    "contact or early-help row."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-source",),
+                (
+                    "About the Annex A file as a whole: a sheet not read (lists 8–11, a cover "
+                    "page), a sheet read as another list than its name says, a list split over "
+                    "several sheets, a CSV file that is not UTF-8."
                 ),
             ),
         ),
