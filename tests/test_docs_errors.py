@@ -17,13 +17,15 @@ BASE_DEFAULTS = {"error", "pack", "compile", "evaluation"}  # class defaults, ne
 
 def _codes_in_source() -> set[str]:
     codes: set[str] = set()
-    for path in (ROOT / "src" / "wtguidance").glob("*.py"):
-        if path.name.startswith(("protocol", "_protocol")):
+    for path in (ROOT / "src" / "wtguidance").rglob("*.py"):
+        if "protocol" in path.relative_to(ROOT / "src" / "wtguidance").parts[0]:
             continue  # protocol findings are documented in docs/protocols.md
         text = path.read_text(encoding="utf-8")
         codes.update(re.findall(r'code="([a-z0-9-]+)"', text))
+        codes.update(re.findall(r'code="([a-z0-9-]+)",', text))
+        codes.update(re.findall(r'Finding\(\s*code="([a-z0-9-]+)"', text))
         codes.update(re.findall(r'default_code = "([a-z0-9-]+)"', text))
-        if path.name == "_validate.py":  # passes codes positionally: problem(msg, "code", ...)
+        if path.name in {"_validate.py", "validate.py"}:  # problem(msg, "code", ...)
             codes.update(re.findall(r'^\s+"([a-z]+(?:-[a-z0-9]+)+)",\s*$', text, re.MULTILINE))
     return codes - BASE_DEFAULTS
 

@@ -1,18 +1,23 @@
-"""Case-level findings that do not come from a rule: events out of logical order.
+"""Case-level findings that do not come from a rule: events out of logical order, and dates
+of the child that cannot be true of the events recorded.
 
-Each entry says: an event of this type should have at least one of those types on or
-before it. A case that starts mid-way (a transfer-in, say) can legitimately trip one of
-these, so they are warnings, never errors.
+Each entry of ``_NEEDS_BEFORE`` says: an event of this type should have at least one of
+those types on or before it. A case that starts mid-way (a transfer-in, say) can
+legitimately trip one of these, so they are warnings, never errors.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from wtguidance.results import Finding
 
-__all__ = ["order_findings"]
+__all__ = ["child_findings", "order_findings"]
+
+#: the longest a case can run before the child is born (concerns raised during pregnancy)
+BEFORE_BIRTH = dt.timedelta(days=300)
 
 _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("referral_decision", ("referral",)),
@@ -57,3 +62,27 @@ def order_findings(events: Sequence[Any]) -> list[Finding]:
             )
         )
     return findings
+
+
+def child_findings(child: Any, events: Sequence[Any]) -> list[Finding]:
+    """A warning when the date of birth cannot be right for the events recorded.
+
+    A pre-birth referral is ordinary, so events may precede the birth by up to
+    :data:`BEFORE_BIRTH`; a birth further after the first event (a typo such as 2099, or
+    a sibling's date) would otherwise be used silently.
+    """
+    born = getattr(child, "date_of_birth", None)
+    if born is None or not events:
+        return []
+    first = min(events, key=lambda event: event.date)
+    if born - first.date <= BEFORE_BIRTH:
+        return []
+    return [
+        Finding(
+            code="born-after-events",
+            severity="warning",
+            message=f"date_of_birth {born.isoformat()} is more than {BEFORE_BIRTH.days} days "
+            f"after the first event ({first.type} on {first.date.isoformat()}); check the "
+            "date of birth",
+        )
+    ]

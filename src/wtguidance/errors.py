@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "DOCS_URL",
     "CalendarError",
     "CaseError",
     "EvaluationError",
@@ -35,7 +36,16 @@ __all__ = [
     "SourceLocation",
     "UsageError",
     "WtGuidanceError",
+    "error_url",
 ]
+
+DOCS_URL = "https://wtguidance.readthedocs.io/en/latest/"
+"""The documentation site (DESIGN §16); every error and finding code has a page under it."""
+
+
+def error_url(code: str) -> str:
+    """The documentation page of one error or finding code, e.g. ``.../errors/schema/``."""
+    return f"{DOCS_URL}errors/{code}/"
 
 
 @dataclass(frozen=True)

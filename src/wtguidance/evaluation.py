@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+from wtguidance._arguments import require, require_date
 from wtguidance._engine.run import PackRun, base_facts, run_pack
-from wtguidance._findings import order_findings
+from wtguidance._findings import child_findings, order_findings
 from wtguidance._pack.compile import CompiledPack
 from wtguidance.calendar import WorkingCalendar
 from wtguidance.case import Case
@@ -53,6 +54,10 @@ class Evaluator:
 
     @classmethod
     def create(cls, editions: Editions | None = None, overlay: Overlay | None = None) -> Evaluator:
+        if editions is not None:
+            require(editions, Editions, "editions", "Evaluator.create", _EDITIONS_HINT)
+        if overlay is not None:
+            require(overlay, Overlay, "overlay", "Evaluator.create", _OVERLAY_HINT)
         calendar = default_calendar()
         if overlay is not None and overlay.non_working_days:
             calendar = calendar.with_extra_non_working(overlay.non_working_days)
@@ -66,7 +71,8 @@ class Evaluator:
     def evaluate(
         self, case: Case, *, edition: str = "auto", as_of: dt.date | None = None
     ) -> Outcome:
-        day = as_of or dt.date.today()
+        require(case, Case, "case", "evaluate", _CASE_HINT)
+        day = require_date(as_of, "as_of", "evaluate") or dt.date.today()
         calendar = self.calendar or default_calendar()
         events = case.sorted_events
         findings: list[Finding] = []
@@ -82,6 +88,7 @@ class Evaluator:
                 )
             )
         findings.extend(order_findings(events))
+        findings.extend(child_findings(case.child, events))
         facts = base_facts(events)
         if edition == "auto":
             chosen = self._auto_packs(events)
@@ -229,6 +236,9 @@ class Evaluator:
 
 
 _NO_DATE = dt.date.min
+_CASE_HINT = "build it with wtguidance.case.parse_case_obj(data) or Case.model_validate(data)"
+_EDITIONS_HINT = "pass load_editions(path), or leave it out for the shipped editions"
+_OVERLAY_HINT = "pass protocol_overlay(validate_protocol(path))"
 
 
 def _trace_key(

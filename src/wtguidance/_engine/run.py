@@ -561,6 +561,7 @@ class _Run:
         previous_done: dt.date | None,
     ) -> SignOffResult:
         given_on: dt.date | None = None
+        signed_by: PersonView | None = None
         status: SignOffStatus
         if done is None:
             status = "pending"
@@ -577,8 +578,13 @@ class _Run:
             dates = [s.date for s in valid] + [g.date for g in by_event]
             if dates:
                 status, given_on = "given", min(dates)
+                # who signed: the first permitted signature that day (none when an event,
+                # such as a conference's decision, gave the sign-off)
+                first = min((s for s in valid if s.date == given_on), key=_fact_order, default=None)
+                signed_by = _person(first.event.by) if first is not None else None
             elif in_window:
                 status = "invalid"
+                signed_by = _person(min(in_window, key=_fact_order).event.by)
             else:
                 status = "missing"
         self.traced(rule, trigger.date, trigger, done)
@@ -592,6 +598,7 @@ class _Run:
             required_from=signer,
             status=status,
             given_on=given_on,
+            signed_by=signed_by,
             citation=self.citation(rule),
         )
 

@@ -1,4 +1,4 @@
-"""Plain descriptions of rules, shared by ``explain``, the generated reference and diffs."""
+"""Plain descriptions of rules as JSON-ready data, shared by ``explain`` and the diffs."""
 
 from __future__ import annotations
 
@@ -7,20 +7,12 @@ from typing import Any
 from wtguidance._pack.model import (
     AssertSpec,
     CaseHolderSpec,
-    Citation,
     ObligationSpec,
     Rule,
     SignOffSpec,
 )
 
-__all__ = ["cite", "rule_record"]
-
-
-def cite(citation: Citation) -> str:
-    """``WT2023 ch.3 "Referral" (para n/a)``-style one-line citation."""
-    chapter = f" ch.{citation.chapter}" if citation.chapter else ""
-    paragraph = f" para {citation.paragraph}" if citation.paragraph else " (paragraph not verified)"
-    return f"WT{citation.edition}{chapter} “{citation.section}”{paragraph}"
+__all__ = ["rule_record"]
 
 
 def rule_record(rule: Rule) -> dict[str, Any]:
