@@ -20,61 +20,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 from wtguidance.case import Case
+
+# one realistic-case generator, shared with the tests
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _helpers import RandomChooser, realistic_case
 from wtguidance.editions import shipped_editions
 from wtguidance.evaluation import Evaluator
 
 AS_OF = dt.date(2025, 12, 31)
-ROLES = ["social_worker", "family_support_worker", "early_help_practitioner", "health_visitor"]
-MANAGERS = ["practice_supervisor", "team_manager", "assistant_team_manager"]
-
-
-def realistic_case(rng: random.Random, index: int, reviews: int | None = None) -> dict[str, Any]:
-    """One 2023-era case record: referral, decision, assessment and often a plan."""
-    day = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(365))
-    events: list[dict[str, Any]] = []
-
-    def add(event_type: str, gap: int, **fields: Any) -> None:
-        nonlocal day
-        day += dt.timedelta(days=rng.randrange(gap + 1))
-        events.append({"type": event_type, "date": day.isoformat(), **fields})
-
-    def person(roles: list[str]) -> dict[str, Any]:
-        return {"role": rng.choice(roles), "social_work_qualified": rng.random() < 0.6}
-
-    add("referral", 0)
-    response = rng.choice(["assessment", "strategy_discussion", "early_help", "no_further_action"])
-    add("referral_decision", 2, response=response)
-    if response == "early_help":
-        add("allocation", 5, stage="early_help", practitioner=person(ROLES))
-    if response in {"assessment", "strategy_discussion"}:
-        add("assessment_started", 3, kind="single")
-        add("allocation", 2, stage="s17", practitioner=person(ROLES), supervisor=person(MANAGERS))
-        add("sign_off", 2, subject="allocation", by=person(MANAGERS))
-        add("child_seen", 10, alone=rng.random() < 0.5)
-        if rng.random() < 0.8:
-            add("assessment_completed", 70, kind="single")
-            add("sign_off", 5, subject="assessment", by=person(MANAGERS))
-    plan = reviews is not None or (response == "strategy_discussion" and rng.random() < 0.7)
-    if plan:
-        add("strategy_discussion", 5, initiates_s47=True)
-        add("s47_started", 1)
-        add("allocation", 1, stage="s47", practitioner=person(["social_worker"]))
-        add("s47_completed", 15, outcome="icpc")
-        add("icpc", 10, outcome="cp_plan")
-        add("cp_plan_started", 0)
-        add("core_group_meeting", 10)
-        count = reviews if reviews is not None else rng.randrange(4)
-        for _ in range(count):
-            # a long plan reviews every few weeks, so 200 reviews stay inside the calendar
-            add("review_conference", 180 if reviews is None else 40, outcome="continue")
-            add("core_group_meeting", 30 if reviews is None else 5)
-    elif rng.random() < 0.3:
-        add("cin_plan_started", 20)
-        add("sign_off", 5, subject="cin_plan", by=person(MANAGERS))
-    return {"case_id": f"case-{index}", "child": {"disabled": rng.random() < 0.1}, "events": events}
 
 
 def best_of(repeats: int, action: Callable[[], object]) -> float:
@@ -110,7 +66,8 @@ def main() -> None:
     )
     print(f"python:  {platform.python_implementation()} {platform.python_version()}")
     rng = random.Random(args.seed)
-    records = [realistic_case(rng, i) for i in range(args.cases)]
+    pick = RandomChooser(rng)
+    records = [realistic_case(pick, i) for i in range(args.cases)]
     events = sum(len(r["events"]) for r in records)
     print(
         f"input:   {args.cases} generated cases, {events} events, seed {args.seed}, "
@@ -135,8 +92,8 @@ def main() -> None:
     print(f"   validate + evaluate: {args.cases / t_both:10.0f} cases/s")
     print(f"   ratio:               {t_both / t_validate:10.1f}x")
 
-    small = Case.model_validate(realistic_case(random.Random(1), 0, reviews=20))
-    large = Case.model_validate(realistic_case(random.Random(1), 0, reviews=200))
+    small = Case.model_validate(realistic_case(RandomChooser(random.Random(1)), 0, reviews=20))
+    large = Case.model_validate(realistic_case(RandomChooser(random.Random(1)), 0, reviews=200))
     # judge each on its last day, so that no event is dropped as "after as_of"
     small_as_of = max(e.date for e in small.events)
     large_as_of = max(e.date for e in large.events)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import holidays
 import pytest
 from dateutil.relativedelta import relativedelta
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from wtguidance.calendar import Trigger, WorkingCalendar, add_months
@@ -479,7 +479,6 @@ def test_between_is_antisymmetric_and_additive(a: date, b: date) -> None:
     ) + CAL.working_days_between(mid, b)
 
 
-@settings(max_examples=300)
 @given(st.data(), dates_in_span, counts, triggers)
 def test_agrees_with_day_by_day_reference(
     data: st.DataObject, d: date, n: int, trigger: Trigger

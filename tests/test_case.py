@@ -13,10 +13,11 @@ from typing import Any, get_args, get_origin
 
 import jsonschema
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from _helpers import ROOT
 from wtguidance.case import (
     EVENT_TYPES,
     ROLES,
@@ -31,7 +32,6 @@ from wtguidance.case import (
 )
 from wtguidance.errors import CaseError
 
-ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "schemas" / "case.schema.json"
 MALFORMED = Path(__file__).resolve().parent / "malformed" / "cases"
 EXPECTED: dict[str, dict[str, Any]] = json.loads(
@@ -365,7 +365,6 @@ raw_cases = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None)
 @given(raw_cases)
 def test_generated_cases_parse_and_round_trip(raw: dict[str, Any]) -> None:
     case = parse_case_json(json.dumps(raw), source="generated.json")
@@ -378,13 +377,11 @@ def test_generated_cases_parse_and_round_trip(raw: dict[str, Any]) -> None:
 _SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(case_json_schema())
 
 
-@settings(max_examples=100, deadline=None)
 @given(raw_cases)
 def test_generated_cases_satisfy_the_schema(raw: dict[str, Any]) -> None:
     _SCHEMA_VALIDATOR.validate(raw)
 
 
-@settings(max_examples=100, deadline=None)
 @given(raw_cases)
 def test_sorted_events_are_in_date_order_keeping_ties_in_record_order(raw: dict[str, Any]) -> None:
     case = parse_case_obj(raw)
@@ -414,19 +411,16 @@ def reads_or_fails_cleanly(text: str) -> None:
     assert "\n" not in message
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
 def test_any_text_reads_or_fails_with_a_case_error(text: str) -> None:
     reads_or_fails_cleanly(text)
 
 
-@settings(max_examples=300, deadline=None)
 @given(json_anything)
 def test_any_json_value_reads_or_fails_with_a_case_error(value: object) -> None:
     reads_or_fails_cleanly(json.dumps(value))
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_damaged_example_reads_or_fails_with_a_case_error(data: st.DataObject) -> None:
     text = DESIGN_EXAMPLE
@@ -436,7 +430,6 @@ def test_damaged_example_reads_or_fails_with_a_case_error(data: st.DataObject) -
     reads_or_fails_cleanly(text[:start] + insert + text[end:])
 
 
-@settings(max_examples=200, deadline=None)
 @given(raw_cases, st.data())
 def test_damaged_valid_case_fails_with_a_pointer_into_the_text(
     raw: dict[str, Any], data: st.DataObject

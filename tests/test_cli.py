@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from _helpers import ROOT
 from wtguidance.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "cases" / "s17-met.json"
 AS_OF = "2024-03-01"
 ANSI = "\x1b["

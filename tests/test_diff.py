@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import shutil
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from _helpers import ROOT
+from _helpers import run_cli as _run
 from wtguidance._generate import change_pages as docs_pages
 from wtguidance._generate import consecutive_pairs
 from wtguidance._render.diff import diff_html, diff_json, diff_markdown, diff_text
 from wtguidance.case import Case
-from wtguidance.cli import main
 from wtguidance.diff import EditionDiff, diff_case, diff_editions
 from wtguidance.editions import Editions, load_editions, shipped_editions
 
-ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
 CHANGES = ROOT / "docs" / "changes"
 
@@ -293,9 +291,9 @@ def test_case_diff_lines_up_outcomes(synthetic: Editions) -> None:
 
 
 def test_case_diff_unknown_edition(synthetic: Editions) -> None:
-    from wtguidance.errors import UsageError
+    from wtguidance.errors import UnknownIdError
 
-    with pytest.raises(UsageError, match="known editions: 2023, 2099"):
+    with pytest.raises(UnknownIdError, match="known editions: 2023, 2099"):
         diff_case(synthetic, "2023", "1999", Case.model_validate(_CASE), dt.date(2024, 3, 1))
 
 
@@ -414,12 +412,6 @@ def test_text_and_json_renderers(synthetic: Editions) -> None:
 
 
 # --- CLI -------------------------------------------------------------------------------
-
-
-def _run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, stdin=io.StringIO(stdin))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_unknown_edition_lists_known_ones() -> None:

@@ -1,41 +1,53 @@
-"""Every error code the library can raise has a section in docs/errors.md."""
+"""One typed set of codes: what the code raises, what the docs explain and the fixtures test."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from typing import get_args
 
-ROOT = Path(__file__).resolve().parents[1]
-DOC = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
-DOCUMENTED = set(
-    re.findall(
-        r"`([a-z0-9-]+)`", "\n".join(line for line in DOC.splitlines() if line.startswith("### "))
-    )
+import pytest
+
+from wtguidance.codes import CATALOGUE, ErrorCode, FindingCode
+from wtguidance.errors import (
+    CalendarError,
+    CaseError,
+    EvaluationError,
+    PackCompileError,
+    PackError,
+    PackSchemaError,
+    PackSyntaxError,
+    ProtocolError,
+    UnknownIdError,
+    UsageError,
+    WtGuidanceError,
 )
-BASE_DEFAULTS = {"error", "pack", "compile", "evaluation"}  # class defaults, never raised
+
+DOCUMENTED = [code for group in CATALOGUE for entry in group.entries for code in entry.codes]
 
 
-def _codes_in_source() -> set[str]:
-    codes: set[str] = set()
-    for path in (ROOT / "src" / "wtguidance").rglob("*.py"):
-        if "protocol" in path.relative_to(ROOT / "src" / "wtguidance").parts[0]:
-            continue  # protocol findings are documented in docs/protocols.md
-        text = path.read_text(encoding="utf-8")
-        codes.update(re.findall(r'code="([a-z0-9-]+)"', text))
-        codes.update(re.findall(r'code="([a-z0-9-]+)",', text))
-        codes.update(re.findall(r'Finding\(\s*code="([a-z0-9-]+)"', text))
-        codes.update(re.findall(r'default_code = "([a-z0-9-]+)"', text))
-        if path.name in {"_validate.py", "validate.py"}:  # problem(msg, "code", ...)
-            codes.update(re.findall(r'^\s+"([a-z]+(?:-[a-z0-9]+)+)",\s*$', text, re.MULTILINE))
-    return codes - BASE_DEFAULTS
+def test_every_code_is_documented_once_and_nothing_else_is() -> None:
+    assert len(DOCUMENTED) == len(set(DOCUMENTED))
+    assert set(DOCUMENTED) == set(get_args(ErrorCode)) | set(get_args(FindingCode))
+    assert not set(get_args(ErrorCode)) & set(get_args(FindingCode))
 
 
-def test_every_raised_code_is_documented() -> None:
-    missing = sorted(_codes_in_source() - DOCUMENTED)
-    assert not missing, f"add a section to docs/errors.md for: {missing}"
+@pytest.mark.parametrize(
+    "cls",
+    [
+        CalendarError,
+        CaseError,
+        PackSchemaError,
+        PackSyntaxError,
+        ProtocolError,
+        UnknownIdError,
+        UsageError,
+    ],
+)
+def test_concrete_errors_default_to_a_documented_code(cls: type[WtGuidanceError]) -> None:
+    assert cls("x").code in get_args(ErrorCode)
 
 
-def test_every_broken_pack_fixture_code_is_documented() -> None:
-    fixtures = {p.name for p in (ROOT / "tests" / "packs" / "invalid").iterdir() if p.is_dir()}
-    codes = {name for name in fixtures if name in DOCUMENTED}
-    assert len(codes) >= 15, sorted(fixtures - DOCUMENTED)
+@pytest.mark.parametrize("cls", [WtGuidanceError, PackError, PackCompileError, EvaluationError])
+def test_abstract_errors_must_be_given_a_code(cls: type[WtGuidanceError]) -> None:
+    with pytest.raises(TypeError, match="needs a code"):
+        cls("x")
+    assert cls("x", code="rule-cycle").code == "rule-cycle"

@@ -8,87 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from _helpers import obligation, write_pack
 from wtguidance.case import Case
 from wtguidance.editions import Editions, load_pack_dir
 from wtguidance.evaluation import Evaluator
 from wtguidance.results import Outcome
 
-URL = "https://example.org/wt"
 _COUNTER = itertools.count()
-
-
-class _NoAliases(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _citation() -> dict[str, Any]:
-    return {"chapter": "3", "section": "Test", "paragraph": None, "url": URL}
-
-
-def write_pack(
-    root: Path,
-    rules: list[dict[str, Any]],
-    *,
-    facts: tuple[str, ...] = (),
-    edition: str = "2023",
-    in_force_from: str = "2023-12-15",
-) -> Path:
-    root.mkdir(parents=True)
-    manifest = {
-        "schema": "wtguidance/rule-pack/v1",
-        "edition": edition,
-        "title": f"Test edition {edition}",
-        "published": in_force_from,
-        "in_force_from": in_force_from,
-        "status": "provisional",
-        "sources": [{"title": "Test source", "url": URL}],
-    }
-    topic: dict[str, Any] = {"topic": "Test rules"}
-    if facts:
-        topic["facts"] = [{"name": f, "summary": "A derived fact."} for f in facts]
-    topic["rules"] = [
-        {
-            "id": f"wt{edition}.{r['name']}",
-            "summary": "A test rule.",
-            "citation": _citation(),
-            **{k: v for k, v in r.items() if k != "name"},
-        }
-        for r in rules
-    ]
-    for name, value in (("pack.yaml", manifest), ("rules.yaml", topic)):
-        text = yaml.dump(value, Dumper=_NoAliases, sort_keys=False)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
-
-
-def obligation(
-    name: str,
-    match: dict[str, Any],
-    satisfied_by: dict[str, Any],
-    *,
-    id_: str = "referral.decision",
-    timescale: dict[str, int] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    rule_extra = {k: extra.pop(k) for k in ("when", "in_force_from", "overrides") if k in extra}
-    return {
-        "name": name,
-        "match": match,
-        **rule_extra,
-        "then": {
-            "obligation": {
-                "id": id_,
-                "actor": "local_authority",
-                "modality": "should",
-                "timescale": timescale if timescale is not None else {"working_days": 5},
-                "satisfied_by": satisfied_by,
-                **extra,
-            }
-        },
-    }
 
 
 def evaluator(tmp_path: Path, *packs: tuple[list[dict[str, Any]], dict[str, Any]]) -> Evaluator:
@@ -372,7 +299,15 @@ def test_exists_relative(tmp_path: Path, relative: str, decision_date: str, fire
         ev("referral", "2024-01-05"),
         ev("referral_decision", decision_date, response="assessment"),
     ]
-    assert bool(run(tmp_path, [rule], events).obligations) is fires
+    outcome = run(tmp_path, [rule], events)
+    assert [
+        (o.id, o.rule, o.clock.event, o.clock.date.isoformat(), o.status)
+        for o in outcome.obligations
+    ] == (
+        [("assessment.complete", "wt2023.assess", "referral", "2024-01-05", "overdue")]
+        if fires
+        else []
+    )
 
 
 @pytest.mark.parametrize(
@@ -396,7 +331,14 @@ def test_when_combinators(tmp_path: Path, when: dict[str, Any], fires: bool) -> 
         ev("referral_decision", "2024-01-05", response="assessment"),
     ]
     outcome = run(tmp_path, [rule], events, child={"disabled": True})
-    assert bool(outcome.obligations) is fires
+    assert [
+        (o.id, o.rule, o.clock.event, o.clock.date.isoformat(), o.status)
+        for o in outcome.obligations
+    ] == (
+        [("assessment.complete", "wt2023.assess", "referral", "2024-01-05", "overdue")]
+        if fires
+        else []
+    )
 
 
 def test_exists_does_not_match_its_own_trigger(tmp_path: Path) -> None:

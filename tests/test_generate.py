@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from _helpers import ROOT
 from wtguidance._generate import artefacts, main
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_committed_artefacts_are_current(capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,10 +32,10 @@ from typing import Any
 
 import pytest
 
+from _helpers import ROOT
 from wtguidance import Case, evaluate
 from wtguidance.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "examples" / "cases"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 AS_OF_FILE = GOLDEN / "as_of.json"

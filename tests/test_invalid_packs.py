@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, get_args
 
 import pytest
 
 from wtguidance.case import Case
+from wtguidance.codes import CATALOGUE, ErrorCode
 from wtguidance.editions import Editions, load_editions, load_pack_dir
 from wtguidance.errors import (
     EvaluationError,
@@ -215,6 +216,14 @@ def _params() -> list[object]:
 def test_every_broken_pack_is_in_the_table() -> None:
     on_disk = {p.name for p in INVALID.iterdir() if p.is_dir()}
     assert on_disk == set(TABLE) | {"conflicting-rules"}
+
+
+def test_every_pack_error_code_has_a_broken_pack() -> None:
+    (packs,) = [g for g in CATALOGUE if g.title.startswith("Rule packs")]
+    pack_codes = {code for entry in packs.entries for code in entry.codes}
+    tested = {expected.code for expected in TABLE.values()}
+    assert tested <= set(get_args(ErrorCode))
+    assert pack_codes - tested == set()
 
 
 def test_the_minimal_pack_is_valid() -> None:

@@ -8,7 +8,6 @@ Golden outputs live in ``tests/protocols/golden/<code>.<format>``, one per findi
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -17,13 +16,14 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from _helpers import ROOT
+from _helpers import run_cli as run
 from wtguidance import __version__
 from wtguidance._pack.model import ObligationSpec
 from wtguidance._yaml import load_yaml
-from wtguidance.cli import main
 from wtguidance.editions import shipped_editions
 from wtguidance.errors import ProtocolError
 from wtguidance.protocol import (
@@ -34,7 +34,6 @@ from wtguidance.protocol import (
     validate_protocol_text,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "protocols"
 INVALID = sorted((EXAMPLES / "invalid").glob("*.yaml"))
 GOLDEN = Path(__file__).parent / "protocols" / "golden"
@@ -42,12 +41,6 @@ FORMATS = {"text": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "git
 UPDATE = os.environ.get("WTGUIDANCE_UPDATE_GOLDEN") == "1"
 VALID_2023 = EXAMPLES / "exampleshire-2023.yaml"
 VALID_2013 = EXAMPLES / "oxfordshire-style-2013.yaml"
-
-
-def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, stdin=io.StringIO(stdin))
-    return code, out.getvalue(), err.getvalue()
 
 
 def _extra_args(code: str) -> list[str]:
@@ -393,9 +386,6 @@ def _protocol_with(timescales: dict[str, tuple[str, int]]) -> str:
 LIMITS_2023 = _statutory("2023")
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 @given(st.data())
 def test_any_tightening_validates(data: st.DataObject) -> None:
     chosen = data.draw(st.sets(st.sampled_from(sorted(LIMITS_2023)), min_size=1))
@@ -406,9 +396,6 @@ def test_any_tightening_validates(data: st.DataObject) -> None:
     assert report.valid, [f.message for f in report.findings]
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 @given(st.data())
 def test_any_loosening_is_rejected(data: st.DataObject) -> None:
     loosened = data.draw(st.sampled_from(sorted(LIMITS_2023)))

@@ -113,7 +113,9 @@ def test_empty_files_are_refused(text: str) -> None:
 
 def test_several_documents_are_refused() -> None:
     problem = _problem("a: 1\n---\nb: 2\n")
-    assert problem.location.line >= 2
+    assert (problem.location.line, problem.location.column) == (2, 1)
+    problem = _problem("a: 1\nb: 2\n\n---\nc: 3\n")
+    assert (problem.location.line, problem.location.column) == (4, 1)
 
 
 def test_syntax_errors_are_located() -> None:

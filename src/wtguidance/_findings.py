@@ -1,20 +1,37 @@
-"""Case-level findings that do not come from a rule: events out of logical order, and dates
-of the child that cannot be true of the events recorded.
+"""Every finding that no rule makes, in one place.
 
-Each entry of ``_NEEDS_BEFORE`` says: an event of this type should have at least one of
-those types on or before it. A case that starts mid-way (a transfer-in, say) can
-legitimately trip one of these, so they are warnings, never errors.
+- ``event-order``: an event whose logical predecessor is missing or dated later. Each
+  entry of ``_NEEDS_BEFORE`` says: an event of this type should have at least one of those
+  types on or before it. A case that starts mid-way (a transfer-in, say) can legitimately
+  trip one of these, so they are warnings, never errors.
+- ``event-after-as-of``: events dated after the reference date (not used).
+- ``before-earliest-edition``: events older than every encoded edition (not judged).
+- ``unjudged-obligation`` and ``unjudged-allocation``: what fell between two editions or
+  has no rule in the governing edition — reported, never silently dropped.
+- ``born-after-events``: a date of birth that cannot be right for the events recorded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from wtguidance.results import Finding
+from wtguidance._engine.context import PackRun
+from wtguidance._pack.compile import CompiledPack
+from wtguidance.editions import Editions
+from wtguidance.results import Finding, Outcome
 
-__all__ = ["child_findings", "order_findings"]
+__all__ = [
+    "after_as_of_findings",
+    "before_earliest_findings",
+    "child_findings",
+    "order_findings",
+    "unjudged_allocations",
+    "unjudged_obligations",
+]
 
 #: the longest a case can run before the child is born (concerns raised during pregnancy)
 BEFORE_BIRTH = dt.timedelta(days=300)
@@ -59,6 +76,127 @@ def order_findings(events: Sequence[Any]) -> list[Finding]:
                 severity="warning",
                 message=f"{event_type} on {first.isoformat()} has no "
                 f"{' or '.join(needs)} on or before it{detail}",
+            )
+        )
+    return findings
+
+
+def after_as_of_findings(events: Sequence[Any], day: dt.date) -> list[Finding]:
+    """A warning listing the events dated after ``day`` (the case is judged as it stood)."""
+    later = [e for e in events if e.date > day]
+    if not later:
+        return []
+    return [
+        Finding(
+            code="event-after-as-of",
+            severity="warning",
+            message=f"{len(later)} event(s) dated after {day.isoformat()} were not "
+            f"used: " + ", ".join(f"{e.type}@{e.date.isoformat()}" for e in later),
+        )
+    ]
+
+
+def before_earliest_findings(events: Sequence[Any], editions: Editions) -> list[Finding]:
+    """A warning listing the events older than the earliest encoded edition."""
+    first = editions.packs[0].pack.meta.in_force_from
+    early = [e for e in events if e.date < first]
+    if not early:
+        return []
+    return [
+        Finding(
+            code="before-earliest-edition",
+            severity="warning",
+            message=f"{len(early)} event(s) predate the earliest encoded edition "
+            f"({editions.packs[0].edition}, in force from {first.isoformat()}) "
+            "and were not judged: " + ", ".join(f"{e.type}@{e.date.isoformat()}" for e in early),
+        )
+    ]
+
+
+def unjudged_obligations(
+    runs: list[tuple[CompiledPack, PackRun]], editions: Editions
+) -> list[Finding]:
+    """Obligations that fall between two editions: never silently dropped.
+
+    Each edition opens obligation instances over the whole case and keeps those whose
+    anchor it governs. When two editions start the same duty's clock from different
+    events (one from the referral, the next from the decision, say), a case crossing the
+    changeover can leave an instance that the edition governing its anchor never judged.
+    An instance counts as covered when the governing edition judged the same obligation
+    at an anchor it governs, somewhere between this instance's neighbours.
+    """
+
+    memo: dict[dt.date, str | None] = {}
+
+    def governed_by(day: dt.date) -> str | None:
+        if day not in memo:
+            pack = editions.in_force_on(day)
+            memo[day] = pack.edition if pack is not None else None
+        return memo[day]
+
+    judged: dict[tuple[str, str], list[dt.date]] = {}
+    for pack, run in runs:
+        for obligation, anchor, _clock in run.considered:
+            if governed_by(anchor) == pack.edition:
+                judged.setdefault((pack.edition, obligation), []).append(anchor)
+    for days in judged.values():
+        days.sort()
+    missing: dict[str, list[str]] = {}
+    for pack, run in runs:
+        by_obligation: dict[str, list[tuple[dt.date, str]]] = {}
+        for obligation, anchor, clock in run.considered:
+            by_obligation.setdefault(obligation, []).append((anchor, clock))
+        for obligation, instances in by_obligation.items():
+            instances.sort()
+            for index, (anchor, clock) in enumerate(instances):
+                governing = governed_by(anchor)
+                if governing is None or governing == pack.edition:
+                    continue
+                rules = editions.get(governing).obligations
+                if not any(r.output_id == obligation for r in rules):
+                    continue  # the governing edition has no such duty: nothing to judge
+                low = instances[index - 1][0] if index > 0 else None
+                high = instances[index + 1][0] if index + 1 < len(instances) else None
+                days = judged.get((governing, obligation), [])
+                first = bisect_right(days, low) if low is not None else 0
+                if first < len(days) and (high is None or days[first] < high):
+                    continue
+                missing.setdefault(obligation, []).append(
+                    f"{clock} (as {pack.edition} counts it; {governing} governs that date)"
+                )
+    return [
+        Finding(
+            code="unjudged-obligation",
+            severity="warning",
+            message=f"{obligation} was not judged: the editions either side of a changeover "
+            f"start its clock from different events; clock {'; '.join(sorted(set(clocks)))}",
+        )
+        for obligation, clocks in sorted(missing.items())
+    ]
+
+
+def unjudged_allocations(
+    events: Sequence[Any], outcome: Outcome, editions: Editions, *, pinned: bool
+) -> list[Finding]:
+    """Allocations no edition judged (no case-holder rule for that stage): never silent."""
+    judged = Counter(
+        (v.allocation.date, v.stage) for v in outcome.case_holders if v.allocation is not None
+    )
+    first = editions.packs[0].pack.meta.in_force_from
+    findings = []
+    for event in events:
+        if event.type != "allocation" or (not pinned and event.date < first):
+            continue
+        key = (event.date, event.stage)
+        if judged[key] > 0:
+            judged[key] -= 1
+            continue
+        findings.append(
+            Finding(
+                code="unjudged-allocation",
+                severity="warning",
+                message=f"allocation on {event.date.isoformat()} for stage {event.stage} was not "
+                "judged: the governing edition has no case-holder rule for that stage",
             )
         )
     return findings

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from wtguidance.codes import ErrorCode
 from wtguidance.errors import SourceLocation
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "YamlDocument", "YamlProblem", "load_yaml", "pointer_join"]
@@ -31,11 +32,19 @@ MAX_DEPTH = 64
 class YamlProblem(Exception):  # noqa: N818 - internal signal, wrapped by callers
     """Raised by :func:`load_yaml`; callers wrap it in their own error class."""
 
-    def __init__(self, message: str, location: SourceLocation, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        location: SourceLocation,
+        hint: str | None = None,
+        *,
+        code: ErrorCode = "invalid-yaml",
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
         self.hint = hint
+        self.code: ErrorCode = code
 
 
 # libyaml's C parser when PyYAML was built with it (the PyPI wheels are): about ten times
@@ -149,6 +158,7 @@ class _Converter:
                     f"duplicate key {key!r} (first defined at line {earlier.line + 1})",
                     self.where(key_node, pointer_join(pointer, key)),
                     hint="remove or rename one of the two entries",
+                    code="duplicate-key",
                 )
             first_seen[key] = key_node
             child = pointer_join(pointer, key)

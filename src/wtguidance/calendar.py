@@ -31,13 +31,32 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from wtguidance.errors import CalendarError
 
-__all__ = ["Trigger", "WorkingCalendar", "add_months"]
+__all__ = ["EVERY_DAY", "DateWindow", "Trigger", "WorkingCalendar", "add_months"]
 
 Trigger = Literal["same_day", "next_working_day"]
+
+
+class DateWindow(NamedTuple):
+    """A span of days, ``start`` included and ``end`` excluded; ``None`` leaves a side open.
+
+    The one answer to "does edition E govern this anchor date?": :meth:`Editions.window`
+    returns an edition's window and everything that asks uses :meth:`contains`.
+    """
+
+    start: date | None = None
+    end: date | None = None
+
+    def contains(self, day: date) -> bool:
+        """True when ``day`` falls in the window."""
+        return (self.start is None or day >= self.start) and (self.end is None or day < self.end)
+
+
+EVERY_DAY = DateWindow()
+"""The window with both sides open (an edition pinned for the whole case)."""
 
 _WEEKEND_NAMES = ("Saturday", "Sunday")
 _LOCAL_REASON = "local non-working day"

@@ -18,9 +18,17 @@ from wtguidance._pack.load import edition_dirs, load_pack
 from wtguidance._pack.validate import validate_pack
 from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
 from wtguidance._resources import Traversable, data_dir
-from wtguidance.errors import PackError, UsageError
+from wtguidance.calendar import DateWindow
+from wtguidance.errors import PackError, UnknownIdError, UsageError
 
-__all__ = ["Editions", "load_edition", "load_editions", "load_pack_dir", "shipped_editions"]
+__all__ = [
+    "CompiledEdition",
+    "Editions",
+    "load_edition",
+    "load_editions",
+    "load_pack_dir",
+    "shipped_editions",
+]
 
 
 def load_pack_dir(
@@ -34,6 +42,13 @@ def load_pack_dir(
     base = Path(root) if isinstance(root, str) else root
     raw = load_pack(base, shown_as=shown_as)
     return compile_pack(validate_pack(raw, vocabulary, check_schema=check_schema))
+
+
+CompiledEdition = CompiledPack
+"""One edition compiled and ready to evaluate: what :func:`load_edition` returns.
+
+Immutable and safe to share across threads. Its ``edition`` is the id (``"2023"``), its
+``pack`` the validated rule pack with every rule and citation."""
 
 
 @dataclass(frozen=True)
@@ -61,25 +76,24 @@ class Editions:
         for pack in self.packs:
             if pack.edition == edition:
                 return pack
-        raise UsageError(
+        raise UnknownIdError(
             f"unknown edition {edition!r}; known editions: {', '.join(self.ids)}",
             code="unknown-edition",
         )
 
-    def window(self, edition: str) -> tuple[dt.date, dt.date | None]:
+    def window(self, edition: str) -> DateWindow:
         """The dates an edition governs: from its in-force date until the next one's."""
         index = self.ids.index(self.get(edition).edition)
         start = self.packs[index].pack.meta.in_force_from
         end = self.packs[index + 1].pack.meta.in_force_from if index + 1 < len(self.packs) else None
-        return start, end
+        return DateWindow(start, end)
 
     def in_force_on(self, day: dt.date) -> CompiledPack | None:
         """The edition in force on ``day``, or None before the earliest one."""
-        current = None
         for pack in self.packs:
-            if pack.pack.meta.in_force_from <= day:
-                current = pack
-        return current
+            if self.window(pack.edition).contains(day):
+                return pack
+        return None
 
 
 def load_editions(root: Traversable | Path | str | None = None) -> Editions:
@@ -120,6 +134,6 @@ def shipped_editions() -> Editions:
     return load_editions()
 
 
-def load_edition(edition: str) -> CompiledPack:
+def load_edition(edition: str) -> CompiledEdition:
     """One shipped edition by id, e.g. ``load_edition("2023")``."""
     return shipped_editions().get(edition)

@@ -16,12 +16,21 @@ traceback for them.
     ├── ProtocolError        a local protocol cannot be read or is invalid
     ├── CalendarError        a date outside the supported calendar span
     ├── EvaluationError      conflicting conclusions found while evaluating
-    └── UsageError           a bad command-line value (unknown edition, bad date flag ...)
+    ├── UnknownIdError       an edition or rule id that is not encoded
+    └── UsageError           a bad command-line value (bad date flag, missing file ...)
+
+Codes are typed: :data:`wtguidance.codes.ErrorCode` lists every one, and
+``docs/errors.md`` explains each (generated from :data:`wtguidance.codes.CATALOGUE`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar, get_args
+
+from wtguidance.codes import ErrorCode
+
+_CODES = frozenset(get_args(ErrorCode))
 
 __all__ = [
     "DOCS_URL",
@@ -34,6 +43,7 @@ __all__ = [
     "PackSyntaxError",
     "ProtocolError",
     "SourceLocation",
+    "UnknownIdError",
     "UsageError",
     "WtGuidanceError",
     "error_url",
@@ -72,13 +82,14 @@ class SourceLocation:
 class WtGuidanceError(Exception):
     """Base class of every error this library raises on purpose."""
 
-    default_code = "error"
+    #: the code of an error raised without one (abstract classes have none of their own)
+    default_code: ClassVar[str] = "error"
 
     def __init__(
         self,
         message: str,
         *,
-        code: str | None = None,
+        code: ErrorCode | None = None,
         location: SourceLocation | None = None,
         rule_id: str | None = None,
         hint: str | None = None,
@@ -86,7 +97,9 @@ class WtGuidanceError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.code = code or self.default_code
+        if code is None and self.default_code not in _CODES:
+            raise TypeError(f"{type(self).__name__} needs a code: it has no default of its own")
+        self.code: str = code or self.default_code
         self.location = location
         self.rule_id = rule_id
         self.hint = hint
@@ -152,7 +165,13 @@ class EvaluationError(WtGuidanceError):
     default_code = "evaluation"
 
 
+class UnknownIdError(WtGuidanceError):
+    """An edition (``unknown-edition``) or rule (``unknown-rule``) that is not encoded."""
+
+    default_code = "unknown-edition"
+
+
 class UsageError(WtGuidanceError):
-    """A command-line value is wrong (unknown edition, malformed date flag ...)."""
+    """A command-line value is wrong (malformed date flag, unreadable file ...)."""
 
     default_code = "usage"

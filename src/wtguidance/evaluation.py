@@ -9,19 +9,28 @@ used (the case is judged as it stood that day) and are reported as a finding.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
-from collections import Counter
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
 from wtguidance._arguments import require, require_date
-from wtguidance._engine.run import PackRun, base_facts, run_pack
-from wtguidance._findings import child_findings, order_findings
+from wtguidance._engine.context import PackRun
+from wtguidance._engine.facts import base_facts
+from wtguidance._engine.run import run_pack
+from wtguidance._findings import (
+    after_as_of_findings,
+    before_earliest_findings,
+    child_findings,
+    order_findings,
+    unjudged_allocations,
+    unjudged_obligations,
+)
 from wtguidance._pack.compile import CompiledPack
-from wtguidance.calendar import WorkingCalendar
-from wtguidance.case import Case
+from wtguidance._pack.model import ObligationSpec
+from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
+from wtguidance.case import Case, SourceEvidence
 from wtguidance.editions import Editions, shipped_editions
 from wtguidance.overlay import Overlay
 from wtguidance.results import (
@@ -46,68 +55,69 @@ def default_calendar() -> WorkingCalendar:
 
 @dataclass(frozen=True)
 class Evaluator:
-    """A reusable evaluation context: editions, optional local overlay and the calendar."""
+    """A reusable evaluation context: editions, an optional local overlay, the calendar.
+
+    Build it once and evaluate many cases with it; it is immutable and safe to share
+    across threads. The working calendar is always derived from the overlay (its closure
+    days), so however the evaluator is built, a protocol is applied whole.
+    """
 
     editions: Editions
     overlay: Overlay | None = None
-    calendar: WorkingCalendar | None = None
 
     @classmethod
     def create(cls, editions: Editions | None = None, overlay: Overlay | None = None) -> Evaluator:
+        """An evaluator over ``editions`` (default: the shipped ones) and ``overlay``."""
         if editions is not None:
             require(editions, Editions, "editions", "Evaluator.create", _EDITIONS_HINT)
         if overlay is not None:
             require(overlay, Overlay, "overlay", "Evaluator.create", _OVERLAY_HINT)
-        calendar = default_calendar()
-        if overlay is not None and overlay.non_working_days:
-            calendar = calendar.with_extra_non_working(overlay.non_working_days)
-        return cls(editions or shipped_editions(), overlay, calendar)
+        return cls(editions or shipped_editions(), overlay)
 
     @cached_property
-    def _windows(self) -> Mapping[str, tuple[dt.date, dt.date | None]]:
+    def calendar(self) -> WorkingCalendar:
+        """England and Wales working days, less the overlay's local closure days."""
+        calendar = default_calendar()
+        if self.overlay is not None and self.overlay.non_working_days:
+            calendar = calendar.with_extra_non_working(self.overlay.non_working_days)
+        return calendar
+
+    @cached_property
+    def _windows(self) -> Mapping[str, DateWindow]:
         """Each edition's window (see :meth:`Editions.window`), worked out once."""
         return {pack.edition: self.editions.window(pack.edition) for pack in self.editions.packs}
 
     def evaluate(
-        self, case: Case, *, edition: str = "auto", as_of: dt.date | None = None
+        self,
+        case: Case,
+        *,
+        edition: str = "auto",
+        as_of: dt.date | None = None,
+        evidence: SourceEvidence | None = None,
     ) -> Outcome:
+        """Judge ``case`` as it stood on ``as_of`` (default: today).
+
+        ``edition="auto"`` judges each conclusion under the edition in force on its anchor
+        date; an edition id pins the whole case. ``evidence`` names the events the case's
+        source never records (an importer's), so obligations only they could satisfy are
+        ``not_evidenced`` rather than ``overdue``.
+        """
         require(case, Case, "case", "evaluate", _CASE_HINT)
+        if evidence is not None:
+            require(evidence, SourceEvidence, "evidence", "evaluate")
         day = require_date(as_of, "as_of", "evaluate") or dt.date.today()
-        calendar = self.calendar or default_calendar()
+        pinned = edition != "auto"
+        chosen = [self.editions.get(edition)] if pinned else None
         events = case.sorted_events
-        findings: list[Finding] = []
-        later = [e for e in events if e.date > day]
-        if later:
+        findings: list[Finding] = after_as_of_findings(events, day)
+        if findings:
             events = tuple(e for e in events if e.date <= day)
-            findings.append(
-                Finding(
-                    code="event-after-as-of",
-                    severity="warning",
-                    message=f"{len(later)} event(s) dated after {day.isoformat()} were not "
-                    f"used: " + ", ".join(f"{e.type}@{e.date.isoformat()}" for e in later),
-                )
-            )
         findings.extend(order_findings(events))
         findings.extend(child_findings(case.child, events))
         facts = base_facts(events)
-        if edition == "auto":
+        if chosen is None:
             chosen = self._auto_packs(events)
-            first = self.editions.packs[0].pack.meta.in_force_from
-            early = [e for e in events if e.date < first]
-            if early:
-                findings.append(
-                    Finding(
-                        code="before-earliest-edition",
-                        severity="warning",
-                        message=f"{len(early)} event(s) predate the earliest encoded edition "
-                        f"({self.editions.packs[0].edition}, in force from {first.isoformat()}) "
-                        "and were not judged: "
-                        + ", ".join(f"{e.type}@{e.date.isoformat()}" for e in early),
-                    )
-                )
-        else:
-            chosen = [self.editions.get(edition)]
-        pinned = edition != "auto"
+            findings.extend(before_earliest_findings(events, self.editions))
         runs = [
             (
                 pack,
@@ -116,17 +126,18 @@ class Evaluator:
                     facts,
                     case.child,
                     as_of=day,
-                    calendar=calendar,
+                    calendar=self.calendar,
                     overlay=self.overlay,
-                    window=(None, None) if pinned else self._windows[pack.edition],
+                    window=EVERY_DAY if pinned else self._windows[pack.edition],
+                    evidence=evidence,
                 ),
             )
             for pack in chosen
         ]
         outcome = self._assemble(case, day, runs, findings, pinned=pinned)
-        unjudged = _unjudged_allocations(events, outcome, self.editions, pinned=pinned)
+        unjudged = unjudged_allocations(events, outcome, self.editions, pinned=pinned)
         if not pinned:
-            unjudged += _unjudged_obligations(runs, self.editions)
+            unjudged += unjudged_obligations(runs, self.editions)
         if unjudged:
             outcome = outcome.model_copy(update={"findings": (*outcome.findings, *unjudged)})
         return outcome
@@ -136,9 +147,9 @@ class Evaluator:
         dates = [e.date for e in events]  # sorted
         wanted: list[CompiledPack] = []
         for pack in self.editions.packs:
-            start, end = self._windows[pack.edition]
-            index = bisect_left(dates, start)
-            if index < len(dates) and (end is None or dates[index] < end):
+            window = self._windows[pack.edition]
+            index = bisect_left(dates, window.start) if window.start is not None else 0
+            if index < len(dates) and window.contains(dates[index]):
                 wanted.append(pack)
         return wanted
 
@@ -161,17 +172,16 @@ class Evaluator:
         for pack, run in runs:
             edition = pack.edition
             # the span of anchor dates this edition governs (all of them when pinned)
-            start: dt.date = _NO_DATE
-            end: dt.date | None = None
-            if not pinned:
-                start, end = self._windows[edition]
+            governs = (EVERY_DAY if pinned else self._windows[edition]).contains
             overlay = self.overlay
             if overlay is not None and overlay.edition != edition:
                 overlay = None
             kept = 0
-            for anchor, item, spec in run.obligations:
-                if anchor < start or (end is not None and anchor >= end):
+            for conclusion in run.obligations:
+                if not governs(conclusion.anchor):
                     continue
+                item, spec = conclusion.item, conclusion.rule.then
+                assert isinstance(spec, ObligationSpec)
                 kept += 1
                 obligations.append(item)
                 if item.timescale is not None:
@@ -190,19 +200,19 @@ class Evaluator:
                                 source=source,
                             )
                         )
-            for anchor, verdict in run.case_holders:
-                if anchor >= start and (end is None or anchor < end):
+            for held in run.case_holders:
+                if governs(held.anchor):
                     kept += 1
-                    holders.append(verdict)
-            for anchor, result in run.sign_offs:
-                if anchor >= start and (end is None or anchor < end):
+                    holders.append(held.item)
+            for signed in run.sign_offs:
+                if governs(signed.anchor):
                     kept += 1
-                    sign_offs.append(result)
+                    sign_offs.append(signed.item)
             ranks = pack.ranks
             traced.extend(
                 (anchor, ranks[rule.id], rule.id, labels, pack)
                 for anchor, rule, labels in run.trace
-                if anchor >= start and (end is None or anchor < end)
+                if governs(anchor)
             )
             if kept or pinned:
                 used.append(edition)
@@ -236,9 +246,6 @@ class Evaluator:
 
 
 _NO_DATE = dt.date.min
-_CASE_HINT = "build it with wtguidance.case.parse_case_obj(data) or Case.model_validate(data)"
-_EDITIONS_HINT = "pass load_editions(path), or leave it out for the shipped editions"
-_OVERLAY_HINT = "pass protocol_overlay(validate_protocol(path))"
 
 
 def _trace_key(
@@ -290,93 +297,9 @@ def _sign_off_key(s: SignOffResult) -> tuple[object, ...]:
     )
 
 
-def _unjudged_obligations(
-    runs: list[tuple[CompiledPack, PackRun]], editions: Editions
-) -> list[Finding]:
-    """Obligations that fall between two editions: never silently dropped.
-
-    Each edition opens obligation instances over the whole case and keeps those whose
-    anchor it governs. When two editions start the same duty's clock from different
-    events (one from the referral, the next from the decision, say), a case crossing the
-    changeover can leave an instance that the edition governing its anchor never judged.
-    An instance counts as covered when the governing edition judged the same obligation
-    at an anchor it governs, somewhere between this instance's neighbours.
-    """
-
-    memo: dict[dt.date, str | None] = {}
-
-    def governed_by(day: dt.date) -> str | None:
-        if day not in memo:
-            pack = editions.in_force_on(day)
-            memo[day] = pack.edition if pack is not None else None
-        return memo[day]
-
-    judged: dict[tuple[str, str], list[dt.date]] = {}
-    for pack, run in runs:
-        for obligation, anchor, _clock in run.considered:
-            if governed_by(anchor) == pack.edition:
-                judged.setdefault((pack.edition, obligation), []).append(anchor)
-    for days in judged.values():
-        days.sort()
-    missing: dict[str, list[str]] = {}
-    for pack, run in runs:
-        by_obligation: dict[str, list[tuple[dt.date, str]]] = {}
-        for obligation, anchor, clock in run.considered:
-            by_obligation.setdefault(obligation, []).append((anchor, clock))
-        for obligation, instances in by_obligation.items():
-            instances.sort()
-            for index, (anchor, clock) in enumerate(instances):
-                governing = governed_by(anchor)
-                if governing is None or governing == pack.edition:
-                    continue
-                rules = editions.get(governing).obligations
-                if not any(r.output_id == obligation for r in rules):
-                    continue  # the governing edition has no such duty: nothing to judge
-                low = instances[index - 1][0] if index > 0 else None
-                high = instances[index + 1][0] if index + 1 < len(instances) else None
-                days = judged.get((governing, obligation), [])
-                first = bisect_right(days, low) if low is not None else 0
-                if first < len(days) and (high is None or days[first] < high):
-                    continue
-                missing.setdefault(obligation, []).append(
-                    f"{clock} (as {pack.edition} counts it; {governing} governs that date)"
-                )
-    return [
-        Finding(
-            code="unjudged-obligation",
-            severity="warning",
-            message=f"{obligation} was not judged: the editions either side of a changeover "
-            f"start its clock from different events; clock {'; '.join(sorted(set(clocks)))}",
-        )
-        for obligation, clocks in sorted(missing.items())
-    ]
-
-
-def _unjudged_allocations(
-    events: Sequence[Any], outcome: Outcome, editions: Editions, *, pinned: bool
-) -> list[Finding]:
-    """Allocations no edition judged (no case-holder rule for that stage): never silent."""
-    judged = Counter(
-        (v.allocation.date, v.stage) for v in outcome.case_holders if v.allocation is not None
-    )
-    first = editions.packs[0].pack.meta.in_force_from
-    findings = []
-    for event in events:
-        if event.type != "allocation" or (not pinned and event.date < first):
-            continue
-        key = (event.date, event.stage)
-        if judged[key] > 0:
-            judged[key] -= 1
-            continue
-        findings.append(
-            Finding(
-                code="unjudged-allocation",
-                severity="warning",
-                message=f"allocation on {event.date.isoformat()} for stage {event.stage} was not "
-                "judged: the governing edition has no case-holder rule for that stage",
-            )
-        )
-    return findings
+_CASE_HINT = "build it with wtguidance.case.parse_case_obj(data) or Case.model_validate(data)"
+_EDITIONS_HINT = "pass load_editions(path), or leave it out for the shipped editions"
+_OVERLAY_HINT = "pass protocol_overlay(validate_protocol(path))"
 
 
 def evaluate(
@@ -386,6 +309,9 @@ def evaluate(
     as_of: dt.date | None = None,
     editions: Editions | None = None,
     overlay: Overlay | None = None,
+    evidence: SourceEvidence | None = None,
 ) -> Outcome:
     """Evaluate one case (see :class:`Evaluator` to reuse a context over many cases)."""
-    return Evaluator.create(editions, overlay).evaluate(case, edition=edition, as_of=as_of)
+    return Evaluator.create(editions, overlay).evaluate(
+        case, edition=edition, as_of=as_of, evidence=evidence
+    )

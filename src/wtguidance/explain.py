@@ -9,7 +9,7 @@ from wtguidance._ids import did_you_mean
 from wtguidance._pack.describe import rule_record
 from wtguidance._render.text import citation_line, plain_value, visible
 from wtguidance.editions import Editions
-from wtguidance.errors import UsageError
+from wtguidance.errors import UnknownIdError, UsageError
 
 __all__ = ["explain_rule"]
 
@@ -32,7 +32,7 @@ def explain_rule(editions: Editions, wanted: str, *, as_json: bool = False) -> s
         known = [r.id for p in editions.packs for r in p.pack.rules]
         known += [r.output_id for p in editions.packs for r in p.pack.rules]
         hint = did_you_mean(wanted, known)
-        raise UsageError(f"no rule or stable id {wanted!r}", code="unknown-rule", hint=hint)
+        raise UnknownIdError(f"no rule or stable id {wanted!r}", code="unknown-rule", hint=hint)
     records = [rule_record(r) for r in rules]
     if as_json:
         return json.dumps(records if len(records) > 1 else records[0], indent=2, ensure_ascii=False)

@@ -8,9 +8,17 @@ prints. Absent optional values are ``null``; timescales serialise as
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
+
+from wtguidance.codes import FindingCode
 
 __all__ = [
     "AllocationView",
@@ -31,7 +39,11 @@ __all__ = [
     "TraceEntry",
 ]
 
-ObligationStatus = Literal["met", "met_late", "pending", "overdue", "unscheduled"]
+ObligationStatus = Literal[
+    "met", "met_late", "pending", "overdue", "unscheduled", "ended", "not_evidenced"
+]
+"""``ended``: the clock stopped (case closed, child died or turned 18) before the due date;
+``not_evidenced``: only an event the source format never records could satisfy it."""
 SignOffStatus = Literal["given", "missing", "pending", "invalid"]
 
 
@@ -82,6 +94,15 @@ class ObligationResult(_Frozen):
     status: ObligationStatus
     satisfied_on: dt.date | None
     citation: CitationView
+    #: why the status is ``ended`` or ``not_evidenced`` (absent from JSON otherwise)
+    reason: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("reason") is None:
+            data.pop("reason", None)
+        return data
 
 
 class PersonView(_Frozen):
@@ -152,7 +173,7 @@ class TimescaleEntry(_Frozen):
 
 
 class Finding(_Frozen):
-    code: str
+    code: FindingCode
     severity: Literal["error", "warning", "info"]
     message: str
 

@@ -17,31 +17,24 @@ from typing import Any
 from wtguidance._pack.model import (
     AssertSpec,
     CaseHolderSpec,
-    Citation,
     ObligationSpec,
     Pattern,
-    PersonSpec,
     Rule,
     RulePack,
     SignOffSpec,
-    Timescale,
+    rule_patterns,
 )
-from wtguidance._pack.validate import patterns_of
+from wtguidance._pack.views import citation_view, permitted_holder, required_signer, timescale_view
 from wtguidance.errors import PackCompileError
 from wtguidance.results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
 
 __all__ = [
     "CompiledPack",
     "Matcher",
-    "citation_view",
     "compile_pack",
     "make_matcher",
-    "permitted_holder",
-    "required_signer",
-    "timescale_view",
 ]
 
-FactKey = tuple[str, str]
 Matcher = Callable[[Any], bool]
 
 
@@ -67,39 +60,6 @@ def make_matcher(pattern: Pattern) -> Matcher:
 
 def _always(_event: Any) -> bool:
     return True
-
-
-def citation_view(citation: Citation) -> CitationView:
-    """The output form of a citation (built once per rule, at compile time)."""
-    return CitationView(
-        edition=citation.edition,
-        chapter=citation.chapter,
-        section=citation.section,
-        paragraph=citation.paragraph,
-        url=citation.url,
-    )
-
-
-def timescale_view(timescale: Timescale) -> TimescaleView:
-    """The output form of a time limit."""
-    return TimescaleView(**timescale.as_dict())
-
-
-def permitted_holder(spec: CaseHolderSpec, roles: tuple[str, ...]) -> PermittedHolder:
-    """Who may lead ``spec.stage`` (``roles``: the lead roles after any local narrowing)."""
-    oversight = spec.oversight
-    return PermittedHolder(
-        roles=roles,
-        social_work_qualified=spec.lead.social_work_qualified,
-        supervisor_required=oversight.required if oversight else "never",
-        supervisor_roles=oversight.roles if oversight else (),
-        supervisor_social_work_qualified=oversight.social_work_qualified if oversight else None,
-    )
-
-
-def required_signer(person: PersonSpec) -> RequiredSigner:
-    """The output form of who must sign."""
-    return RequiredSigner(roles=person.roles, social_work_qualified=person.social_work_qualified)
 
 
 @dataclass(frozen=True)
@@ -130,7 +90,7 @@ class CompiledPack:
 
 
 def _reads(rule: Rule) -> set[str]:
-    return {p.name for p in patterns_of(rule) if p.kind == "fact"}
+    return {p.name for p in rule_patterns(rule) if p.kind == "fact"}
 
 
 def _order_derivations(rules: list[Rule]) -> tuple[Rule, ...]:
@@ -179,7 +139,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         by_kind[rule.kind].append(rule)
     matchers: dict[int, Matcher] = {}
     for rule in pack.rules:
-        for pattern in patterns_of(rule):
+        for pattern in rule_patterns(rule):
             matchers[id(pattern)] = make_matcher(pattern)
     overridden = frozenset(r.overrides for r in pack.rules if r.overrides is not None)
     return CompiledPack(

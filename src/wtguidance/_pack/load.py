@@ -33,9 +33,8 @@ def _read(entry: Traversable | Path, shown: str) -> YamlDocument:
     try:
         return load_yaml(text, shown)
     except YamlProblem as problem:
-        code = "duplicate-key" if problem.message.startswith("duplicate key") else "invalid-yaml"
         raise PackSyntaxError(
-            problem.message, code=code, location=problem.location, hint=problem.hint
+            problem.message, code=problem.code, location=problem.location, hint=problem.hint
         ) from None
 
 

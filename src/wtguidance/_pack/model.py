@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 from wtguidance.errors import SourceLocation
 
 __all__ = [
+    "CLOCK_STOPS",
     "AllOf",
     "AnyOf",
     "AssertSpec",
     "CaseHolderSpec",
     "ChildIs",
     "Citation",
+    "ClockStop",
     "Condition",
     "EditionMeta",
     "Exists",
@@ -36,6 +38,7 @@ __all__ = [
     "SignOffSpec",
     "Timescale",
     "WhereClause",
+    "rule_patterns",
 ]
 
 Scalar: TypeAlias = str | bool | int
@@ -140,6 +143,10 @@ class AssertSpec:
     fact: str
 
 
+ClockStop = Literal["case_closed", "death", "eighteenth_birthday"]
+CLOCK_STOPS: frozenset[ClockStop] = frozenset(("case_closed", "death", "eighteenth_birthday"))
+
+
 @dataclass(frozen=True)
 class ObligationSpec:
     id: str
@@ -152,6 +159,8 @@ class ObligationSpec:
     window: Window
     withdrawn_by: tuple[Pattern, ...]
     ended_by: tuple[Pattern, ...] = ()
+    #: what stops the clock (DESIGN §5): ``case_closed``, ``death``, ``eighteenth_birthday``
+    clock_stops: frozenset[ClockStop] = CLOCK_STOPS
 
 
 @dataclass(frozen=True)
@@ -275,3 +284,27 @@ class RulePack:
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def rule_patterns(rule: Rule) -> Iterator[Pattern]:
+    """Every pattern a rule reads: trigger, conditions, satisfiers, enders, sign-off events."""
+    yield rule.match
+    stack: list[Condition] = [rule.when] if rule.when is not None else []
+    while stack:
+        condition = stack.pop()
+        if isinstance(condition, (AllOf, AnyOf)):
+            stack.extend(condition.items)
+        elif isinstance(condition, NotOf):
+            stack.append(condition.item)
+        elif isinstance(condition, Exists):
+            yield condition.pattern
+    then = rule.then
+    if isinstance(then, ObligationSpec):
+        yield then.satisfied_by
+        yield from then.withdrawn_by
+        yield from then.ended_by
+    elif isinstance(then, SignOffSpec):
+        if then.done_when is not None:
+            yield then.done_when
+        if then.given_by is not None:
+            yield then.given_by

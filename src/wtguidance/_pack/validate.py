@@ -15,15 +15,14 @@ one, sorted by location, noting how many more there were.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator, Mapping
-from functools import cache
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 from wtguidance import _ids
 from wtguidance._pack.load import RawPack
 from wtguidance._pack.model import (
+    CLOCK_STOPS,
     AllOf,
     AnyOf,
     AssertSpec,
@@ -45,82 +44,19 @@ from wtguidance._pack.model import (
     Then,
     Timescale,
     WhereClause,
+    rule_patterns,
 )
+from wtguidance._pack.schema import schema_errors
 from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
-from wtguidance._resources import read_schema_text
 from wtguidance._yaml import YamlDocument, pointer_join
-from wtguidance.errors import PackCompileError, PackError, PackSchemaError
+from wtguidance.codes import ErrorCode
+from wtguidance.errors import PackCompileError, PackError
 
 __all__ = ["check_pack", "validate_pack"]
 
 
-@cache
-def _schema_validator() -> Any:
-    # The schema text is immutable package data; parsing it once is a pure memo.
-    # jsonschema is imported here, not at module level: it costs ~0.2 s of start-up.
-    import jsonschema
-
-    schema = json.loads(read_schema_text("rule-pack.schema.json"))
-    validator_class = jsonschema.validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema)
-
-
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
-
-
-def _schema_errors(doc: YamlDocument) -> Iterator[PackError]:
-    if isinstance(doc.value, dict):
-        yield from _missing_citations(doc)
-    errors = list(_schema_validator().iter_errors(doc.value))
-    if not errors:
-        return
-    from jsonschema.exceptions import best_match
-
-    best = best_match(errors)
-    # descend into oneOf/anyOf to the most specific message
-    while best.context:
-        best = best_match(best.context)
-    pointer = "".join(pointer_join("", p) for p in best.absolute_path)
-    where = doc.locate(pointer)
-    rule_id = _rule_id_at(doc, pointer)
-    field = pointer or "/"
-    yield PackSchemaError(
-        f"{field}: {best.message}",
-        code="schema",
-        location=where,
-        rule_id=rule_id,
-        hint="see schemas/rule-pack.schema.json",
-    )
-
-
-def _missing_citations(doc: YamlDocument) -> Iterator[PackError]:
-    rules = doc.value.get("rules")
-    if not isinstance(rules, list):
-        return
-    for index, rule in enumerate(rules):
-        if isinstance(rule, dict) and "citation" not in rule:
-            yield PackSchemaError(
-                "rule has no citation",
-                code="missing-citation",
-                location=doc.locate(f"/rules/{index}"),
-                rule_id=str(rule.get("id")) if rule.get("id") else None,
-                hint="every rule cites {chapter, section, paragraph, url}; "
-                "use paragraph: null when the number is not verified",
-            )
-
-
-def _rule_id_at(doc: YamlDocument, pointer: str) -> str | None:
-    parts = pointer.split("/")
-    if len(parts) >= 3 and parts[1] == "rules" and isinstance(doc.value, dict):
-        try:
-            rule = doc.value["rules"][int(parts[2])]
-        except (KeyError, IndexError, ValueError, TypeError):
-            return None
-        if isinstance(rule, dict) and isinstance(rule.get("id"), str):
-            return str(rule["id"])
-    return None
 
 
 class _Builder:
@@ -135,7 +71,7 @@ class _Builder:
     def problem(
         self,
         message: str,
-        code: str,
+        code: ErrorCode,
         doc: YamlDocument,
         pointer: str,
         rule_id: str | None = None,
@@ -334,6 +270,7 @@ class _Builder:
                     self.pattern(item, doc, f"{here}/ended_by/{i}", rule_id)
                     for i, item in enumerate(spec.get("ended_by", []))
                 ),
+                clock_stops=frozenset(spec.get("clock_stops", CLOCK_STOPS)),
             )
         if "case_holder" in value:
             spec = value["case_holder"]
@@ -463,7 +400,7 @@ class _Builder:
         for rule in rules:
             doc = docs[rule.location.path or ""]
             pointer = rule.location.pointer or ""
-            for pattern in _patterns_of(rule):
+            for pattern in rule_patterns(rule):
                 if pattern.kind == "fact" and pattern.name not in facts:
                     self.problems.append(
                         PackCompileError(
@@ -509,34 +446,6 @@ def related_hint(location: Any) -> str:
     return f"first declared at {location}"
 
 
-def _patterns_of(rule: Rule) -> Iterator[Pattern]:
-    yield rule.match
-    stack: list[Condition] = [rule.when] if rule.when is not None else []
-    while stack:
-        condition = stack.pop()
-        if isinstance(condition, (AllOf, AnyOf)):
-            stack.extend(condition.items)
-        elif isinstance(condition, NotOf):
-            stack.append(condition.item)
-        elif isinstance(condition, Exists):
-            yield condition.pattern
-    then = rule.then
-    if isinstance(then, ObligationSpec):
-        yield then.satisfied_by
-        yield from then.withdrawn_by
-        yield from then.ended_by
-    elif isinstance(then, SignOffSpec):
-        if then.done_when is not None:
-            yield then.done_when
-        if then.given_by is not None:
-            yield then.given_by
-
-
-def patterns_of(rule: Rule) -> Iterator[Pattern]:
-    """Every pattern a rule reads (trigger, conditions, satisfiers ...)."""
-    return _patterns_of(rule)
-
-
 def check_pack(
     raw: RawPack, vocabulary: Vocabulary | None = None, *, check_schema: bool = True
 ) -> tuple[RulePack | None, list[PackError]]:
@@ -549,7 +458,7 @@ def check_pack(
     problems: list[PackError] = []
     if check_schema:
         for doc in (raw.manifest, *raw.topics):
-            problems.extend(_schema_errors(doc))
+            problems.extend(schema_errors(doc))
     manifest_ok = isinstance(raw.manifest.value, dict) and "edition" in raw.manifest.value
     if problems or not manifest_ok:
         return None, _sorted(problems)

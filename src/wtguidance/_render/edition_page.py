@@ -42,7 +42,7 @@ def _citation(rule: Rule) -> str:
 def edition_page(pack: RulePack, editions: Editions) -> str:
     """The Markdown reference page for one edition."""
     meta = pack.meta
-    start, end = editions.window(meta.edition)
+    start, end = meta.in_force_from, editions.window(meta.edition).end
     governs = f"{start.isoformat()} to {end.isoformat()} (exclusive)" if end else f"{start} onwards"
     lines = [
         f"# {md_text(meta.title)}",

@@ -33,9 +33,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from wtguidance._arguments import require
-from wtguidance._pack.compile import CompiledPack, citation_view
+from wtguidance._pack.compile import CompiledPack
 from wtguidance._pack.describe import rule_record
 from wtguidance._pack.model import Rule, RulePack
+from wtguidance._pack.views import citation_view
 from wtguidance.results import CitationView
 
 __all__ = [

@@ -47,6 +47,7 @@ from wtguidance._pack.compile import CompiledPack
 from wtguidance._pack.model import PersonSpec
 from wtguidance._pack.vocabulary import case_vocabulary
 from wtguidance._yaml import MAX_BYTES, YamlProblem, load_yaml, pointer_join
+from wtguidance.codes import ErrorCode
 from wtguidance.editions import Editions
 from wtguidance.errors import ProtocolError, SourceLocation
 from wtguidance.protocol.edition_checks import EditionChecks
@@ -123,7 +124,7 @@ def read_protocol(path: Path, shown: str) -> str:
         ) from None
 
 
-def _unreadable(shown: str, message: str, code: str) -> ProtocolError:
+def _unreadable(shown: str, message: str, code: ErrorCode) -> ProtocolError:
     return ProtocolError(message, code=code, location=SourceLocation(shown))
 
 

@@ -1,0 +1,53 @@
+"""Case events as dated facts, indexed by (kind, name) and kept in case order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+__all__ = ["NO_FACTS", "Fact", "FactKey", "base_facts", "fact_order", "label"]
+
+FactKey = tuple[str, str]
+
+
+class Fact(NamedTuple):
+    """A dated fact: a case event (``kind='event'``) or one derived from it.
+
+    ``seq`` is the event's position in the date-sorted case, which keeps every ordering
+    deterministic; ``label`` (``referral@2024-01-05``) is what the trace shows.
+    """
+
+    kind: str
+    name: str
+    date: dt.date
+    seq: int
+    event: Any
+    label: str
+
+
+NO_FACTS: list[Fact] = []  # never mutated: stands in for a fact key with no facts
+
+
+def label(name: str, day: dt.date) -> str:
+    """How the trace names a fact: ``name@YYYY-MM-DD``."""
+    return f"{name}@{day.isoformat()}"
+
+
+def fact_order(fact: Fact) -> tuple[dt.date, int]:
+    """Date, then position in the case."""
+    return fact.date, fact.seq
+
+
+def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
+    """Index case events (already sorted by date, then input position) as facts."""
+    facts: dict[FactKey, list[Fact]] = {}
+    for seq, event in enumerate(events):
+        name, day = event.type, event.date
+        fact = Fact("event", name, day, seq, event, f"{name}@{day.isoformat()}")
+        found = facts.get(("event", name))
+        if found is None:
+            facts[("event", name)] = [fact]
+        else:
+            found.append(fact)
+    return facts
