@@ -145,15 +145,6 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ),
             ),
             CodeEntry(
-                ("no-packs",),
-                (
-                    "A rules directory holds no edition directories (an empty folder, or one "
-                    "edition's own folder given instead of its parent), or an `Editions` set "
-                    "was built with none. A CI job pointed at the wrong path fails instead of "
-                    "passing with nothing checked."
-                ),
-            ),
-            CodeEntry(
                 ("invalid-yaml",),
                 (
                     "The YAML cannot be parsed, or uses a refused feature: anchors and aliases "
@@ -221,6 +212,20 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 (
                     "Fact-deriving rules feed each other in a loop. Rejected at compile time, "
                     "which is what guarantees evaluation terminates."
+                ),
+            ),
+        ),
+    ),
+    CodeGroup(
+        "Rules directories (`lint-packs`, `load_editions`; exit 2)",
+        (
+            CodeEntry(
+                ("no-packs",),
+                (
+                    "A rules directory holds no edition directories (an empty folder, or one "
+                    "edition's own folder given instead of its parent), or an `Editions` set "
+                    "was built with none. A CI job pointed at the wrong path fails instead of "
+                    "passing with nothing checked."
                 ),
             ),
         ),

@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from wtguidance._ids import did_you_mean
-from wtguidance._pack.describe import rule_record
-from wtguidance._render.text import citation_line, plain_value, visible
+from wtguidance._pack.describe import citation_line, plain_value, rule_record
 from wtguidance.editions import Editions
 from wtguidance.errors import UnknownIdError, UsageError
 
@@ -36,10 +35,9 @@ def explain_rule(editions: Editions, wanted: str, *, as_json: bool = False) -> s
     records = [rule_record(r) for r in rules]
     if as_json:
         return json.dumps(records if len(records) > 1 else records[0], indent=2, ensure_ascii=False)
-    text = "\n\n".join(
+    return "\n\n".join(
         _text(record, rule.citation) for record, rule in zip(records, rules, strict=True)
     )
-    return visible(text)
 
 
 def _text(record: dict[str, Any], citation: Any) -> str:

@@ -9,7 +9,10 @@ Text taken from a case or a pack (a case id, a summary, a role) is data, never m
 - terminal tables are built from ``rich.text.Text`` objects, never from markup strings,
   so ``[red]`` or ``[/]`` in a case id is printed as written (see :func:`render_rich`).
 
-:func:`citation_line` is the one way a citation is written for people, in every format.
+:func:`citation_line` is the one way a citation is written for people, in every format, and
+:func:`plain_value` the one way a rule's value (a timescale, a role list) is put in words;
+both are defined beside the rule descriptions (``wtguidance._pack.describe``) so the
+``explain`` command below this layer uses the same ones.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from wtguidance._pack.describe import CitationLike, citation_line, plain_value
+
 if TYPE_CHECKING:
-    from pydantic import JsonValue
     from rich.console import RenderableType
     from rich.table import Table
     from rich.text import Text
@@ -42,28 +46,6 @@ __all__ = [
     "render_rich",
     "visible",
 ]
-
-
-class CitationLike(Protocol):
-    """Anything shaped like a citation (a pack's ``Citation`` or a result's ``CitationView``)."""
-
-    @property
-    def edition(self) -> str: ...
-    @property
-    def chapter(self) -> str | None: ...
-    @property
-    def section(self) -> str: ...
-    @property
-    def paragraph(self) -> str | None: ...
-    @property
-    def url(self) -> str: ...
-
-
-def citation_line(citation: CitationLike) -> str:
-    """``WT2023 ch.3 “Referral” (paragraph not verified)``: a citation in one line."""
-    chapter = f" ch.{citation.chapter}" if citation.chapter else ""
-    paragraph = f" para {citation.paragraph}" if citation.paragraph else " (paragraph not verified)"
-    return f"WT{citation.edition}{chapter} “{citation.section}”{paragraph}"
 
 
 # --- characters that must never reach a terminal or page as themselves ------------------
@@ -127,32 +109,6 @@ def md_row(*cells: str) -> str:
 def html_text(value: object) -> str:
     """Plain text escaped for HTML (element content and quoted attribute values)."""
     return html.escape(dash(value), quote=True)
-
-
-# --- values in words ------------------------------------------------------------------------
-def plain_value(value: JsonValue) -> str:
-    """A field value in words: timescales, role lists, yes/no, nested settings."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        if set(value) == {"working_days"}:
-            n = value["working_days"]
-            return f"{n} working day{'' if n == 1 else 's'}"
-        if set(value) == {"months"}:
-            n = value["months"]
-            return f"{n} month{'' if n == 1 else 's'}"
-        if set(value) == {"chapter", "section", "paragraph"}:
-            chapter = f"ch.{value['chapter']} " if value["chapter"] else ""
-            para = f" para {value['paragraph']}" if value["paragraph"] else ""
-            return f"{chapter}“{value['section']}”{para}"
-        return "; ".join(f"{k.replace('_', ' ')}: {plain_value(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        if all(isinstance(v, str) for v in value):
-            return ", ".join(str(v) for v in value) if value else "(none)"
-        return " | ".join(plain_value(v) for v in value)
-    return str(value)
 
 
 # --- the terminal ---------------------------------------------------------------------------

@@ -59,8 +59,17 @@ class CliContext:
                 pass
         return DEFAULT_WIDTH
 
-    def write(self, text: str) -> None:
-        self.stdout.write(text if text.endswith("\n") else text + "\n")
+    def write(self, text: str, *, painted: bool = False) -> None:
+        """Write ``text`` (and a final newline) with control and bidi characters made visible.
+
+        In JSON the escapes are the JSON escapes of the same characters, so data is kept.
+        ``painted`` output (terminal colours) was made safe by its renderer, which escaped
+        the data before adding colour codes.
+        """
+        from wtguidance._render.text import visible
+
+        shown = text if painted else visible(text)
+        self.stdout.write(shown if shown.endswith("\n") else shown + "\n")
 
 
 # --- reading inputs ------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     elif args.format == "html":
         ctx.write(diff_html(diff, case))
     else:
-        ctx.write(diff_text(diff, case, color=ctx.color, width=ctx.width))
+        ctx.write(diff_text(diff, case, color=ctx.color, width=ctx.width), painted=True)
     return 0
 
 

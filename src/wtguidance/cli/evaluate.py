@@ -47,7 +47,7 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     elif args.format == "html":
         ctx.write(outcome_html(outcome))
     else:
-        ctx.write(outcome_table(outcome, color=ctx.color, width=ctx.width))
+        ctx.write(outcome_table(outcome, color=ctx.color, width=ctx.width), painted=True)
     return 0
 
 

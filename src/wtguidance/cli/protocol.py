@@ -52,7 +52,8 @@ def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
         reports.append(validate_protocol_text(text, shown, args.edition, editions))
     shown_reports = [r for r in reports if args.format != "text" or not _unread(r)]
     if shown_reports:
-        ctx.write(render_reports(shown_reports, args.format, strict=args.strict, color=ctx.color))
+        text = render_reports(shown_reports, args.format, strict=args.strict, color=ctx.color)
+        ctx.write(text, painted=args.format == "text")
     return max(report.exit_code(strict=args.strict) for report in reports)
 
 
