@@ -530,7 +530,7 @@ def diff_html(diff: EditionDiff, case: CaseDiff | None = None) -> str:
             css = "differs" if changed else "same"
             out.append(
                 f'<tr class="{css}"><td class="mark">{"≠" if changed else ""}</td>'
-                f"<td>{_e(kind)}</td><td>{nowrap_dates(_e(label))}</td>"
+                f'<td class="key">{_e(kind)}</td><td>{nowrap_dates(_e(label))}</td>'
                 f"<td>{_html_cell(left)}</td><td>{_html_cell(right)}</td></tr>"
             )
         out += ["</tbody>", "</table>", "<h3>Citations</h3>", "<ul>"]

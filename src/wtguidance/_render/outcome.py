@@ -312,7 +312,7 @@ def _obligation_row(o: ObligationResult) -> str:
     return (
         f'<tr><td class="key"><code>{html_text(o.id)}</code></td>{_td(o.edition)}{_td(o.due)}'
         f"<td>{status_html(o.status)}</td>{_td(o.satisfied_on)}"
-        f"{_td(f'{o.clock.event} {o.clock.date}')}{_td(_timescale(o.timescale))}"
+        f"{_td(f'{o.clock.event} {o.clock.date}')}{_td(_timescale(o.timescale), 'key')}"
         f'<td><span class="meta">{html_text(o.summary)}</span><br>{_html_cite(o.citation)}</td>'
         "</tr>"
     )

@@ -47,7 +47,17 @@ def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
                 raise
             ctx.stderr.write(f"wtguidance: {visible(error.one_line())}\n")
             shown = "<stdin>" if name == "-" else name
-            reports.append(ProtocolReport.unreadable(shown, error.code, error.message, error.hint))
+            where = error.location
+            reports.append(
+                ProtocolReport.unreadable(
+                    shown,
+                    error.code,
+                    error.message,
+                    error.hint,
+                    line=(where.line if where else None) or 1,
+                    column=(where.column if where else None) or 1,
+                )
+            )
             continue
         reports.append(validate_protocol_text(text, shown, args.edition, editions))
     shown_reports = [r for r in reports if args.format != "text" or not _unread(r)]

@@ -136,10 +136,17 @@ class ProtocolReport:
 
     @classmethod
     def unreadable(
-        cls, file: str, code: str, message: str, hint: str | None = None
+        cls,
+        file: str,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        line: int = 1,
+        column: int = 1,
     ) -> ProtocolReport:
         """The report for a file that could not be read (missing, a directory, not UTF-8 ...)."""
-        finding = ProtocolFinding(code, "error", _one_line(message), 1, 1, "", hint=hint)
+        finding = ProtocolFinding(code, "error", _one_line(message), line, column, "", hint=hint)
         return cls(file, None, (finding,))
 
     def exit_code(self, *, strict: bool = False) -> int:
