@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from _helpers import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

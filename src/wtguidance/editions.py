@@ -102,6 +102,10 @@ def load_editions(root: Traversable | Path | str | None = None) -> Editions:
     if root is None:
         base = data_dir("rules")
     elif isinstance(root, (str, os.PathLike)):
+        if not os.fspath(root):
+            raise UsageError(
+                "load_editions: the rules directory path is empty", code="bad-argument"
+            )
         base = Path(root)
     elif hasattr(root, "iterdir") and hasattr(root, "is_dir"):
         base = root

@@ -169,7 +169,7 @@ def render_sarif(reports: Sequence[ProtocolReport], *, strict: bool = False) -> 
         for code in codes
     ]
     results: list[dict[str, Any]] = []
-    for report in reports:
+    for index, report in enumerate(reports):
         for f in report.findings:
             text = f.message + (f" ({f.hint})" if f.hint else "")
             result: dict[str, Any] = {
@@ -180,7 +180,7 @@ def render_sarif(reports: Sequence[ProtocolReport], *, strict: bool = False) -> 
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": _uri(report.file)},
+                            "artifactLocation": {"uri": _uri(report.file), "index": index},
                             "region": {"startLine": f.line, "startColumn": f.column},
                         },
                         "logicalLocations": [
@@ -206,6 +206,7 @@ def render_sarif(reports: Sequence[ProtocolReport], *, strict: bool = False) -> 
                         "rules": rules,
                     }
                 },
+                "artifacts": [{"location": {"uri": _uri(r.file)}} for r in reports],
                 "results": results,
                 "invocations": [{"executionSuccessful": not any(r.unparsable for r in reports)}],
             }
