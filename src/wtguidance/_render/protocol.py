@@ -169,7 +169,9 @@ def render_sarif(reports: Sequence[ProtocolReport], *, strict: bool = False) -> 
         for code in codes
     ]
     results: list[dict[str, Any]] = []
-    for index, report in enumerate(reports):
+    uris = list(dict.fromkeys(_uri(r.file) for r in reports))  # each file once (SARIF)
+    for report in reports:
+        index = uris.index(_uri(report.file))
         for f in report.findings:
             text = f.message + (f" ({f.hint})" if f.hint else "")
             result: dict[str, Any] = {
@@ -206,7 +208,7 @@ def render_sarif(reports: Sequence[ProtocolReport], *, strict: bool = False) -> 
                         "rules": rules,
                     }
                 },
-                "artifacts": [{"location": {"uri": _uri(r.file)}} for r in reports],
+                "artifacts": [{"location": {"uri": uri}} for uri in uris],
                 "results": results,
                 "invocations": [{"executionSuccessful": not any(r.unparsable for r in reports)}],
             }
