@@ -426,6 +426,11 @@ dl.legend dd { margin: 0; }
 _e = html_text
 
 
+def _h(text: object) -> str:
+    """Text for an HTML text node: escaped, with every date kept on one line."""
+    return nowrap_dates(html_text(text))
+
+
 def _html_link(view: CitationView) -> str:
     label = _e(_cite(view))
     if view.url.startswith(("https://", "http://")):
@@ -436,8 +441,8 @@ def _html_link(view: CitationView) -> str:
 def _html_item(item: AddedItem) -> str:
     details = _details(item)
     return (
-        f'<span class="summary">{_e(item.summary)}</span>'
-        + (f'<span class="meta">{_e(details)}</span><br>' if details else "")
+        f'<span class="summary">{_h(item.summary)}</span>'
+        + (f'<span class="meta">{_h(details)}</span><br>' if details else "")
         + _html_link(item.citation)
     )
 
@@ -445,7 +450,7 @@ def _html_item(item: AddedItem) -> str:
 def _html_cell(cell: Cell) -> str:
     status, detail = cell
     shown = status_html(status) + (" " if status and detail else "") if status else ""
-    return shown + nowrap_dates(_e(detail))
+    return shown + _h(detail)
 
 
 def _html_legend(case: CaseDiff | None) -> list[str]:
@@ -482,14 +487,14 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
         for changed in section.changed:
             for field, (old, new) in _fields(changed):
                 before, after, moved = _change(old, new)
-                extra = f'<br><span class="meta">{_e(moved)}</span>' if moved else ""
+                extra = f'<br><span class="meta">{_h(moved)}</span>' if moved else ""
                 out.append(
                     f'<tr class="changed"><td class="mark">~</td>'
                     f"<td><code>{_e(changed.id)}</code></td><td>{_e(field)}</td>"
-                    f'<td class="old">{_e(before)}</td><td class="new">{_e(after)}{extra}</td>'
+                    f'<td class="old">{_h(before)}</td><td class="new">{_h(after)}{extra}</td>'
                     "</tr>"
                 )
-            note = f'<br><span class="meta">{_e(changed.note)}</span>' if changed.note else ""
+            note = f'<br><span class="meta">{_h(changed.note)}</span>' if changed.note else ""
             out.append(
                 f'<tr class="changed"><td class="mark"></td><td><code>{_e(changed.id)}</code>'
                 f'</td><td>citation</td><td class="old">{_html_link(changed.from_citation)}</td>'
@@ -500,7 +505,7 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
         items = ", ".join(
             f"<code>{_e(u.id)}</code>"
             + (f" (now cited at {_html_link(u.to_citation)})" if u.moved else "")
-            + (f" [evidence: {_e(_evidence(u))}]" if u.evidence else "")
+            + (f" [evidence: {_h(_evidence(u))}]" if u.evidence else "")
             for u in section.unchanged
         )
         out.append(f"<p>Unchanged: {items}.</p>")

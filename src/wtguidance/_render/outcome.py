@@ -36,11 +36,21 @@ from wtguidance.results import (
 
 __all__ = ["outcome_html", "outcome_markdown", "outcome_summary", "outcome_table"]
 
-_OBLIGATION_ORDER = ("overdue", "met_late", "pending", "met", "unscheduled")
+_OBLIGATION_ORDER = (
+    "overdue",
+    "met_late",
+    "pending",
+    "met",
+    "unscheduled",
+    "ended",
+    "not_evidenced",
+)
 _SIGN_OFF_ORDER = ("missing", "invalid", "pending", "given")
 _WORDS = {
     "met_late": "met late",
     "unscheduled": "with no deadline set",
+    "ended": "ended before due (clock stopped)",
+    "not_evidenced": "not evidenced by the source",
     "invalid": "signed by someone not permitted",
 }
 NOTHING = "Nothing applies: no rule of any edition is triggered by this case's events."
@@ -56,14 +66,18 @@ def outcome_summary(outcome: Outcome) -> str:
     statuses = Counter[str](o.status for o in outcome.obligations)
     if statuses:
         parts.append(
-            ", ".join(f"{statuses[s]} {_WORDS.get(s, s)}" for s in _OBLIGATION_ORDER if statuses[s])
+            ", ".join(
+                f"{statuses[s]} {_WORDS.get(s, s)}" for s in _ordered(statuses, _OBLIGATION_ORDER)
+            )
         )
     signed = Counter[str](s.status for s in outcome.sign_offs)
     if signed:
         plural = "" if len(outcome.sign_offs) == 1 else "s"
         parts.append(
             f"sign-off{plural}: "
-            + ", ".join(f"{signed[s]} {_WORDS.get(s, s)}" for s in _SIGN_OFF_ORDER if signed[s])
+            + ", ".join(
+                f"{signed[s]} {_WORDS.get(s, s)}" for s in _ordered(signed, _SIGN_OFF_ORDER)
+            )
         )
     if outcome.case_holders:
         wrong = sum(1 for v in outcome.case_holders if not v.compliant)
@@ -74,6 +88,11 @@ def outcome_summary(outcome: Outcome) -> str:
             else "case-holders: compliant"
         )
     return "; ".join(parts) + _findings_note(outcome)
+
+
+def _ordered(counts: Counter[str], order: tuple[str, ...]) -> list[str]:
+    """The statuses present, most urgent first; any status not listed comes last."""
+    return [s for s in order if counts[s]] + sorted(s for s in counts if s not in order)
 
 
 def _findings_note(outcome: Outcome) -> str:
@@ -321,7 +340,7 @@ def _obligation_row(o: ObligationResult) -> str:
 def outcome_html(outcome: Outcome) -> str:
     """The outcome as one self-contained HTML page (no scripts, no external resources)."""
     body = [
-        f"<h1>{html_text(_heading(outcome))}</h1>",
+        f"<h1>{nowrap_dates(html_text(_heading(outcome)))}</h1>",
         f'<p class="summary-line">{nowrap_dates(html_text(outcome_summary(outcome)))}</p>',
     ]
     if outcome.obligations:

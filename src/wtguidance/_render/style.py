@@ -28,6 +28,8 @@ _TONE = {
     "not compliant": "bad",
     "no": "bad",
     "unscheduled": "quiet",
+    "ended": "quiet",
+    "not_evidenced": "quiet",
 }
 _RICH = {"good": "green", "late": "yellow", "open": "cyan", "bad": "bold red", "quiet": "dim"}
 

@@ -52,7 +52,7 @@ __all__ = [
 # C0 and C1 controls (ESC starts terminal escape sequences), DEL, the line and paragraph
 # separators, and the bidirectional marks, embeddings, overrides and isolates.
 _HIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 
 
