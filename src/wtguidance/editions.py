@@ -79,7 +79,21 @@ class Editions:
         raise UnknownIdError(
             f"unknown edition {edition!r}; known editions: {', '.join(self.ids)}",
             code="unknown-edition",
+            hint=self.nearest_hint(edition),
         )
+
+    def nearest_hint(self, edition: object) -> str | None:
+        """For a year that is not an edition, the edition in force during that year."""
+        text = str(edition).strip()
+        if not (len(text) == 4 and text.isdigit()):
+            return None
+        year = int(text)
+        earlier = [p for p in self.packs if p.pack.meta.in_force_from.year <= year]
+        if not earlier:
+            first = self.packs[0]
+            return f"the earliest edition is {first.edition}"
+        in_force = earlier[-1].edition
+        return f"editions are named by year of publication; {in_force} was in force in {year}"
 
     def window(self, edition: str) -> DateWindow:
         """The dates an edition governs: from its in-force date until the next one's."""

@@ -168,8 +168,9 @@ class _Checker:
             claimed = value.get("edition")
             return self.report(self.asked or (str(claimed) if claimed else None), None)
         pack = self.choose_edition(protocol)
-        if pack is None:
-            return self.report(self.asked or protocol.edition, protocol)
+        if pack is None:  # an edition that is not encoded was checked against nothing
+            asked = self.asked or protocol.edition
+            return self.report(asked if asked in self.editions.ids else None, protocol)
         checks = EditionChecks(self.found, protocol, pack, self.roles)
         checks.run()
         self.sign_offs = checks.accepted_sign_offs
@@ -210,7 +211,9 @@ class _Checker:
     def choose_edition(self, protocol: LocalProtocol) -> CompiledPack | None:
         known = self.editions.ids
         if protocol.edition not in known:
-            hint = _ids.did_you_mean(protocol.edition, known)
+            hint = self.editions.nearest_hint(protocol.edition) or _ids.did_you_mean(
+                protocol.edition, known
+            )
             self.found.add(
                 "unknown-edition",
                 f"edition {protocol.edition!r} is not encoded; known editions: {', '.join(known)}",
