@@ -54,8 +54,12 @@ DOCS_URL = "https://wtguidance.readthedocs.io/en/latest/"
 
 
 def error_url(code: str) -> str:
-    """The documentation page of one error or finding code, e.g. ``.../errors/schema/``."""
-    return f"{DOCS_URL}errors/{code}/"
+    """The documentation page of one error or finding code, e.g. ``.../codes/schema.html``.
+
+    ``make docs`` writes one page per code (``docs/codes/<code>.md``; the site keeps
+    ``.html`` names so it also works from files), and a test holds every code to its page.
+    """
+    return f"{DOCS_URL}codes/{code}.html"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 
 from wtguidance.cli._context import (
     CliContext,
@@ -22,6 +21,7 @@ FORMATS = ("text", "json", "markdown", "html")
 
 
 def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance._render.documents import outcome_document
     from wtguidance._render.outcome import outcome_html, outcome_markdown, outcome_table
     from wtguidance.case import parse_case_json
     from wtguidance.editions import shipped_editions
@@ -41,7 +41,7 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
         overlay = overlay_from_file(args.protocol, ctx, editions)
     outcome = Evaluator.create(editions, overlay).evaluate(case, edition=args.edition, as_of=as_of)
     if args.format == "json":
-        ctx.write(json.dumps(outcome.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        ctx.write(outcome_document(outcome))
     elif args.format == "markdown":
         ctx.write(outcome_markdown(outcome))
     elif args.format == "html":
