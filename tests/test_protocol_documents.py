@@ -12,13 +12,16 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import jsonschema
 import pytest
 
-from _helpers import EXAMPLES, run_cli
+from _helpers import EXAMPLES, ROOT, run_cli
 from wtguidance._yaml import MAX_BYTES
+from wtguidance.codes import ErrorCode, FindingCode
+from wtguidance.errors import error_url
+from wtguidance.protocol import CHECKS, READ_PROBLEMS
 
 GOOD = EXAMPLES / "protocols" / "exampleshire-2023.yaml"
 INVALID = EXAMPLES / "protocols" / "invalid" / "unknown-role.yaml"
@@ -151,6 +154,12 @@ def test_sarif_rules_link_to_the_error_pages() -> None:
     _, out, _ = run_cli("validate-protocol", str(INVALID), "--format", "sarif")
     (run,) = json.loads(out)["runs"]
     for rule in run["tool"]["driver"]["rules"]:
-        assert (
-            rule["helpUri"] == f"https://wtguidance.readthedocs.io/en/latest/errors/{rule['id']}/"
-        )
+        page = f"https://wtguidance.readthedocs.io/en/latest/codes/{rule['id']}.html"
+        assert rule["helpUri"] == page
+
+
+def test_every_code_a_sarif_rule_can_name_has_its_page() -> None:
+    codes = {*CHECKS, *READ_PROBLEMS, *get_args(ErrorCode), *get_args(FindingCode)}
+    for code in codes:
+        assert (ROOT / "docs" / "codes" / f"{code}.md").is_file(), code
+        assert error_url(code).endswith(f"/codes/{code}.html")
