@@ -8,7 +8,8 @@
 - ``before-earliest-edition``: events older than every encoded edition (not judged).
 - ``unjudged-obligation`` and ``unjudged-allocation``: what fell between two editions or
   has no rule in the governing edition — reported, never silently dropped.
-- ``born-after-events``: a date of birth that cannot be right for the events recorded.
+- ``born-after-events`` and ``seen-after-death``: a date of birth or death that cannot be
+  right for the events recorded.
 """
 
 from __future__ import annotations
@@ -203,24 +204,36 @@ def unjudged_allocations(
 
 
 def child_findings(child: Any, events: Sequence[Any]) -> list[Finding]:
-    """A warning when the date of birth cannot be right for the events recorded.
+    """Warnings when the child's dates cannot be right for the events recorded.
 
     A pre-birth referral is ordinary, so events may precede the birth by up to
     :data:`BEFORE_BIRTH`; a birth further after the first event (a typo such as 2099, or
     a sibling's date) would otherwise be used silently.
     """
+    findings: list[Finding] = []
     born = getattr(child, "date_of_birth", None)
-    if born is None or not events:
-        return []
-    first = min(events, key=lambda event: event.date)
-    if born - first.date <= BEFORE_BIRTH:
-        return []
-    return [
-        Finding(
-            code="born-after-events",
-            severity="warning",
-            message=f"date_of_birth {born.isoformat()} is more than {BEFORE_BIRTH.days} days "
-            f"after the first event ({first.type} on {first.date.isoformat()}); check the "
-            "date of birth",
+    if born is not None and events:
+        first = min(events, key=lambda event: event.date)
+        if born - first.date > BEFORE_BIRTH:
+            findings.append(
+                Finding(
+                    code="born-after-events",
+                    severity="warning",
+                    message=f"date_of_birth {born.isoformat()} is more than {BEFORE_BIRTH.days} "
+                    f"days after the first event ({first.type} on {first.date.isoformat()}); "
+                    "check the date of birth",
+                )
+            )
+    died = getattr(child, "date_of_death", None)
+    seen = [e for e in events if e.type == "child_seen" and died is not None and e.date > died]
+    if seen and died is not None:
+        findings.append(
+            Finding(
+                code="seen-after-death",
+                severity="warning",
+                message=f"the child is recorded as seen on "
+                f"{', '.join(e.date.isoformat() for e in seen)}, after the date_of_death "
+                f"{died.isoformat()}; check the dates",
+            )
         )
-    ]
+    return findings

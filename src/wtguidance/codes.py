@@ -65,6 +65,7 @@ FindingCode = Literal[
     "unjudged-obligation",
     "unjudged-allocation",
     "born-after-events",
+    "seen-after-death",
 ]
 """Every code of a finding no rule makes."""
 
@@ -399,6 +400,13 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "Concerns raised before a birth are ordinary, so a short gap is accepted; a "
                     "longer one is most likely a wrong date of birth (a typo, or a sibling's "
                     "date), reported rather than used silently."
+                ),
+            ),
+            CodeEntry(
+                ("seen-after-death",),
+                (
+                    "A `child_seen` event is dated after the child's `date_of_death`: one of the "
+                    "dates is wrong. Reported rather than used silently."
                 ),
             ),
             CodeEntry(
