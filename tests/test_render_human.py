@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, get_args
@@ -336,3 +339,25 @@ def test_explain_prints_values_not_python_reprs(path: Path) -> None:
 )
 def test_plain_value(value: Any, words: str) -> None:
     assert plain_value(value) == words
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown", "html"])
+def test_a_terminal_that_cannot_show_a_name_gets_escapes_not_a_crash(
+    fmt: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(_case("Siôn→Łódź 😀")), encoding="utf-8")
+    argv = ["evaluate", str(path), "--as-of", "2024-06-01", "--format", fmt]
+    done = subprocess.run(
+        [sys.executable, "-m", "wtguidance", *argv],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode("ascii")  # nothing but ASCII reached the stream
+    if fmt == "json":
+        assert json.loads(out)["case_id"] == "Siôn→Łódź 😀"
+    else:
+        assert "Si\\u00f4n" in out

@@ -68,8 +68,33 @@ class CliContext:
         """
         from wtguidance._render.text import visible
 
-        shown = text if painted else visible(text)
+        shown = _encodable(text if painted else visible(text), self.stdout)
         self.stdout.write(shown if shown.endswith("\n") else shown + "\n")
+
+
+def _encodable(text: str, stream: TextIO) -> str:
+    """``text`` with what ``stream``'s encoding cannot hold written as ``\\uXXXX``.
+
+    A terminal set to ASCII or Latin-1 then shows "Si\\u00f4n" instead of failing, and JSON
+    stays valid JSON: the escape is JSON's own, so the data are unchanged.
+    """
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return "".join(_escaped(char, encoding) for char in text)
+    return text
+
+
+def _escaped(char: str, encoding: str) -> str:
+    try:
+        char.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        utf16 = char.encode("utf-16-be", "surrogatepass")
+        return "".join(
+            f"\\u{int.from_bytes(utf16[i : i + 2], 'big'):04x}" for i in (0, 2)[: len(utf16) // 2]
+        )
+    return char
 
 
 # --- reading inputs ------------------------------------------------------------------------------

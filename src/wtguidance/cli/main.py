@@ -70,7 +70,11 @@ def _one_line(error: WtGuidanceError) -> str:
 
 
 def _never_fail_to_print() -> None:
-    """A terminal that cannot show a character gets an escape, not a UnicodeEncodeError."""
+    """A terminal that cannot show a character gets an escape, not a UnicodeEncodeError.
+
+    Command output is escaped as ``\\uXXXX`` by :meth:`CliContext.write` (valid in JSON too);
+    this is the last line of defence for anything else written, such as error lines.
+    """
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
