@@ -8,8 +8,10 @@
 - ``before-earliest-edition``: events older than every encoded edition (not judged).
 - ``unjudged-obligation`` and ``unjudged-allocation``: what fell between two editions or
   has no rule in the governing edition — reported, never silently dropped.
-- ``implausible-date-of-birth``: a date of birth after every event (or after the as-of
-  date), or 18 years or more before a referral.
+- ``born-after-events`` and ``seen-after-death``: a date of birth or death that cannot be
+  right for the events recorded.
+- ``implausible-date-of-birth``: a referral on or after the child's 18th birthday (the
+  record is about an adult, or the date of birth is wrong).
 
 The engine itself reports ``joined-episode`` and ``not-commenced`` (see
 :mod:`wtguidance._engine.context` and :mod:`wtguidance._engine.run`).
@@ -30,13 +32,17 @@ from wtguidance.editions import Editions
 from wtguidance.results import Finding, Outcome
 
 __all__ = [
+    "adult_at_referral_findings",
     "after_as_of_findings",
     "before_earliest_findings",
-    "birth_date_findings",
+    "child_findings",
     "order_findings",
     "unjudged_allocations",
     "unjudged_obligations",
 ]
+
+#: the longest a case can run before the child is born (concerns raised during pregnancy)
+BEFORE_BIRTH = dt.timedelta(days=300)
 
 _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("referral_decision", ("referral",)),
@@ -212,42 +218,63 @@ def unjudged_allocations(
     return findings
 
 
-def birth_date_findings(child: Any, events: Sequence[Any], day: dt.date) -> list[Finding]:
-    """Warnings for a date of birth the record cannot be right about.
+def adult_at_referral_findings(child: Any, events: Sequence[Any]) -> list[Finding]:
+    """A warning when a referral comes on or after the child's 18th birthday.
 
-    A child born after every event (or after ``day``) can only be an unborn child, which
-    the record cannot say; a referral on or after the 18th birthday concerns an adult.
+    A 1990 date of birth for a 2024 referral of a "child" is a wrong date of birth or a
+    record about an adult; duties owed only to children stop at 18 (DESIGN §5), so the
+    date is never used silently.
     """
     birth: dt.date | None = getattr(child, "date_of_birth", None)
     if birth is None:
         return []
-    findings: list[Finding] = []
-    last = max((e.date for e in events), default=None)
-    if birth > day or (last is not None and birth > last):
-        when = (
-            f"after the as-of date {day.isoformat()}"
-            if birth > day
-            else (f"after every event (the last is on {last.isoformat()})" if last else "")
-        )
-        findings.append(
-            Finding(
-                code="implausible-date-of-birth",
-                severity="warning",
-                message=f"the child's date of birth {birth.isoformat()} is {when}; that is "
-                "only right for an unborn child: check the date of birth",
-            )
-        )
     adult = eighteenth_birthday(birth)
     late = sorted({e.date for e in events if e.type == "referral" and e.date >= adult})
-    if late:
+    if not late:
+        return []
+    return [
+        Finding(
+            code="implausible-date-of-birth",
+            severity="warning",
+            message=f"the child (born {birth.isoformat()}) was 18 or over on "
+            f"{adult.isoformat()}, before the referral(s) of "
+            + ", ".join(d.isoformat() for d in late)
+            + "; duties owed to children do not apply: check the date of birth",
+        )
+    ]
+
+
+def child_findings(child: Any, events: Sequence[Any]) -> list[Finding]:
+    """Warnings when the child's dates cannot be right for the events recorded.
+
+    A pre-birth referral is ordinary, so events may precede the birth by up to
+    :data:`BEFORE_BIRTH`; a birth further after the first event (a typo such as 2099, or
+    a sibling's date) would otherwise be used silently.
+    """
+    findings: list[Finding] = []
+    born = getattr(child, "date_of_birth", None)
+    if born is not None and events:
+        first = min(events, key=lambda event: event.date)
+        if born - first.date > BEFORE_BIRTH:
+            findings.append(
+                Finding(
+                    code="born-after-events",
+                    severity="warning",
+                    message=f"date_of_birth {born.isoformat()} is more than {BEFORE_BIRTH.days} "
+                    f"days after the first event ({first.type} on {first.date.isoformat()}); "
+                    "check the date of birth",
+                )
+            )
+    died = getattr(child, "date_of_death", None)
+    seen = [e for e in events if e.type == "child_seen" and died is not None and e.date > died]
+    if seen and died is not None:
         findings.append(
             Finding(
-                code="implausible-date-of-birth",
+                code="seen-after-death",
                 severity="warning",
-                message=f"the child (born {birth.isoformat()}) was 18 or over on "
-                f"{adult.isoformat()}, before the referral(s) of "
-                + ", ".join(d.isoformat() for d in late)
-                + "; duties owed to children do not apply: check the date of birth",
+                message=f"the child is recorded as seen on "
+                f"{', '.join(e.date.isoformat() for e in seen)}, after the date_of_death "
+                f"{died.isoformat()}; check the dates",
             )
         )
     return findings

@@ -18,7 +18,10 @@ ErrorCode = Literal[
     "invalid-json",
     "duplicate-key",
     "invalid-case",
+    "input-too-large",
+    "too-many-events",
     "missing-pack",
+    "no-packs",
     "invalid-yaml",
     "schema",
     "missing-citation",
@@ -44,10 +47,11 @@ ErrorCode = Literal[
     "unknown-edition",
     "unknown-rule",
     "invalid-protocol",
+    "cannot-write",
+    "bad-argument",
     "unrecognised-list",
     "ambiguous-column",
     "unreadable-workbook",
-    "input-too-large",
     "xml-forbidden",
     "xml-not-well-formed",
     "missing-extra",
@@ -71,6 +75,8 @@ FindingCode = Literal[
     "implausible-date-of-birth",
     "hours-judged-by-date",
     "protocol-edition-not-governing",
+    "born-after-events",
+    "seen-after-death",
     "annex-a-allocated-worker",
     "annex-a-latest",
     "annex-a-referral-nfa",
@@ -156,10 +162,32 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ("invalid-case",),
                 (
                     "The JSON is valid but is not a case record: a missing or unknown field, an "
-                    "unknown event type or role, an impossible date (`2024-02-30`), a date with "
-                    "a time, a number where a date or boolean belongs. The message names the "
-                    "field (`events[3].date`) and the location gives the JSON pointer and, from "
-                    "a file, the line and column."
+                    "unknown event type, role or sign-off `subject` (with a did-you-mean: "
+                    "`assesment` → `assessment`), an impossible date (`2024-02-30`), a date with "
+                    "a time, a number where a date or boolean belongs, a `date_of_death` before "
+                    "the `date_of_birth`. The message names the field (`events[3].date`) and "
+                    "the location gives the JSON pointer and, from a file, the line and column. "
+                    "A UTF-8 byte-order mark at the start is ignored, as in a protocol."
+                ),
+            ),
+            CodeEntry(
+                ("input-too-large",),
+                (
+                    "The case record is larger than the limit (64,000,000 bytes by default), or "
+                    "a protocol file is larger than 2,000,000 bytes. Only the limit plus one "
+                    "byte is read, so `/dev/zero` or a 5 GB file is refused at once. Raise the "
+                    "case limit with `--max-bytes N`, the `WTGUIDANCE_MAX_BYTES` environment "
+                    "variable or `Limits(max_bytes=N)` in Python. An Annex A workbook or CSV "
+                    "file larger than 200 MiB, or a sheet with more rows than Excel allows, is "
+                    "refused the same way, before it is read into memory."
+                ),
+            ),
+            CodeEntry(
+                ("too-many-events",),
+                (
+                    "`events` holds more entries than the limit (100,000 by default), checked "
+                    "before any event is validated. Raise it with `--max-events N`, "
+                    "`WTGUIDANCE_MAX_EVENTS` or `Limits(max_events=N)`."
                 ),
             ),
         ),
@@ -169,7 +197,11 @@ CATALOGUE: tuple[CodeGroup, ...] = (
         (
             CodeEntry(
                 ("missing-pack",),
-                ("The edition directory or its `pack.yaml` does not exist."),
+                (
+                    "The edition directory or its `pack.yaml` does not exist, or a rules "
+                    "directory given to `lint-packs` or `load_editions` does not exist or is "
+                    "a file."
+                ),
             ),
             CodeEntry(
                 ("invalid-yaml",),
@@ -244,6 +276,20 @@ CATALOGUE: tuple[CodeGroup, ...] = (
         ),
     ),
     CodeGroup(
+        "Rules directories (`lint-packs`, `load_editions`; exit 2)",
+        (
+            CodeEntry(
+                ("no-packs",),
+                (
+                    "A rules directory holds no edition directories (an empty folder, or one "
+                    "edition's own folder given instead of its parent), or an `Editions` set "
+                    "was built with none. A CI job pointed at the wrong path fails instead of "
+                    "passing with nothing checked."
+                ),
+            ),
+        ),
+    ),
+    CodeGroup(
         "Pack lint (`lint-packs`, exit 1)",
         (
             CodeEntry(
@@ -287,11 +333,17 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             ),
             CodeEntry(
                 ("missing-file",),
-                ("A named file does not exist, is a directory, or cannot be read."),
+                (
+                    "A named file does not exist, is a directory, or cannot be read, or its "
+                    "name is empty."
+                ),
             ),
             CodeEntry(
                 ("invalid-input",),
-                ("A file is not UTF-8 text."),
+                (
+                    "A file is not UTF-8 text; the location gives the line and column of the "
+                    "first bad byte and the message its offset."
+                ),
             ),
             CodeEntry(
                 ("unknown-edition",),
@@ -311,8 +363,27 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             CodeEntry(
                 ("invalid-protocol",),
                 (
-                    "`evaluate --protocol` was given a protocol with errors; its findings are "
-                    "printed first."
+                    "`evaluate --protocol` was given a protocol with errors. The one line names "
+                    "the first error, where it is and how many more there are; the hint names "
+                    "the `wtguidance validate-protocol FILE` command that lists every finding."
+                ),
+            ),
+            CodeEntry(
+                ("cannot-write",),
+                (
+                    "`schema -o FILE` cannot write: the folder does not exist, `FILE` is a "
+                    "directory, or permission is denied."
+                ),
+            ),
+            CodeEntry(
+                ("bad-argument",),
+                (
+                    "A Python function was given the wrong kind of value, e.g. "
+                    '`evaluate(case, as_of="2024-03-01")` (pass `date(2024, 3, 1)`), '
+                    "`evaluate(dict)` (build a `Case` first), a path that is not a `str` or "
+                    "`Path`, or `Limits(max_events=0)`. The message names the argument and "
+                    "the hint says how to fix it; `str()` of the error is the same one line "
+                    "the command line prints."
                 ),
             ),
             CodeEntry(
@@ -412,13 +483,6 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "is not installed."
                 ),
             ),
-            CodeEntry(
-                ("input-too-large",),
-                (
-                    "A workbook or CSV file is larger than 200 MiB, or a sheet has more rows than "
-                    "Excel allows. Refused before it is read into memory."
-                ),
-            ),
         ),
     ),
     CodeGroup(
@@ -442,6 +506,22 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             CodeEntry(
                 ("before-earliest-edition",),
                 ("Events predate the earliest encoded edition (2010) and were not judged."),
+            ),
+            CodeEntry(
+                ("born-after-events",),
+                (
+                    "The child's `date_of_birth` is more than 300 days after the first event. "
+                    "Concerns raised before a birth are ordinary, so a short gap is accepted; a "
+                    "longer one is most likely a wrong date of birth (a typo, or a sibling's "
+                    "date), reported rather than used silently."
+                ),
+            ),
+            CodeEntry(
+                ("seen-after-death",),
+                (
+                    "A `child_seen` event is dated after the child's `date_of_death`: one of the "
+                    "dates is wrong. Reported rather than used silently."
+                ),
             ),
             CodeEntry(
                 ("unjudged-obligation",),
@@ -506,11 +586,11 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             CodeEntry(
                 ("implausible-date-of-birth",),
                 (
-                    "The child's date of birth does not fit the record: after every event (or "
-                    "after `as_of`), which is only right for an unborn child, or 18 years or "
-                    "more before a referral, when the person was no longer a child. Duties "
-                    "owed only to children stop at the 18th birthday (DESIGN §5); check the "
-                    "date of birth."
+                    "A referral came on or after the child's 18th birthday: a 1990 date of "
+                    "birth for a 2024 referral of a child. Either the date of birth is wrong "
+                    "or the record is about an adult; duties owed only to children stop at "
+                    "the 18th birthday (DESIGN §5), so check the date of birth. (A date of "
+                    "birth long after the first event is `born-after-events`.)"
                 ),
             ),
             CodeEntry(

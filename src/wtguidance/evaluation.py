@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+from wtguidance._arguments import require, require_date
 from wtguidance._engine.context import PackRun
 from wtguidance._engine.facts import base_facts
 from wtguidance._engine.run import run_pack
 from wtguidance._findings import (
+    adult_at_referral_findings,
     after_as_of_findings,
     before_earliest_findings,
-    birth_date_findings,
+    child_findings,
     order_findings,
     unjudged_allocations,
     unjudged_obligations,
@@ -70,6 +72,10 @@ class Evaluator:
 
         The overlay's own obligations (a protocol's ``local.`` duties) join its edition.
         """
+        if editions is not None:
+            require(editions, Editions, "editions", "Evaluator.create", _EDITIONS_HINT)
+        if overlay is not None:
+            require(overlay, Overlay, "overlay", "Evaluator.create", _OVERLAY_HINT)
         editions = editions or shipped_editions()
         if overlay is not None and overlay.rules:
             editions = editions.with_rules(overlay.edition, overlay.rules)
@@ -103,7 +109,10 @@ class Evaluator:
         source never records (an importer's), so obligations only they could satisfy are
         ``not_evidenced`` rather than ``overdue``.
         """
-        day = as_of or dt.date.today()
+        require(case, Case, "case", "evaluate", _CASE_HINT)
+        if evidence is not None:
+            require(evidence, SourceEvidence, "evidence", "evaluate")
+        day = require_date(as_of, "as_of", "evaluate") or dt.date.today()
         pinned = edition != "auto"
         chosen = [self.editions.get(edition)] if pinned else None
         events = case.sorted_events
@@ -111,7 +120,8 @@ class Evaluator:
         if findings:
             events = tuple(e for e in events if e.date <= day)
         findings.extend(order_findings(events))
-        findings.extend(birth_date_findings(case.child, events, day))
+        findings.extend(child_findings(case.child, events))
+        findings.extend(adult_at_referral_findings(case.child, events))
         facts = base_facts(events)
         if chosen is None:
             chosen = self._auto_packs(events)
@@ -325,6 +335,11 @@ def _protocol_reach(outcome: Outcome, overlay: Overlay) -> Outcome:
         "deadline); check the protocol against the edition in force",
     )
     return outcome.model_copy(update={"findings": (*outcome.findings, finding)})
+
+
+_CASE_HINT = "build it with wtguidance.case.parse_case_obj(data) or Case.model_validate(data)"
+_EDITIONS_HINT = "pass load_editions(path), or leave it out for the shipped editions"
+_OVERLAY_HINT = "pass protocol_overlay(validate_protocol(path))"
 
 
 def evaluate(

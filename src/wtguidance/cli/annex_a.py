@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wtguidance.cli._caseload import add_run_options, open_out, progress, run_options
-from wtguidance.cli._context import CliContext, Commands
+from wtguidance.cli._context import CliContext, Commands, add_format
 from wtguidance.errors import UsageError
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
 
                 out.write(render_table(summary(), color=ctx.color and args.out is None))
     done = summary()
-    if args.format != "table" or args.out is not None:
+    if args.format != "text" or args.out is not None:
         ctx.stderr.write(
             f"wtguidance: {done.records} records: {done.outcomes} outcomes, "
             f"{done.rejected} rejected\n"
@@ -104,5 +104,5 @@ def register(commands: Commands) -> None:
     )
     parser.add_argument("source", help="Annex A workbook (.xlsx), or a folder of one CSV per list")
     add_run_options(parser, as_of_required=True)
-    parser.add_argument("--format", choices=("table", "json", "csv", "html"), default="table")
+    add_format(parser, ("text", "json", "csv", "html"), "text")  # "table" = "text"
     parser.set_defaults(handler=_cmd_annex_a)

@@ -14,7 +14,7 @@ from wtguidance._pack.model import (
     WhereClause,
 )
 from wtguidance._yaml import pointer_join
-from wtguidance.errors import ProtocolError, SourceLocation
+from wtguidance.errors import ProtocolError, SourceLocation, UsageError
 from wtguidance.overlay import Overlay
 from wtguidance.protocol.model import LocalObligation, LocalPattern, LocalProtocol
 from wtguidance.protocol.report import ProtocolReport
@@ -29,6 +29,12 @@ def protocol_overlay(report_or_protocol: ProtocolReport | LocalProtocol) -> Over
     A report with errors is refused with :class:`~wtguidance.errors.ProtocolError`; pass a
     bare :class:`LocalProtocol` only if it has been validated.
     """
+    if not isinstance(report_or_protocol, (ProtocolReport, LocalProtocol)):
+        raise UsageError(
+            "protocol_overlay needs a ProtocolReport (from validate_protocol) or a "
+            f"LocalProtocol, not {type(report_or_protocol).__name__}",
+            code="bad-argument",
+        )
     if isinstance(report_or_protocol, ProtocolReport):
         report = report_or_protocol
         if not report.valid or report.protocol is None:
