@@ -129,6 +129,13 @@ def unjudged_obligations(
             memo[day] = pack.edition if pack is not None else None
         return memo[day]
 
+    duties: dict[str, frozenset[str]] = {}
+
+    def has_duty(edition: str, obligation: str) -> bool:
+        if edition not in duties:
+            duties[edition] = frozenset(r.output_id for r in editions.get(edition).obligations)
+        return obligation in duties[edition]
+
     judged: dict[tuple[str, str], list[dt.date]] = {}
     for pack, run in runs:
         for obligation, anchor, _clock in run.considered:
@@ -139,16 +146,15 @@ def unjudged_obligations(
     missing: dict[str, list[str]] = {}
     for pack, run in runs:
         by_obligation: dict[str, list[tuple[dt.date, str]]] = {}
-        for obligation, anchor, clock in run.considered:
-            by_obligation.setdefault(obligation, []).append((anchor, clock))
+        for obligation, anchor, fact in run.considered:
+            by_obligation.setdefault(obligation, []).append((anchor, fact.label))
         for obligation, instances in by_obligation.items():
             instances.sort()
             for index, (anchor, clock) in enumerate(instances):
                 governing = governed_by(anchor)
                 if governing is None or governing == pack.edition:
                     continue
-                rules = editions.get(governing).obligations
-                if not any(r.output_id == obligation for r in rules):
+                if not has_duty(governing, obligation):
                     continue  # the governing edition has no such duty: nothing to judge
                 low = instances[index - 1][0] if index > 0 else None
                 high = instances[index + 1][0] if index + 1 < len(instances) else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from wtguidance._pack.compile import CompiledPack, compile_pack
@@ -75,15 +75,25 @@ class Editions:
 
     def window(self, edition: str) -> DateWindow:
         """The dates an edition governs: from its in-force date until the next one's."""
-        index = self.ids.index(self.get(edition).edition)
-        start = self.packs[index].pack.meta.in_force_from
-        end = self.packs[index + 1].pack.meta.in_force_from if index + 1 < len(self.packs) else None
-        return DateWindow(start, end)
+        window = self._windows.get(edition)
+        if window is None:
+            self.get(edition)  # raises UnknownIdError
+            raise AssertionError(edition)  # pragma: no cover
+        return window
+
+    @cached_property
+    def _windows(self) -> dict[str, DateWindow]:
+        starts = [p.pack.meta.in_force_from for p in self.packs]
+        return {
+            pack.edition: DateWindow(start, starts[i + 1] if i + 1 < len(starts) else None)
+            for i, (pack, start) in enumerate(zip(self.packs, starts, strict=True))
+        }
 
     def in_force_on(self, day: dt.date) -> CompiledPack | None:
         """The edition in force on ``day``, or None before the earliest one."""
+        windows = self._windows
         for pack in self.packs:
-            if self.window(pack.edition).contains(day):
+            if windows[pack.edition].contains(day):
                 return pack
         return None
 

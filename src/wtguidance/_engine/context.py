@@ -15,32 +15,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from wtguidance._engine.facts import NO_FACTS, Fact, FactKey, fact_order, label
-from wtguidance._pack.compile import CompiledPack
-from wtguidance._pack.model import (
-    AllOf,
-    AnyOf,
-    AssertSpec,
-    ChildIs,
-    Condition,
-    Exists,
-    NotOf,
-    Pattern,
-    Rule,
-    Timescale,
-)
-from wtguidance._pack.views import timescale_view
-from wtguidance.calendar import DateWindow, WorkingCalendar, add_months
+from wtguidance._engine.facts import NO_FACTS, Fact, FactKey, fact_order
+from wtguidance._engine.plan import PackPlan, RulePlan, Selection
+from wtguidance._pack.model import Rule
+from wtguidance.calendar import EVERY_DAY, DateWindow
 from wtguidance.case import SourceEvidence
 from wtguidance.errors import EvaluationError
-from wtguidance.overlay import Overlay
-from wtguidance.results import (
-    CaseHolderVerdict,
-    CitationView,
-    ObligationResult,
-    SignOffResult,
-    TimescaleView,
-)
+from wtguidance.results import CaseHolderVerdict, ObligationResult, SignOffResult
 
 __all__ = ["Conclusion", "Conclusions", "PackRun", "RunContext"]
 
@@ -68,9 +49,10 @@ class PackRun:
     obligations: list[Conclusion[ObligationResult]] = field(default_factory=list)
     case_holders: list[Conclusion[CaseHolderVerdict]] = field(default_factory=list)
     sign_offs: list[Conclusion[SignOffResult]] = field(default_factory=list)
-    trace: list[tuple[dt.date, Rule, tuple[str, ...]]] = field(default_factory=list)
+    #: (anchor, rule, the facts it fired on); labels are made only if the trace is wanted
+    trace: list[tuple[dt.date, Rule, tuple[Fact, ...]]] = field(default_factory=list)
     #: every obligation instance this edition opened, judged or withdrawn: (id, anchor, clock)
-    considered: list[tuple[str, dt.date, str]] = field(default_factory=list)
+    considered: list[tuple[str, dt.date, Fact]] = field(default_factory=list)
 
 
 class Conclusions(Generic[T]):
@@ -110,147 +92,94 @@ class Conclusions(Generic[T]):
 class RunContext:
     """One edition evaluated over one case's facts: the state every conclusion kind reads."""
 
+    __slots__ = ("as_of", "child", "evidence", "facts", "memo", "out", "plan", "trace", "window")
+
     def __init__(
         self,
-        pack: CompiledPack,
+        plan: PackPlan,
         facts: Mapping[FactKey, list[Fact]],
         child: Any,
         as_of: dt.date,
-        calendar: WorkingCalendar,
-        overlay: Overlay | None,
         window: DateWindow,
         evidence: SourceEvidence | None = None,
+        *,
+        trace: bool = True,
     ) -> None:
-        self.pack = pack
+        self.plan = plan
         self.window = window
         # Lists are never mutated: deriving a fact replaces its list with a new one.
         self.facts: dict[FactKey, list[Fact]] = dict(facts)
         self.child = child
         self.as_of = as_of
-        self.calendar = calendar
-        self.overlay = overlay if overlay is not None and overlay.edition == pack.edition else None
         self.evidence = evidence
-        self.out = PackRun(pack.edition)
-        self.trace = self.out.trace
-        self.memo: dict[int, list[Fact]] = {}
-        self.views: dict[Timescale, TimescaleView] = {}
+        self.out = PackRun(plan.edition)
+        self.trace = self.out.trace if trace else None
+        self.memo: list[list[Fact] | None] = [None] * plan.slots
 
     # -- matching ----------------------------------------------------------------
-    def matching(self, pattern: Pattern) -> list[Fact]:
-        """The facts ``pattern`` matches, in date order."""
+    def matching(self, selection: Selection) -> list[Fact]:
+        """The facts a compiled pattern matches, in date order."""
         # Safe to memoise: rules run in dependency order, so by the time a pattern over a
         # derived fact is read, every rule that asserts that fact has already run.
-        key = id(pattern)
-        found = self.memo.get(key)
+        found = self.memo[selection.slot]
         if found is None:
-            found = self.facts.get((pattern.kind, pattern.name), NO_FACTS)
-            if pattern.where:
-                test = self.pack.matchers[key]
+            found = self.facts.get(selection.key, NO_FACTS)
+            test = selection.test
+            if test is not None and found:
                 found = [f for f in found if test(f.event)]
-            self.memo[key] = found
+            self.memo[selection.slot] = found
         return found
 
-    def holds(self, condition: Condition | None, trigger: Fact, until: dt.date | None) -> bool:
-        """Evaluate ``condition`` relative to ``trigger``; ``until`` is the next trigger's date."""
-        if condition is None:
-            return True
-        if isinstance(condition, Exists):
-            return self.exists(condition, trigger, until)
-        if isinstance(condition, AllOf):
-            return all(self.holds(item, trigger, until) for item in condition.items)
-        if isinstance(condition, AnyOf):
-            return any(self.holds(item, trigger, until) for item in condition.items)
-        if isinstance(condition, NotOf):
-            return not self.holds(condition.item, trigger, until)
-        assert isinstance(condition, ChildIs)
-        return bool(getattr(self.child, condition.field, None) == condition.value)
-
-    def exists(self, condition: Exists, trigger: Fact, until: dt.date | None) -> bool:
-        """True when a fact other than ``trigger`` matches, dated as the condition asks."""
-        day = trigger.date
-        relation = condition.relative
-        for fact in self.matching(condition.pattern):
-            if fact is trigger:
-                continue
-            if (
-                relation == "any_time"
-                or (relation == "before" and fact.date < day)
-                or (relation == "on_or_before" and fact.date <= day)
-                or (relation == "on_or_after" and fact.date >= day)
-                or (relation == "after" and fact.date > day)
-                or (
-                    relation == "until_next_trigger"
-                    and fact.date >= day
-                    and (until is None or fact.date < until)
-                )
-            ):
-                return True
-        return False
-
-    def absent(self, pattern: Pattern) -> bool:
+    def absent(self, selection: Selection) -> bool:
         """True when no fact of the pattern's kind and name exists (a cheap pre-check)."""
-        return not self.facts.get((pattern.kind, pattern.name))
+        return not self.facts.get(selection.key)
 
-    def triggers(self, rule: Rule) -> list[Fact]:
-        """The facts that fire ``rule``: its pattern matches, in force, ``when`` holds."""
-        matches = self.matching(rule.match)
-        if rule.when is None and rule.in_force_from is None and rule.in_force_until is None:
+    def triggers(self, plan: RulePlan) -> list[Fact]:
+        """The facts that fire a rule: its pattern matches, in force, ``when`` holds."""
+        matches = self.matching(plan.match)
+        if not plan.filtered:
             return matches
+        in_force, when = plan.in_force, plan.when
         found = []
+        count = len(matches)
+        following = 0  # index of the first match dated after the current one
         for index, fact in enumerate(matches):
-            if not rule.in_force_on(fact.date):
+            if in_force is not None and not in_force(fact.date):
                 continue
-            until = next((m.date for m in matches[index + 1 :] if m.date > fact.date), None)
-            if self.holds(rule.when, fact, until):
-                found.append(fact)
+            if when is not None:
+                following = max(following, index + 1)
+                while following < count and matches[following].date <= fact.date:
+                    following += 1
+                until = matches[following].date if following < count else None
+                if not when(self, fact, until):
+                    continue
+            found.append(fact)
         return found
 
-    def citation(self, rule: Rule) -> CitationView:
-        return self.pack.citations[rule.id]
-
-    def traced(self, rule: Rule, anchor: dt.date, first: Fact, second: Fact | None = None) -> None:
-        """Record that ``rule`` fired on ``first`` (and ``second``)."""
-        labels = (first.label,) if second is None else (first.label, second.label)
-        self.trace.append((anchor, rule, labels))
+    def traced(self, rule: Rule, anchor: dt.date, *facts: Fact | None) -> None:
+        """Record that ``rule`` fired on ``facts`` (a None is left out)."""
+        if self.trace is not None:
+            self.trace.append((anchor, rule, tuple(f for f in facts if f is not None)))
 
     def governs(self, day: dt.date) -> bool:
         """Does this edition judge conclusions anchored on ``day``?"""
-        return self.window.contains(day)
+        return self.window is EVERY_DAY or self.window.contains(day)
 
     # -- forward chaining ------------------------------------------------------
     def derive(self) -> None:
         """Run every deriving rule once, in dependency order, adding derived facts."""
         facts = self.facts
-        for rule in self.pack.derivations:
-            assert isinstance(rule.then, AssertSpec)
-            if self.absent(rule.match):
+        for plan in self.plan.derivations:
+            if self.absent(plan.match):
                 continue
-            name = rule.then.fact
+            name = plan.fact
             new: list[Fact] = []
-            for trigger in self.triggers(rule):
+            for trigger in self.triggers(plan):
                 day = trigger.date
-                new.append(Fact("fact", name, day, trigger.seq, trigger.event, label(name, day)))
-                self.trace.append((day, rule, (trigger.label,)))
+                new.append(Fact("fact", name, day, trigger.seq, trigger.event))
+                self.traced(plan.rule, day, trigger)
             if new:
                 key = ("fact", name)
                 merged = facts.get(key, NO_FACTS) + new
                 merged.sort(key=fact_order)
                 facts[key] = merged
-
-    # -- dates -------------------------------------------------------------------
-    def due_date(self, clock: dt.date, timescale: Timescale | None) -> dt.date | None:
-        """The due date of a clock started on ``clock`` (DESIGN §5), or None if unset."""
-        if timescale is None:
-            return None
-        if timescale.months is not None:
-            return add_months(clock, timescale.months)
-        assert timescale.working_days is not None
-        trigger = self.overlay.trigger if self.overlay else "same_day"
-        return self.calendar.add_working_days(clock, timescale.working_days, trigger=trigger)
-
-    def timescale_view(self, timescale: Timescale) -> TimescaleView:
-        """The output view of a (local) timescale, built once per run."""
-        view = self.views.get(timescale)
-        if view is None:
-            view = self.views[timescale] = timescale_view(timescale)
-        return view

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-__all__ = ["NO_FACTS", "Fact", "FactKey", "base_facts", "fact_order", "label"]
+__all__ = ["NO_FACTS", "Fact", "FactKey", "base_facts", "fact_date", "fact_order", "label"]
 
 FactKey = tuple[str, str]
 
@@ -15,7 +15,8 @@ class Fact(NamedTuple):
     """A dated fact: a case event (``kind='event'``) or one derived from it.
 
     ``seq`` is the event's position in the date-sorted case, which keeps every ordering
-    deterministic; ``label`` (``referral@2024-01-05``) is what the trace shows.
+    deterministic; :attr:`label` (``referral@2024-01-05``) is what the trace shows, built
+    only when a trace is.
     """
 
     kind: str
@@ -23,7 +24,10 @@ class Fact(NamedTuple):
     date: dt.date
     seq: int
     event: Any
-    label: str
+
+    @property
+    def label(self) -> str:
+        return label(self.name, self.date)
 
 
 NO_FACTS: list[Fact] = []  # never mutated: stands in for a fact key with no facts
@@ -39,12 +43,18 @@ def fact_order(fact: Fact) -> tuple[dt.date, int]:
     return fact.date, fact.seq
 
 
+def fact_date(fact: Fact) -> dt.date:
+    """A fact's date (the key for bisecting a date-sorted list of facts)."""
+    return fact.date
+
+
 def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
     """Index case events (already sorted by date, then input position) as facts."""
     facts: dict[FactKey, list[Fact]] = {}
+    new = Fact._make
     for seq, event in enumerate(events):
-        name, day = event.type, event.date
-        fact = Fact("event", name, day, seq, event, f"{name}@{day.isoformat()}")
+        name = event.type
+        fact = new(("event", name, event.date, seq, event))
         found = facts.get(("event", name))
         if found is None:
             facts[("event", name)] = [fact]

@@ -21,11 +21,12 @@ from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
-from wtguidance._engine.facts import NO_FACTS, Fact
-from wtguidance._pack.model import ClockStop, ObligationSpec, Rule
+from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
+from wtguidance._engine.plan import ObligationPlan
+from wtguidance._pack.model import ClockStop, ObligationSpec, Window
 from wtguidance.results import Clock, ObligationResult, ObligationStatus
 
-__all__ = ["conclude_obligations", "eighteenth_birthday"]
+__all__ = ["Episode", "conclude_obligations", "eighteenth_birthday", "judge_episode"]
 
 
 class Episode(NamedTuple):
@@ -46,27 +47,26 @@ class Stop(NamedTuple):
 def conclude_obligations(ctx: RunContext) -> None:
     """Judge every obligation rule of the edition; add the results to ``ctx.out``."""
     produced: Conclusions[ObligationResult] = Conclusions()
-    for rule in ctx.pack.obligations:
-        spec = rule.then
-        assert isinstance(spec, ObligationSpec)
-        if ctx.absent(rule.match):
+    considered = ctx.out.considered
+    for plan in ctx.plan.obligations:
+        if ctx.absent(plan.match):
             continue
         # the facts that withdraw or end an instance (each list sorted by date)
-        withdrawn = [m for m in map(ctx.matching, spec.withdrawn_by) if m]
-        ended = [m for m in map(ctx.matching, spec.ended_by) if m]
-        for episode in _episodes(ctx, rule, spec, withdrawn + ended):
-            ctx.out.considered.append((spec.id, episode.anchor, episode.clock.label))
+        withdrawn = [m for m in map(ctx.matching, plan.withdrawn_by) if m]
+        ended = [m for m in map(ctx.matching, plan.ended_by) if m]
+        obligation = plan.spec.id
+        for episode in _episodes(ctx, plan, withdrawn + ended):
+            considered.append((obligation, episode.anchor, episode.clock))
             if not ctx.governs(episode.anchor):
                 continue  # another edition judges this episode
-            item = _judge(ctx, rule, spec, episode, withdrawn, ended)
+            item = judge_episode(ctx, plan, episode, withdrawn, ended)
             if item is not None:
-                produced.keep((spec.id, episode.clock.seq), Conclusion(episode.anchor, item, rule))
+                key = (obligation, episode.clock.seq)
+                produced.keep(key, Conclusion(episode.anchor, item, plan.rule))
     ctx.out.obligations.extend(produced)
 
 
-def _episodes(
-    ctx: RunContext, rule: Rule, spec: ObligationSpec, enders: list[list[Fact]]
-) -> list[Episode]:
+def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -> list[Episode]:
     """Open one obligation per clock event and give each its own satisfying event.
 
     A satisfying event answers one clock only (the earliest clock that can use it), so
@@ -79,30 +79,34 @@ def _episodes(
     under one edition is judged by it even when ``restart`` moves the clock to a date
     the next edition governs (otherwise neither edition would judge it).
     """
-    satisfiers = ctx.matching(spec.satisfied_by)
-    dates = [f.date for f in satisfiers]
-    used: set[int] = set()
+    satisfiers = ctx.matching(plan.satisfied_by)
+    claims = Claims()
+    on_repeat = plan.spec.on_repeat
     opened: list[Episode] = []
+    taken: list[int] = []  # the satisfier index each opened instance took (-1: none)
     # when each opened instance stopped running (met, withdrawn or ended), if it did
     closes: list[dt.date | None] = []
-    for clock in ctx.triggers(rule):
+    for clock in ctx.triggers(plan):
         anchor = clock.date
-        if opened and spec.on_repeat != "separate":
+        if opened and on_repeat != "separate":
             closed = closes[-1]
             if closed is None or closed > clock.date:
-                if spec.on_repeat == "keep_first":
-                    ctx.traced(rule, opened[-1].anchor, clock)
+                if on_repeat == "keep_first":
+                    ctx.traced(plan.rule, opened[-1].anchor, clock)
                     continue
                 previous = opened.pop()
                 closes.pop()
                 anchor = previous.anchor
-                if previous.satisfier is not None:
-                    used.discard(previous.satisfier.seq)
+                claims.release(taken.pop())
         ender = _first_ender(enders, clock.date) if enders else None
-        satisfier = _first_unused(satisfiers, dates, clock.date, spec.window, used, ender)
+        index = _first_unused(satisfiers, clock.date, plan.window, claims, ender)
+        satisfier = satisfiers[index] if index >= 0 else None
         if satisfier is not None and ctx.governs(anchor):
             # a clock judged by another edition must not take this edition's satisfier
-            used.add(satisfier.seq)
+            claims.take(index)
+            taken.append(index)
+        else:
+            taken.append(-1)
         opened.append(Episode(clock, satisfier, anchor))
         if satisfier is not None and (ender is None or satisfier.date < ender):
             closes.append(satisfier.date)
@@ -111,75 +115,105 @@ def _episodes(
     return opened
 
 
+class Claims:
+    """Which satisfiers (by index in their date-sorted list) clocks have taken.
+
+    Skip pointers over runs of taken satisfiers, shortened as they are followed, keep the
+    search for the next free one close to constant time, however many clocks share a day.
+    Freeing a satisfier (a ``restart``) rebuilds the pointers from the taken set.
+    """
+
+    __slots__ = ("_next", "_previous", "_taken")
+
+    def __init__(self) -> None:
+        self._taken: set[int] = set()
+        self._next: dict[int, int] = {}
+        self._previous: dict[int, int] = {}
+
+    def take(self, index: int) -> None:
+        self._taken.add(index)
+        self._next[index] = index + 1
+        self._previous[index] = index - 1
+
+    def release(self, index: int) -> None:
+        if index in self._taken:
+            self._taken.discard(index)
+            self._next = {i: i + 1 for i in self._taken}
+            self._previous = {i: i - 1 for i in self._taken}
+
+    def free_from(self, index: int) -> int:
+        """The smallest free index at or after ``index``."""
+        return _follow(self._next, index)
+
+    def free_through(self, index: int) -> int:
+        """The largest free index at or before ``index`` (-1 when there is none)."""
+        return _follow(self._previous, index)
+
+
+def _follow(pointers: dict[int, int], index: int) -> int:
+    end = index
+    while end in pointers:
+        end = pointers[end]
+    while index != end:  # every index passed now points straight at the end
+        pointers[index], index = end, pointers[index]
+    return end
+
+
 def _first_unused(
-    satisfiers: list[Fact],
-    dates: list[dt.date],
-    day: dt.date,
-    window: str,
-    used: set[int],
-    latest: dt.date | None,
-) -> Fact | None:
-    """The satisfier this clock takes: unused, in the window, not after an ender."""
+    satisfiers: list[Fact], day: dt.date, window: Window, claims: Claims, latest: dt.date | None
+) -> int:
+    """The index of the satisfier this clock takes (-1: none): free, in the window, not
+    after an ender."""
     if window == "on_or_before":
-        for index in range(bisect_right(dates, day) - 1, -1, -1):
-            if satisfiers[index].seq not in used:
-                return satisfiers[index]
-        return None
-    start = (bisect_left if window == "on_or_after" else bisect_right)(dates, day)
-    for index in range(start, len(satisfiers)):
-        if latest is not None and satisfiers[index].date > latest:
-            return None
-        if satisfiers[index].seq not in used:
-            return satisfiers[index]
-    return None
+        return claims.free_through(bisect_right(satisfiers, day, key=fact_date) - 1)
+    bisect = bisect_left if window == "on_or_after" else bisect_right
+    index = claims.free_from(bisect(satisfiers, day, key=fact_date))
+    if index >= len(satisfiers) or (latest is not None and satisfiers[index].date > latest):
+        return -1
+    return index
 
 
 def _first_ender(enders: list[list[Fact]], day: dt.date) -> dt.date | None:
     """The earliest date on or after ``day`` in any of the date-sorted ``enders``."""
     found: dt.date | None = None
     for facts in enders:
-        index = bisect_left(facts, day, key=_fact_date)
+        index = bisect_left(facts, day, key=fact_date)
         if index < len(facts) and (found is None or facts[index].date < found):
             found = facts[index].date
     return found
 
 
-def _fact_date(fact: Fact) -> dt.date:
-    return fact.date
-
-
-def _judge(
+def judge_episode(
     ctx: RunContext,
-    rule: Rule,
-    spec: ObligationSpec,
+    plan: ObligationPlan,
     episode: Episode,
     withdrawn: list[list[Fact]],
     ended: list[list[Fact]],
 ) -> ObligationResult | None:
     """The result for one episode, or None when it was withdrawn or ended by an event."""
     clock, satisfier, anchor = episode
-    timescale = spec.timescale
-    view = ctx.pack.timescales.get(rule.id)
-    if ctx.overlay is not None and spec.id in ctx.overlay.timescales:
-        timescale = ctx.overlay.timescales[spec.id]
-        view = ctx.timescale_view(timescale)
-    due = ctx.due_date(clock.date, timescale)
+    spec = plan.spec
+    due = plan.due(clock.date)
     limit = satisfier.date if satisfier is not None else None
     for enders, before_due_only in ((withdrawn, False), (ended, True)):
         for facts in enders:
-            for ender in facts:
-                if ender.date < clock.date or (limit is not None and ender.date >= limit):
-                    continue
-                if before_due_only and due is not None and ender.date > due:
-                    continue
-                ctx.traced(rule, anchor, clock, ender)
-                return None
+            # only the first one on or after the clock can qualify (the limits are upper)
+            index = bisect_left(facts, clock.date, key=fact_date)
+            if index == len(facts):
+                continue
+            ender = facts[index]
+            if limit is not None and ender.date >= limit:
+                continue
+            if before_due_only and due is not None and ender.date > due:
+                continue
+            ctx.traced(plan.rule, anchor, clock, ender)
+            return None
     status: ObligationStatus
     reason: str | None = None
     if limit is not None:
         status = "unscheduled" if due is None else "met" if limit <= due else "met_late"
     else:
-        stop = _stop(ctx, spec, clock.date)
+        stop = _stop(ctx, spec, clock.date) if spec.clock_stops else None
         if stop is not None and (due is None or due > stop.day):
             status, reason = "ended", f"{stop.reason} before it fell due"
         elif ctx.evidence is not None and _not_evidenced(ctx, spec):
@@ -189,7 +223,8 @@ def _judge(
             status = "unscheduled"
         else:
             status = "pending" if ctx.as_of <= due else "overdue"
-    ctx.traced(rule, anchor, clock, satisfier)
+    ctx.traced(plan.rule, anchor, clock, satisfier)
+    rule = plan.rule
     return ObligationResult(
         id=spec.id,
         edition=rule.edition,
@@ -198,11 +233,11 @@ def _judge(
         actor=spec.actor,
         modality=spec.modality,
         clock=Clock(event=clock.name, date=clock.date),
-        timescale=view,
+        timescale=plan.view,
         due=due,
         status=status,
         satisfied_on=limit,
-        citation=ctx.pack.citations[rule.id],
+        citation=plan.citation,
         reason=reason,
     )
 
@@ -220,7 +255,7 @@ def _stop(ctx: RunContext, spec: ObligationSpec, start: dt.date) -> Stop | None:
     wanted: frozenset[ClockStop] = spec.clock_stops
     if "case_closed" in wanted:
         closures = ctx.facts.get(("event", "case_closed"), NO_FACTS)
-        index = bisect_left(closures, start, key=_fact_date)
+        index = bisect_left(closures, start, key=fact_date)
         if index < len(closures):
             stops.append(Stop(closures[index].date, f"the case closed on {closures[index].date}"))
     child = ctx.child

@@ -10,11 +10,10 @@ from wtguidance._engine.case_holders import conclude_case_holders
 from wtguidance._engine.context import PackRun, RunContext
 from wtguidance._engine.facts import Fact, FactKey
 from wtguidance._engine.obligations import conclude_obligations
+from wtguidance._engine.plan import PackPlan
 from wtguidance._engine.sign_offs import conclude_sign_offs
-from wtguidance._pack.compile import CompiledPack
-from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
+from wtguidance.calendar import EVERY_DAY, DateWindow
 from wtguidance.case import SourceEvidence
-from wtguidance.overlay import Overlay
 
 __all__ = ["run_pack"]
 
@@ -23,23 +22,23 @@ CONCLUSIONS = (conclude_obligations, conclude_case_holders, conclude_sign_offs)
 
 
 def run_pack(
-    pack: CompiledPack,
+    plan: PackPlan,
     facts: Mapping[FactKey, list[Fact]],
     child: Any,
     *,
     as_of: dt.date,
-    calendar: WorkingCalendar,
-    overlay: Overlay | None = None,
     window: DateWindow = EVERY_DAY,
     evidence: SourceEvidence | None = None,
+    trace: bool = True,
 ) -> PackRun:
-    """Evaluate one compiled edition over a case's facts.
+    """Evaluate one planned edition (see :func:`~wtguidance._engine.plan.plan_pack`).
 
     ``window`` is the span of anchor dates this edition governs (``edition: auto``);
     clocks outside it are still computed (they shape repeats) but are judged elsewhere.
-    ``evidence`` says which events the case's source can never record.
+    ``evidence`` says which events the case's source can never record. ``trace=False``
+    records no trace (batch work that never shows it).
     """
-    ctx = RunContext(pack, facts, child, as_of, calendar, overlay, window, evidence)
+    ctx = RunContext(plan, facts, child, as_of, window, evidence, trace=trace)
     ctx.derive()
     for conclude in CONCLUSIONS:
         conclude(ctx)
