@@ -16,7 +16,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from wtguidance._engine.context import PackRun
-from wtguidance._engine.facts import base_facts
+from wtguidance._engine.facts import Fact, base_facts
 from wtguidance._engine.plan import PackPlan, plan_pack
 from wtguidance._engine.run import run_pack
 from wtguidance._findings import (
@@ -143,7 +143,12 @@ class Evaluator:
             for pack, window in chosen
         ]
         outcome = self._assemble(case, day, runs, findings, pinned=pinned)
-        unjudged = unjudged_allocations(events, outcome, self.editions, pinned=pinned)
+        allocations = [f.event for f in facts.get(("event", "allocation"), ())]
+        unjudged = (
+            unjudged_allocations(allocations, outcome, self.editions, pinned=pinned)
+            if allocations
+            else []
+        )
         if len(runs) > 1:
             unjudged += unjudged_obligations([(p, r) for p, _, r in runs], self.editions)
         if unjudged:
@@ -152,10 +157,21 @@ class Evaluator:
 
     def _auto_packs(self, events: Sequence[Any]) -> list[CompiledPack]:
         """The editions in force on some event's date, oldest first."""
-        dates = [e.date for e in events]  # sorted
+        if not events:
+            return []
+        first, last = events[0].date, events[-1].date  # sorted
+        packs = self.editions.packs
+        windows = self._windows
+        for pack in packs:  # the usual case: one edition governs every event
+            window = windows[pack.edition]
+            if window.contains(first):
+                if window.contains(last):
+                    return [pack]
+                break
+        dates = [e.date for e in events]
         wanted: list[CompiledPack] = []
-        for pack in self.editions.packs:
-            window = self._windows[pack.edition]
+        for pack in packs:
+            window = windows[pack.edition]
             index = bisect_left(dates, window.start) if window.start is not None else 0
             if index < len(dates) and window.contains(dates[index]):
                 wanted.append(pack)
@@ -178,12 +194,20 @@ class Evaluator:
         seen_timescales: set[tuple[str, str, tuple[int | None, int | None], str, str]] = set()
         used: list[str] = []
         plans = self._plans
+        made: dict[tuple[str, dt.date], str] = {}
+
+        def label(fact: Fact) -> str:  # a fact is often in several entries
+            found = made.get((fact.name, fact.date))
+            if found is None:
+                found = made[(fact.name, fact.date)] = fact.label
+            return found
+
         for pack, window, run in runs:
             edition = pack.edition
             # the span of anchor dates this edition governs (every day when pinned)
             everything = window is EVERY_DAY
             governs = window.contains
-            sources = {p.rule.id: p.source for p in plans[edition].obligations}
+            sources = plans[edition].sources
             kept = 0
             for conclusion in run.obligations:
                 if not everything and not governs(conclusion.anchor):
@@ -216,11 +240,10 @@ class Evaluator:
                     kept += 1
                     sign_offs.append(signed.item)
             ranks = pack.ranks
-            traced.extend(
-                (anchor, ranks[rule.id], rule.id, tuple(f.label for f in facts), pack)
-                for anchor, rule, facts in run.trace
-                if everything or governs(anchor)
-            )
+            for anchor, rule, facts in run.trace:
+                if everything or governs(anchor):
+                    fired_on = tuple(map(label, facts))
+                    traced.append((anchor, ranks[rule.id], rule.id, fired_on, pack))
             if kept or pinned:
                 used.append(edition)
         # Every list is sorted on its content, so the outcome never depends on event, rule

@@ -28,12 +28,13 @@ __all__ = ["Conclusion", "Conclusions", "PackRun", "RunContext"]
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Conclusion(Generic[T]):
     """One thing an edition concluded, the rule that did, and its anchor date.
 
     The anchor (clock start, allocation date or trigger date) decides which edition
-    judges the conclusion under ``edition: auto``.
+    judges the conclusion under ``edition: auto``. Built for every result of every case,
+    so a plain slotted class (nothing changes one once built).
     """
 
     anchor: dt.date
@@ -156,10 +157,10 @@ class RunContext:
             found.append(fact)
         return found
 
-    def traced(self, rule: Rule, anchor: dt.date, *facts: Fact | None) -> None:
-        """Record that ``rule`` fired on ``facts`` (a None is left out)."""
+    def traced(self, rule: Rule, anchor: dt.date, first: Fact, second: Fact | None = None) -> None:
+        """Record that ``rule`` fired on ``first`` (and ``second``)."""
         if self.trace is not None:
-            self.trace.append((anchor, rule, tuple(f for f in facts if f is not None)))
+            self.trace.append((anchor, rule, (first,) if second is None else (first, second)))
 
     def governs(self, day: dt.date) -> bool:
         """Does this edition judge conclusions anchored on ``day``?"""

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 from wtguidance._engine.facts import Fact, FactKey, fact_date
@@ -139,6 +140,8 @@ class PackPlan:
     obligations: tuple[ObligationPlan, ...]
     case_holders: tuple[CaseHolderPlan, ...]
     sign_offs: tuple[SignOffPlan, ...]
+    #: obligation rule id → where its limit comes from (for the outcome's ``timescales``)
+    sources: Mapping[str, Literal["statute", "guidance", "local"]]
 
     @property
     def edition(self) -> str:
@@ -233,6 +236,7 @@ def plan_pack(
         obligations=tuple(obligations),
         case_holders=tuple(holders),
         sign_offs=tuple(sign_offs),
+        sources=MappingProxyType({p.rule.id: p.source for p in obligations}),
     )
 
 
