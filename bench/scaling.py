@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from _helpers import RandomChooser, realistic_case
+from _helpers import RandomChooser, realistic_case, spread
 from measure import repeat_cpu
 from wtguidance.case import Case
 from wtguidance.evaluation import Evaluator
@@ -21,12 +21,9 @@ FIRST, LAST = dt.date(2024, 1, 1), dt.date(2026, 3, 1)
 
 def one_edition_case(reviews: int, seed: int = 1) -> dict[str, Any]:
     """A realistic case with ``reviews`` review conferences, all inside the 2023 window."""
-    record = realistic_case(RandomChooser(random.Random(seed)), 0, reviews=reviews)
-    events = record["events"]
-    span = (LAST - FIRST).days
-    for index, event in enumerate(events):
-        event["date"] = (FIRST + dt.timedelta(days=index * span // len(events))).isoformat()
-    return record
+    return spread(
+        realistic_case(RandomChooser(random.Random(seed)), 0, reviews=reviews), FIRST, LAST
+    )
 
 
 @dataclass(frozen=True)

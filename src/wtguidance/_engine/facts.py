@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 __all__ = ["NO_FACTS", "Fact", "FactKey", "base_facts", "fact_date", "fact_order", "label"]
@@ -43,9 +44,8 @@ def fact_order(fact: Fact) -> tuple[dt.date, int]:
     return fact.date, fact.seq
 
 
-def fact_date(fact: Fact) -> dt.date:
-    """A fact's date (the key for bisecting a date-sorted list of facts)."""
-    return fact.date
+fact_date: Callable[[Fact], dt.date] = attrgetter("date")
+"""A fact's date: the key for bisecting a date-sorted list of facts (C speed)."""
 
 
 def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
