@@ -12,7 +12,6 @@ __all__ = ["register"]
 
 
 def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
-    from wtguidance._render.outcome import outcome_markdown, outcome_table
     from wtguidance.case import parse_case_json
     from wtguidance.editions import shipped_editions
     from wtguidance.evaluation import Evaluator
@@ -31,7 +30,11 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     outcome = Evaluator.create(editions, overlay).evaluate(case, edition=args.edition, as_of=as_of)
     if args.format == "json":
         ctx.write(json.dumps(outcome.model_dump(mode="json"), indent=2))
-    elif args.format == "markdown":
+        return 0
+    # the renderers (and rich) are imported only for the formats that need them
+    from wtguidance._render.outcome import outcome_markdown, outcome_table
+
+    if args.format == "markdown":
         ctx.write(outcome_markdown(outcome))
     else:
         ctx.write(outcome_table(outcome, color=ctx.color))
