@@ -155,3 +155,17 @@ def test_reason_is_in_json_only_when_there_is_one() -> None:
     assert "reason" not in by_id["referral.decision"]
     assert by_id["assessment.complete"]["reason"].startswith("the case closed on 2025-01-10")
     assert Outcome.model_validate(dumped) == evaluate(case, as_of=AS_OF)
+
+
+def test_icpc_not_required_withdraws_the_conference_clock_in_every_edition() -> None:
+    events = [
+        {"type": "strategy_discussion", "date": "2024-03-04", "initiates_s47": True},
+        {"type": "s47_started", "date": "2024-03-04"},
+    ]
+    for edition in ("2010", "2013", "2015", "2018", "2023", "2026"):
+        data = {"case_id": "c", "child": {}, "events": events}
+        before = evaluate(Case.model_validate(data), edition=edition, as_of=AS_OF)
+        assert [o.status for o in before.obligations if o.id == "icpc.hold"] == ["overdue"]
+        data["events"] = [*events, {"type": "icpc_not_required", "date": "2024-03-12"}]
+        after = evaluate(Case.model_validate(data), edition=edition, as_of=AS_OF)
+        assert [o for o in after.obligations if o.id == "icpc.hold"] == [], edition

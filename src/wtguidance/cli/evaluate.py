@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 
 from wtguidance.cli._context import CliContext, Commands, parse_date, read_text
 
@@ -29,7 +28,9 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
         overlay = overlay_from_file(args.protocol, ctx, editions)
     outcome = Evaluator.create(editions, overlay).evaluate(case, edition=args.edition, as_of=as_of)
     if args.format == "json":
-        ctx.write(json.dumps(outcome.model_dump(mode="json"), indent=2))
+        from wtguidance._render.documents import outcome_document
+
+        ctx.write(outcome_document(outcome))
         return 0
     # the renderers (and rich) are imported only for the formats that need them
     from wtguidance._render.outcome import outcome_markdown, outcome_table
