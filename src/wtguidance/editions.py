@@ -36,10 +36,11 @@ def load_pack_dir(
     shown_as: str | None = None,
     vocabulary: Vocabulary | None = None,
     check_schema: bool = True,
+    cache: bool = False,
 ) -> CompiledPack:
-    """Load, validate and compile one edition directory."""
+    """Load, validate and compile one edition directory (``cache``: see ``load_pack``)."""
     base = Path(root) if isinstance(root, str) else root
-    raw = load_pack(base, shown_as=shown_as)
+    raw = load_pack(base, shown_as=shown_as, cache=cache)
     return compile_pack(validate_pack(raw, vocabulary, check_schema=check_schema))
 
 
@@ -105,7 +106,8 @@ def load_editions(root: Traversable | Path | str | None = None) -> Editions:
     entries = sorted((e for e in base.iterdir() if e.is_dir()), key=lambda e: e.name)
     vocabulary = case_vocabulary()
     # The shipped packs are schema-checked by the test suite and `lint-packs`; at run time
-    # only the (cheap) semantic checks run again. Any other directory is checked in full.
+    # only the (cheap) semantic checks run again, on YAML parsed once per content and
+    # cached (see wtguidance._pack.cache). Any other directory is parsed and checked in full.
     return Editions(
         tuple(
             load_pack_dir(
@@ -113,6 +115,7 @@ def load_editions(root: Traversable | Path | str | None = None) -> Editions:
                 shown_as=f"{shown}/{e.name}",
                 vocabulary=vocabulary,
                 check_schema=root is not None,
+                cache=root is None,
             )
             for e in entries
         )
