@@ -180,10 +180,14 @@ def unjudged_allocations(
     events: Sequence[Any], outcome: Outcome, editions: Editions, *, pinned: bool
 ) -> list[Finding]:
     """Allocations no edition judged (no case-holder rule for that stage): never silent."""
+    first = editions.packs[0].pack.meta.in_force_from
+    wanted = sum(1 for e in events if e.type == "allocation" and (pinned or e.date >= first))
+    verdicts = sum(1 for v in outcome.case_holders if v.allocation is not None)
+    if verdicts == wanted:  # one verdict per allocation event: every one was judged
+        return []
     judged = Counter(
         (v.allocation.date, v.stage) for v in outcome.case_holders if v.allocation is not None
     )
-    first = editions.packs[0].pack.meta.in_force_from
     findings = []
     for event in events:
         if event.type != "allocation" or (not pinned and event.date < first):

@@ -28,7 +28,7 @@ class Fact(NamedTuple):
 
     @property
     def label(self) -> str:
-        return label(self.name, self.date)
+        return f"{self.name}@{self.date.isoformat()}"
 
 
 NO_FACTS: list[Fact] = []  # never mutated: stands in for a fact key with no facts

@@ -16,6 +16,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import reduce
 from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
@@ -273,17 +274,23 @@ def _condition(condition: Condition, select: Callable[[Pattern], Selection]) -> 
     if isinstance(condition, Exists):
         return _exists(select(condition.pattern), condition.relative)
     if isinstance(condition, AllOf):
-        items = tuple(_condition(c, select) for c in condition.items)
-        return lambda reader, fact, until: all(t(reader, fact, until) for t in items)
+        return reduce(_both, (_condition(c, select) for c in condition.items))
     if isinstance(condition, AnyOf):
-        options = tuple(_condition(c, select) for c in condition.items)
-        return lambda reader, fact, until: any(t(reader, fact, until) for t in options)
+        return reduce(_either, (_condition(c, select) for c in condition.items))
     if isinstance(condition, NotOf):
         inner = _condition(condition.item, select)
         return lambda reader, fact, until: not inner(reader, fact, until)
     assert isinstance(condition, ChildIs)
     name, value = condition.field, condition.value
     return lambda reader, _fact, _until: bool(getattr(reader.child, name, None) == value)
+
+
+def _both(first: Test, second: Test) -> Test:
+    return lambda reader, fact, until: first(reader, fact, until) and second(reader, fact, until)
+
+
+def _either(first: Test, second: Test) -> Test:
+    return lambda reader, fact, until: first(reader, fact, until) or second(reader, fact, until)
 
 
 def _exists(selection: Selection, relative: str) -> Test:
