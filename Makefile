@@ -32,6 +32,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 bench: $(STAMP)
+	-$(BIN)/python -m pip install --quiet -e '.[bench]'  # the peers; the bench names any missing
 	$(BIN)/python bench/run.py
 
 # regenerate every generated page and schema, then build the site into site/ (warnings fail)
