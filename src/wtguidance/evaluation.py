@@ -189,7 +189,7 @@ class Evaluator:
         obligations: list[ObligationResult] = []
         holders: list[CaseHolderVerdict] = []
         sign_offs: list[SignOffResult] = []
-        traced: list[tuple[dt.date, int, str, tuple[str, ...], CompiledPack]] = []
+        traced: list[tuple[dt.date, int, str, tuple[str, ...], str]] = []
         timescales: list[TimescaleEntry] = []
         seen_timescales: set[tuple[str, str, tuple[int | None, int | None], str, str]] = set()
         used: list[str] = []
@@ -243,7 +243,7 @@ class Evaluator:
             for anchor, rule, facts in run.trace:
                 if everything or governs(anchor):
                     fired_on = tuple(map(label, facts))
-                    traced.append((anchor, ranks[rule.id], rule.id, fired_on, pack))
+                    traced.append((anchor, ranks[rule.id], rule.id, fired_on, edition))
             if kept or pinned:
                 used.append(edition)
         # Every list is sorted on its content, so the outcome never depends on event, rule
@@ -252,15 +252,15 @@ class Evaluator:
         holders.sort(key=_holder_key)
         sign_offs.sort(key=_sign_off_key)
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
-        traced.sort(key=_trace_key)
+        traced.sort()  # entries equal up to the edition are equal (rule ids name it)
         trace = [
             TraceEntry(
                 rule=rule_id,
-                edition=pack.edition,
+                edition=edition,
                 fired_on=labels,
-                citation=pack.citations[rule_id],
+                citation=plans[edition].pack.citations[rule_id],
             )
-            for _anchor, _rank, rule_id, labels, pack in traced
+            for _anchor, _rank, rule_id, labels, edition in traced
         ]
         return Outcome(
             case_id=case.case_id,
@@ -276,12 +276,6 @@ class Evaluator:
 
 
 _NO_DATE = dt.date.min
-
-
-def _trace_key(
-    t: tuple[dt.date, int, str, tuple[str, ...], CompiledPack],
-) -> tuple[dt.date, int, str, tuple[str, ...]]:
-    return t[0], t[1], t[2], t[3]
 
 
 def _obligation_key(o: ObligationResult) -> tuple[object, ...]:

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
-from wtguidance._engine.plan import ObligationPlan
+from wtguidance._engine.plan import ObligationPlan, Selection
 from wtguidance._pack.model import ClockStop, ObligationSpec, Window
 from wtguidance.results import Clock, ObligationResult, ObligationStatus
 
@@ -52,8 +52,10 @@ def conclude_obligations(ctx: RunContext) -> None:
         if ctx.absent(plan.match):
             continue
         # the facts that withdraw or end an instance (each list sorted by date)
-        withdrawn = [m for m in map(ctx.matching, plan.withdrawn_by) if m]
-        ended = [m for m in map(ctx.matching, plan.ended_by) if m]
+        withdrawn = (
+            [m for m in map(ctx.matching, plan.withdrawn_by) if m] if plan.withdrawn_by else []
+        )
+        ended = [m for m in map(ctx.matching, plan.ended_by) if m] if plan.ended_by else []
         obligation = plan.spec.id
         for episode in _episodes(ctx, plan, withdrawn + ended):
             considered.append((obligation, episode.anchor, episode.clock))
@@ -64,6 +66,13 @@ def conclude_obligations(ctx: RunContext) -> None:
                 key = (obligation, episode.clock.seq)
                 produced.keep(key, Conclusion(episode.anchor, item, plan.rule))
     ctx.out.obligations.extend(produced)
+
+
+def _present(ctx: RunContext, selections: tuple[Selection, ...]) -> list[list[Fact]]:
+    """The non-empty fact lists of ``selections`` (most rules name none)."""
+    if not selections:
+        return []
+    return [found for found in map(ctx.matching, selections) if found]
 
 
 def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -> list[Episode]:
@@ -195,7 +204,9 @@ def judge_episode(
     spec = plan.spec
     due = plan.due(clock.date)
     limit = satisfier.date if satisfier is not None else None
-    for enders, before_due_only in ((withdrawn, False), (ended, True)):
+    for enders, before_due_only in (
+        ((withdrawn, False), (ended, True)) if withdrawn or ended else ()
+    ):
         for facts in enders:
             # only the first one on or after the clock can qualify (the limits are upper)
             index = bisect_left(facts, clock.date, key=fact_date)
@@ -251,6 +262,13 @@ def _not_evidenced(ctx: RunContext, spec: ObligationSpec) -> bool:
 
 def _stop(ctx: RunContext, spec: ObligationSpec, start: dt.date) -> Stop | None:
     """The first point on or after ``start`` (and by ``as_of``) where this clock stops."""
+    child = ctx.child
+    if (
+        ("event", "case_closed") not in ctx.facts
+        and getattr(child, "date_of_death", None) is None
+        and getattr(child, "date_of_birth", None) is None
+    ):
+        return None  # nothing in this case can stop a clock
     stops: list[Stop] = []
     wanted: frozenset[ClockStop] = spec.clock_stops
     if "case_closed" in wanted:
@@ -258,7 +276,6 @@ def _stop(ctx: RunContext, spec: ObligationSpec, start: dt.date) -> Stop | None:
         index = bisect_left(closures, start, key=fact_date)
         if index < len(closures):
             stops.append(Stop(closures[index].date, f"the case closed on {closures[index].date}"))
-    child = ctx.child
     death: dt.date | None = getattr(child, "date_of_death", None)
     if "death" in wanted and death is not None:
         stops.append(Stop(max(death, start), f"the child died on {death}"))
