@@ -107,6 +107,8 @@ def test_dumps_in_python_and_json_mode() -> None:
     assert clock.model_dump() == {"event": "referral", "date": dt.date(2024, 1, 5)}
     assert clock.model_dump(mode="json") == {"event": "referral", "date": "2024-01-05"}
     assert clock.model_dump_json() == '{"event":"referral","date":"2024-01-05"}'
+    assert json.loads(clock.model_dump_json(indent=2)) == clock.model_dump(mode="json")
+    assert clock.model_dump_json(indent=2).splitlines()[1] == '  "event": "referral",'
 
 
 def test_reason_is_serialised_only_when_set() -> None:

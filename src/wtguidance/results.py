@@ -70,9 +70,12 @@ class _Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
                 data.pop(name, None)
         return data
 
-    def model_dump_json(self) -> str:
-        """Compact JSON, the same data as ``model_dump(mode="json")``."""
-        return _ENCODER.encode(self).decode()
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """JSON text of ``model_dump(mode="json")``: compact, or indented by ``indent``."""
+        encoded = _ENCODER.encode(self)
+        if indent is not None:
+            encoded = msgspec.json.format(encoded, indent=indent)
+        return encoded.decode()
 
     def model_copy(self: R, *, update: Mapping[str, Any] | None = None) -> R:
         """A copy with the fields in ``update`` replaced (not validated)."""

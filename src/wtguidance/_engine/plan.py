@@ -87,11 +87,8 @@ class RulePlan:
     match: Selection
     in_force: Callable[[dt.date], bool] | None
     when: Test | None
-
-    @property
-    def filtered(self) -> bool:
-        """True when some trigger facts may not fire the rule (dates or a condition)."""
-        return self.in_force is not None or self.when is not None
+    #: True when some trigger facts may not fire the rule (dates or a condition)
+    filtered: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +163,13 @@ def plan_pack(
         return found
 
     def base(rule: Rule) -> dict[str, Any]:
+        in_force = _in_force(rule)
         return {
             "rule": rule,
             "match": select(rule.match),
-            "in_force": _in_force(rule),
+            "in_force": in_force,
             "when": _condition(rule.when, select) if rule.when is not None else None,
+            "filtered": in_force is not None or rule.when is not None,
         }
 
     trigger = mine.trigger if mine is not None else "same_day"
