@@ -4,7 +4,8 @@ Run with ``make bench`` (``.venv/bin/python bench/run.py``). Options: ``--cases 
 (default 500), ``--rounds R`` (default 5), ``--chunk C`` (default 50), ``--seed S``
 (default 2024), ``--pairs P`` (cold-start pairs, default 10), ``--quick`` (fewer cases and
 rounds, no 100,000-event case), ``--only SECTION`` (ratio, peers, scaling, cold, batch),
-``--profile`` (the top cProfile entries of validate + evaluate).
+``--episodes E`` (census episodes for the batch section, default 4000), ``--profile`` (the
+top cProfile entries of validate + evaluate).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import platform
 import pstats
 import random
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -137,11 +139,20 @@ def cold_section(args: Any) -> None:
 
 def batch_section(args: Any) -> None:
     # ---- HOOK: batch throughput and memory (DESIGN §13) ---------------------------------
-    # `batch` / `cin-census` land with the caseload issue. Measure here: cases/s for
-    # `--jobs 1` and `--jobs 2` (goal: >= 1.7x on two cores) and the peak RSS of 100k vs 1M
-    # generated cases (goal: within 1.2x), whole processes via measure.paired_processes or
-    # resource.getrusage(RUSAGE_CHILDREN).ru_maxrss.
-    print("5. batch throughput and memory: not measured yet (no `batch` command)")
+    # `cin-census` measures itself in bench/caseload.py (whole processes, --jobs 1 and 2;
+    # peak memory of 100k vs 1M episodes with `caseload.py memory`, which takes minutes).
+    print("5. batch: cin-census throughput, --jobs 1 and 2 (bench/caseload.py)")
+    if args.quick:
+        print("   skipped with --quick; run: .venv/bin/python bench/caseload.py throughput")
+        return
+    script = Path(__file__).with_name("caseload.py")
+    command = [sys.executable, str(script), "throughput", "--episodes", str(args.episodes)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in (done.stdout + done.stderr).splitlines():
+        print(f"   {line}")
+    print(
+        "   memory (minutes): .venv/bin/python bench/caseload.py memory --episodes 100000 1000000"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -151,6 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--episodes", type=int, default=4000)  # census size for section 5
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", choices=SECTIONS, action="append")
     parser.add_argument("--profile", action="store_true")

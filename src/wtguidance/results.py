@@ -187,7 +187,7 @@ class RequiredSigner(_Frozen, frozen=True):
     social_work_qualified: bool | None
 
 
-class SignOffResult(_Frozen, frozen=True):
+class SignOffResult(_Frozen, frozen=True, kw_only=True):
     id: str
     edition: str
     rule: str
@@ -197,6 +197,9 @@ class SignOffResult(_Frozen, frozen=True):
     required_from: RequiredSigner
     status: SignOffStatus
     given_on: dt.date | None
+    #: who signed: the permitted signer (``given``) or the one not permitted (``invalid``);
+    #: null when nobody signed or an event (a conference's decision) gave the sign-off
+    signed_by: PersonView | None = None
     citation: CitationView
 
 

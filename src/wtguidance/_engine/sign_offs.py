@@ -10,7 +10,7 @@ from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
 from wtguidance._engine.plan import SignOffPlan
 from wtguidance._pack.model import PersonSpec
-from wtguidance.results import SignOffResult, SignOffStatus
+from wtguidance.results import PersonView, SignOffResult, SignOffStatus
 
 __all__ = ["conclude_sign_offs", "judge_sign_off"]
 
@@ -61,6 +61,7 @@ def judge_sign_off(
 ) -> SignOffResult:
     """The sign-off of one subject: ``signatures`` and ``givers`` are sorted by date."""
     given_on: dt.date | None = None
+    signed_by: PersonView | None = None
     status: SignOffStatus
     if done is None:
         status = "pending"
@@ -69,9 +70,9 @@ def judge_sign_off(
         low = bisect_left(signatures, done.date, key=fact_date)
         high = len(signatures) if until is None else bisect_left(signatures, until, key=fact_date)
         required = plan.required
-        signed = next(
-            (s.date for s in signatures[low:high] if _permits(required, s.event.by)), None
-        )
+        # the first permitted signature (signatures are in date, then case, order)
+        signer = next((s for s in signatures[low:high] if _permits(required, s.event.by)), None)
+        signed = signer.date if signer is not None else None
         # an event that gives the sign-off, after the last subject done and by this one
         first = 0 if previous_done is None else bisect_right(givers, previous_done, key=fact_date)
         given = givers[first].date if first < len(givers) else None
@@ -80,8 +81,13 @@ def judge_sign_off(
         dates = [d for d in (signed, given) if d is not None]
         if dates:
             status, given_on = "given", min(dates)
+            # who signed: the first permitted signature that day (none when an event,
+            # such as a conference's decision, gave the sign-off)
+            if signer is not None and signed == given_on:
+                signed_by = _person(signer.event.by)
         elif high > low:
             status = "invalid"
+            signed_by = _person(signatures[low].event.by)
         else:
             status = "missing"
     ctx.traced(plan.rule, trigger.date, trigger, done)
@@ -96,8 +102,13 @@ def judge_sign_off(
         required_from=plan.signer,
         status=status,
         given_on=given_on,
+        signed_by=signed_by,
         citation=plan.citation,
     )
+
+
+def _person(person: Any) -> PersonView:
+    return PersonView(role=person.role, social_work_qualified=person.social_work_qualified)
 
 
 def _permits(required: PersonSpec, person: Any) -> bool:
