@@ -43,6 +43,9 @@ ErrorCode = Literal[
     "unknown-edition",
     "unknown-rule",
     "invalid-protocol",
+    "unknown-engine",
+    "engine-unavailable",
+    "engine-failed",
 ]
 """Every code an error can carry."""
 
@@ -199,6 +202,35 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             CodeEntry(
                 ("calendar-range",),
                 ("A date falls outside the working-day calendar's span (1990–2075)."),
+            ),
+        ),
+    ),
+    CodeGroup(
+        "Engines (`EngineError`, exit 2)",
+        (
+            CodeEntry(
+                ("unknown-engine",),
+                (
+                    "`engine=` (or `--engine`) names an engine that does not exist; the known "
+                    "ones are `native` (the default) and `durable` (docs/engines.md)."
+                ),
+            ),
+            CodeEntry(
+                ("engine-unavailable",),
+                (
+                    "The `durable` engine was asked for but durable_rules cannot be imported. "
+                    "Install the extra with `pip install 'wtguidance[durable]'` (it builds "
+                    "from source with a C compiler, on CPython before 3.13)."
+                ),
+            ),
+            CodeEntry(
+                ("engine-failed",),
+                (
+                    "durable_rules refused a rule when the pack was compiled into a ruleset "
+                    "(one of its limits, e.g. more than 32 values in one `where` test), or "
+                    "failed while matching a case. The message names the rule id and its "
+                    "file:line; the native engine is unaffected."
+                ),
             ),
         ),
     ),

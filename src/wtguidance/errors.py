@@ -16,6 +16,7 @@ traceback for them.
     ├── ProtocolError        a local protocol cannot be read or is invalid
     ├── CalendarError        a date outside the supported calendar span
     ├── EvaluationError      conflicting conclusions found while evaluating
+    ├── EngineError          an engine that is unknown, not installed, or failed
     ├── UnknownIdError       an edition or rule id that is not encoded
     └── UsageError           a bad command-line value (bad date flag, missing file ...)
 
@@ -35,6 +36,7 @@ _CODES = frozenset(get_args(ErrorCode))
 __all__ = [
     "CalendarError",
     "CaseError",
+    "EngineError",
     "EvaluationError",
     "PackCompileError",
     "PackError",
@@ -153,6 +155,13 @@ class EvaluationError(WtGuidanceError):
     """Evaluation found conflicting conclusions (e.g. two rules disagree without precedence)."""
 
     default_code = "evaluation"
+
+
+class EngineError(WtGuidanceError):
+    """An evaluation engine that is unknown (``unknown-engine``), not installed
+    (``engine-unavailable``) or that failed on a rule (``engine-failed``)."""
+
+    default_code = "engine-failed"
 
 
 class UnknownIdError(WtGuidanceError):

@@ -16,7 +16,7 @@ from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
 from wtguidance.case import SourceEvidence
 from wtguidance.overlay import Overlay
 
-__all__ = ["run_pack"]
+__all__ = ["conclude", "run_pack"]
 
 #: the conclusion kinds, in the order they run (each reads the derived facts only)
 CONCLUSIONS = (conclude_obligations, conclude_case_holders, conclude_sign_offs)
@@ -41,6 +41,11 @@ def run_pack(
     """
     ctx = RunContext(pack, facts, child, as_of, calendar, overlay, window, evidence)
     ctx.derive()
-    for conclude in CONCLUSIONS:
-        conclude(ctx)
+    return conclude(ctx)
+
+
+def conclude(ctx: RunContext) -> PackRun:
+    """Run every conclusion kind over a context whose facts are derived (any engine's)."""
+    for conclude_kind in CONCLUSIONS:
+        conclude_kind(ctx)
     return ctx.out

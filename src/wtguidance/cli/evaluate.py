@@ -28,7 +28,8 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
         from wtguidance.cli.protocol import overlay_from_file
 
         overlay = overlay_from_file(args.protocol, ctx, editions)
-    outcome = Evaluator.create(editions, overlay).evaluate(case, edition=args.edition, as_of=as_of)
+    evaluator = Evaluator.create(editions, overlay, engine=args.engine)
+    outcome = evaluator.evaluate(case, edition=args.edition, as_of=as_of)
     if args.format == "json":
         ctx.write(json.dumps(outcome.model_dump(mode="json"), indent=2))
     elif args.format == "markdown":
@@ -46,4 +47,11 @@ def register(commands: Commands) -> None:
     evaluate.add_argument("--edition", default="auto", help="edition id, or auto (default)")
     evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     evaluate.add_argument("--protocol", help="apply a valid local protocol (YAML) as an overlay")
+    evaluate.add_argument(
+        "--engine",
+        default="native",
+        metavar="{native,durable}",
+        help="the rule engine: native (default) or durable (durable_rules; the 'durable' "
+        "extra); both give the same outcome, see docs/engines.md",
+    )
     evaluate.set_defaults(handler=_cmd_evaluate)

@@ -1,0 +1,446 @@
+"""The optional durable_rules engine: the same packs, matched and chained by durable_rules.
+
+Each compiled edition becomes one durable_rules ruleset (docs/engines.md has the full map):
+
+- every distinct pattern a rule reads (its trigger, ``exists`` conditions, satisfiers,
+  enders, sign-off events) is a durable_rules rule whose condition is the pattern — event
+  type or derived-fact name, and each ``where`` test (``in`` → ``$or`` of equalities,
+  ``not_in`` → absent or ``$and`` of inequalities) — and whose action records the facts
+  it matched;
+- every fact-deriving rule is a durable_rules rule on its trigger pattern whose action
+  asserts the derived fact back into durable_rules, where it matches further rules
+  (forward chaining inside durable_rules). Its salience (``pri``) is its depth in the
+  pack's dependency order, so a rule acts only once every fact it reads is in (the
+  native engine's dependency order, enforced by durable_rules' agenda);
+- one catch-all rule records derived facts by name and keeps durable_rules from
+  refusing a case event that no rule of the edition reads.
+
+A case's events are asserted as facts under a fresh session id, the actions run, and the
+session is deleted. What the facts *mean* — ``when`` conditions relative to the trigger,
+in-force dates, clocks, due dates, statuses, precedence, citations — is judged by the
+native code (:mod:`wtguidance._engine.context` and the ``conclude_*`` modules) over the
+facts durable_rules matched, so the two engines differ only in matching and chaining.
+
+durable_rules keeps a process-wide table of rulesets (at most 131,072 handles) and at most
+1,024 live sessions per ruleset. Here every ruleset belongs to one :class:`DurableEngine`
+(one per evaluator), is named by the pack's content hash plus the engine's own token, and
+is deleted when the engine is garbage collected. A lock per ruleset serialises the
+durable_rules part of an evaluation (threads share an evaluator safely; at most one live
+session per ruleset, so the session limit cannot bite), while judging runs outside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import itertools
+import json
+import threading
+import uuid
+import weakref
+from bisect import insort
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from wtguidance._engine.context import PackRun, RunContext
+from wtguidance._engine.facts import Fact, FactKey, fact_order, label
+from wtguidance._engine.run import conclude
+from wtguidance._pack.compile import CompiledPack
+from wtguidance._pack.model import AssertSpec, Pattern, Rule, rule_patterns
+from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
+from wtguidance.case import SourceEvidence
+from wtguidance.errors import EngineError, SourceLocation
+from wtguidance.overlay import Overlay
+
+__all__ = ["INSTALL_HINT", "DurableEngine", "durable_available"]
+
+INSTALL_HINT = "pip install 'wtguidance[durable]'"
+
+#: durable_rules delivers up to this many matches to one action (its ``cap`` is 16-bit)
+CAP = 65_535
+#: durable_rules 2.0.28 hangs compiling an ``$or`` of more than 512 terms, and silently
+#: stops matching an ``$and`` of more; such a ``where`` test is refused instead
+MAX_WHERE_VALUES = 512
+
+PatternKey = tuple[str, str, tuple[tuple[tuple[str, ...], bool, frozenset[Any]], ...]]
+
+
+def durable_available() -> str | None:
+    """None when durable_rules can be imported, else why not."""
+    try:
+        import durable.engine  # noqa: F401
+    except ImportError as exc:  # also a failed build: no compiled durable_rules_engine
+        return f"durable_rules cannot be imported ({exc})"
+    return None
+
+
+def _durable() -> Any:
+    """The ``durable.engine`` module, or an EngineError saying how to install it."""
+    try:
+        import durable.engine
+    except ImportError as exc:
+        raise EngineError(
+            f"the durable engine needs durable_rules, which cannot be imported ({exc}); "
+            f"install it with: {INSTALL_HINT} (CPython before 3.13, builds with a C compiler)",
+            code="engine-unavailable",
+            hint=INSTALL_HINT,
+        ) from None
+    return durable.engine
+
+
+def _key(pattern: Pattern) -> PatternKey:
+    return pattern.kind, pattern.name, tuple((w.path, w.negate, w.values) for w in pattern.where)
+
+
+def _where_term(path: tuple[str, ...], negate: bool, values: Iterable[Any]) -> dict[str, Any]:
+    """One ``where`` test as a durable_rules expression over the fact's event (``e``)."""
+    field = ".".join(("e", *path))
+    ordered = sorted(values, key=json.dumps)
+    if not negate:  # the value is one of these (a missing value never is)
+        return {"$or": [{field: v} for v in ordered]} if ordered else {"$nex": {"kind": 1}}
+    # absent (None) or none of these, as the native matcher reads `value not in values`
+    unequal: dict[str, Any] = {"$and": [{"$neq": {field: v}} for v in ordered]}
+    return {"$or": [{"$nex": {field: 1}}, unequal]} if ordered else {"$ex": {"kind": 1}}
+
+
+def _condition(pattern: Pattern) -> dict[str, Any]:
+    terms: list[dict[str, Any]] = [{"kind": pattern.kind}, {"name": pattern.name}]
+    terms.extend(_where_term(w.path, w.negate, w.values) for w in pattern.where)
+    return {"$and": terms}
+
+
+class _Slot:
+    """One durable_rules rule of a ruleset: what it is for, and the pack rule it speaks for."""
+
+    def __init__(self, name: str, rule: Rule, location: SourceLocation) -> None:
+        self.name = name
+        self.rule = rule
+        self.location = location
+
+
+class _Session:
+    """One case evaluated under one edition: the facts durable_rules matched, by pattern."""
+
+    def __init__(self, ctx: _DurableContext, objects: dict[str, Fact]) -> None:
+        self.ctx = ctx
+        self.objects = objects  # durable fact id -> the Fact it stands for
+        self.fired: dict[int, set[int]] = {}  # deriving rule index -> ids of its triggers
+        self.failure: tuple[_Slot | None, BaseException] | None = None
+        self.current: _Slot | None = None  # the rule whose action ran last
+
+
+class _DurableContext(RunContext):
+    """A run context whose pattern matches come from durable_rules, not from the pack."""
+
+    def __init__(self, keys: Mapping[int, PatternKey], *args: Any) -> None:
+        super().__init__(*args)
+        self.keys = keys
+        #: what durable_rules matched, per distinct pattern, kept in (date, case) order
+        self.durable_lists: dict[PatternKey, list[Fact]] = {key: [] for key in keys.values()}
+
+    def matching(self, pattern: Pattern) -> list[Fact]:
+        return self.durable_lists[self.keys[id(pattern)]]
+
+
+Body = Callable[["_Session", list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+class _Actions:
+    """The Python side of one ruleset's actions. Holds no reference to the ruleset."""
+
+    def __init__(self, pack: CompiledPack) -> None:
+        self.pack = pack
+        self.sessions: dict[str, _Session] = {}
+        self.keys: dict[int, PatternKey] = {}  # id(pattern) -> its key
+        self.patterns: list[tuple[PatternKey, Pattern, _Slot]] = []
+        seen: set[PatternKey] = set()
+        for rule in pack.pack.rules:
+            for pattern in rule_patterns(rule):
+                key = self.keys[id(pattern)] = _key(pattern)
+                if key not in seen:
+                    seen.add(key)
+                    slot = _Slot(f"p{len(self.patterns)}", rule, pattern.location)
+                    self.patterns.append((key, pattern, slot))
+        self.derivations = [
+            _Slot(f"d{index}", rule, rule.location) for index, rule in enumerate(pack.derivations)
+        ]
+
+    def definition(self) -> dict[str, dict[str, Any]]:
+        """The ruleset, as durable_rules' JSON ruleset definition with Python actions."""
+        rules: dict[str, dict[str, Any]] = {}
+        for key, pattern, slot in self.patterns:
+            rules[slot.name] = self._rule(slot, pattern, 0, self._recorder(key, slot))
+        for index, slot in enumerate(self.derivations):
+            rank = self.pack.ranks[slot.rule.id]
+            rules[slot.name] = self._rule(slot, slot.rule.match, rank, self._deriver(index))
+        # every fact, so no case event is refused as unhandled; derived ones indexed by name
+        rules["facts"] = {"cap": CAP, "all": [{"m": {"$ex": {"kind": 1}}}], "run": self._indexer()}
+        return rules
+
+    def slot(self, name: str) -> _Slot | None:
+        """The slot of a durable_rules rule name (``p3``, ``d1``), if it is one."""
+        for _key, _pattern, slot in self.patterns:
+            if slot.name == name:
+                return slot
+        return next((s for s in self.derivations if s.name == name), None)
+
+    def _rule(self, slot: _Slot, pattern: Pattern, pri: int, action: Any) -> dict[str, Any]:
+        for where in pattern.where:
+            if len(where.values) > MAX_WHERE_VALUES:
+                raise EngineError(
+                    f"durable_rules cannot match a 'where' test with {len(where.values)} "
+                    f"values (at most {MAX_WHERE_VALUES}): {pattern.describe()}",
+                    code="engine-failed",
+                    location=pattern.location,
+                    rule_id=slot.rule.id,
+                    hint="split the rule, or use the native engine",
+                )
+        return {"pri": pri, "cap": CAP, "all": [{"m": _condition(pattern)}], "run": action}
+
+    # -- actions: durable_rules calls each with a closure ``c``; ``c.m`` lists the matches --
+    def _action(self, slot: _Slot | None, body: Body) -> Any:
+        """Run ``body`` on the matches and assert what it derives; never raise into
+        durable_rules (it would swallow the error into its state): keep it for later."""
+
+        def action(c: Any) -> None:
+            session = self.sessions[c.s.sid]
+            if session.failure is not None:
+                return
+            messages = [m._d for m in c.m]
+            session.current = slot or self._producer(messages)
+            try:
+                for derived in body(session, messages):
+                    c.assert_fact(derived)  # chaining: durable_rules matches it further
+            except Exception as exc:
+                session.failure = (session.current, exc)
+
+        return action
+
+    def _recorder(self, key: PatternKey, slot: _Slot) -> Any:
+        def record(session: _Session, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            found = session.ctx.durable_lists[key]
+            for message in messages:
+                insort(found, session.objects[message["id"]], key=fact_order)
+            return []
+
+        return self._action(slot, record)
+
+    def _deriver(self, index: int) -> Any:
+        slot = self.derivations[index]
+        rule = slot.rule
+        assert isinstance(rule.then, AssertSpec)
+        name = rule.then.fact
+
+        def derive(session: _Session, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            ctx = session.ctx
+            fired = session.fired.get(index)
+            if fired is None:  # its rank guarantees every fact it reads is in by now
+                fired = session.fired[index] = {id(f) for f in ctx.triggers(rule)}
+            derived: list[dict[str, Any]] = []
+            for message in messages:
+                trigger = session.objects[message["id"]]
+                if id(trigger) not in fired:
+                    continue
+                day = trigger.date
+                fact_id = f"f{trigger.seq}.{index}"
+                session.objects[fact_id] = Fact(
+                    "fact", name, day, trigger.seq, trigger.event, label(name, day)
+                )
+                ctx.trace.append((day, rule, (trigger.label,)))
+                derived.append({"id": fact_id, "kind": "fact", "name": name, "e": message["e"]})
+            return derived
+
+        return self._action(slot, derive)
+
+    def _producer(self, messages: list[dict[str, Any]]) -> _Slot | None:
+        """The deriving rule behind the first derived fact (``f<seq>.<index>``), if any."""
+        for message in messages:
+            if message["kind"] == "fact":
+                return self.derivations[int(message["id"].rsplit(".", 1)[1])]
+        return None
+
+    def _indexer(self) -> Any:
+        def index(session: _Session, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            facts = session.ctx.facts
+            for message in messages:
+                if message["kind"] == "fact":  # case events are indexed already
+                    fact = session.objects[message["id"]]
+                    found = facts.setdefault(("fact", fact.name), [])
+                    insort(found, fact, key=fact_order)
+            return []
+
+        return self._action(None, index)
+
+
+class _Ruleset:
+    """One edition compiled into a durable_rules ruleset, with its lock and sessions."""
+
+    def __init__(self, engine: Any, pack: CompiledPack, token: str) -> None:
+        self.pack = pack
+        self.actions = _Actions(pack)
+        definition = self.actions.definition()
+        digest = hashlib.sha256(_canonical(definition).encode()).hexdigest()[:16]
+        self.name = f"wtguidance-{pack.edition}-{digest}-{token}"
+        self.ruleset = _create(engine, self.name, definition, self.actions)
+        self.handle: int = self.ruleset._handle
+        self.lock = threading.Lock()
+        self.sids = itertools.count()
+
+    def run(
+        self,
+        facts: Mapping[FactKey, list[Fact]],
+        child: Any,
+        as_of: dt.date,
+        calendar: WorkingCalendar,
+        overlay: Overlay | None,
+        window: DateWindow,
+        evidence: SourceEvidence | None,
+    ) -> PackRun:
+        ctx = _DurableContext(
+            self.actions.keys, self.pack, facts, child, as_of, calendar, overlay, window, evidence
+        )
+        objects: dict[str, Fact] = {}
+        events: list[dict[str, Any]] = []
+        for (kind, _name), found in facts.items():
+            for fact in found:
+                fact_id = f"e{fact.seq}"
+                objects[fact_id] = fact
+                events.append(
+                    {"id": fact_id, "kind": kind, "name": fact.name, "e": _event_json(fact.event)}
+                )
+        session = _Session(ctx, objects)
+        with self.lock:  # one live durable_rules session per ruleset at a time
+            sid = f"s{next(self.sids)}"
+            self.actions.sessions[sid] = session
+            try:
+                self._match(sid, events, session)
+            finally:
+                del self.actions.sessions[sid]
+                _quietly(self.ruleset.delete_state, sid)
+        return conclude(ctx)
+
+    def _match(self, sid: str, events: list[dict[str, Any]], session: _Session) -> None:
+        """Assert the case's events and run every action durable_rules schedules."""
+        errors: list[BaseException] = []
+        if events:
+            for event in events:
+                event["sid"] = sid
+            try:
+                state = self.ruleset.assert_facts(events)
+                self.ruleset.do_actions(state, lambda error, _state: errors.append(error))
+            except Exception as error:
+                errors.append(error)
+        failure = session.failure
+        if failure is None and any(e is not None for e in errors):
+            failure = session.current, next(e for e in errors if e is not None)
+        if failure is not None:
+            slot, cause = failure
+            raise _failed(slot, f"durable_rules failed while matching a case: {_describe(cause)}")
+
+
+def _canonical(definition: Mapping[str, Mapping[str, Any]]) -> str:
+    """The ruleset without its Python actions, as canonical JSON (what the hash names)."""
+    plain = {
+        name: {k: v for k, v in rule.items() if k != "run"} for name, rule in definition.items()
+    }
+    return json.dumps(plain, sort_keys=True, default=sorted)
+
+
+def _event_json(event: Any) -> dict[str, Any]:
+    value: dict[str, Any] = event.model_dump(mode="json", exclude_none=True)
+    return value
+
+
+def _describe(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}".splitlines()[0][:300]
+
+
+def _failed(slot: _Slot | None, message: str) -> EngineError:
+    if slot is None:
+        return EngineError(message, code="engine-failed")
+    return EngineError(message, code="engine-failed", location=slot.location, rule_id=slot.rule.id)
+
+
+def _quietly(call: Callable[..., Any], *args: Any) -> None:
+    """Clean up, ignoring failure (the state or ruleset may never have been created)."""
+    with contextlib.suppress(Exception):
+        call(*args)
+
+
+def _create(engine: Any, name: str, definition: dict[str, Any], actions: _Actions) -> Any:
+    """Create the ruleset; if durable_rules refuses it, find and name the rule it refused."""
+    try:
+        return engine.Ruleset(name, None, definition)
+    except Exception as exc:
+        culprit = None
+        for rule_name in list(definition):
+            probe = {rule_name: actions.definition()[rule_name]}
+            try:
+                created = engine.Ruleset(f"{name}-probe", None, probe)
+            except Exception:
+                culprit = actions.slot(rule_name)
+                break
+            _delete(created._handle)
+        raise _failed(culprit, f"durable_rules refused the ruleset: {_describe(exc)}") from None
+
+
+def _delete(handle: int) -> None:
+    import durable_rules_engine
+
+    _quietly(durable_rules_engine.delete_ruleset, handle)
+
+
+def _delete_all(handles: list[int]) -> None:
+    for handle in handles:
+        _delete(handle)
+
+
+class DurableEngine:
+    """Every edition of an evaluator as durable_rules rulesets, deleted with the engine.
+
+    ``run_pack`` has the native :func:`wtguidance._engine.run.run_pack` signature.
+    """
+
+    def __init__(self, packs: Sequence[CompiledPack]) -> None:
+        engine = _durable()
+        self.token = uuid.uuid4().hex[:12]  # this engine's own: names never clash
+        self.rulesets: dict[int, _Ruleset] = {}
+        handles: list[int] = []
+        # registered first, so rulesets created before a failure are deleted too
+        self._finalizer = weakref.finalize(self, _delete_all, handles)
+        for pack in packs:
+            ruleset = _Ruleset(engine, pack, self.token)
+            handles.append(ruleset.handle)
+            self.rulesets[id(pack)] = ruleset
+
+    @property
+    def names(self) -> list[str]:
+        """The durable_rules ruleset names this engine registered."""
+        return [r.name for r in self.rulesets.values()]
+
+    def close(self) -> None:
+        """Delete the rulesets now (otherwise when the engine is garbage collected)."""
+        self._finalizer()
+
+    def run_pack(
+        self,
+        pack: CompiledPack,
+        facts: Mapping[FactKey, list[Fact]],
+        child: Any,
+        *,
+        as_of: dt.date,
+        calendar: WorkingCalendar,
+        overlay: Overlay | None = None,
+        window: DateWindow = EVERY_DAY,
+        evidence: SourceEvidence | None = None,
+    ) -> PackRun:
+        """Evaluate one compiled edition over a case's facts, matched by durable_rules."""
+        ruleset = self.rulesets.get(id(pack))
+        if ruleset is None:
+            raise EngineError(
+                f"edition {pack.edition} was not compiled into this durable engine",
+                code="engine-failed",
+            )
+        return ruleset.run(facts, child, as_of, calendar, overlay, window, evidence)
