@@ -125,11 +125,14 @@ def memory(args: argparse.Namespace) -> None:
             print(f"    {sample}")
         del evaluator
     gc.collect()
-    before = rss_mib()
-    for _ in range(200):
-        Evaluator.create(engine="durable").evaluate(pool[0], as_of=AS_OF)
-    gc.collect()
-    print(f"  200 durable evaluators built, used and dropped: {before:.1f} → {rss_mib():.1f} MiB")
+    sizes = [f"{rss_mib():.1f}"]
+    for _ in range(4):
+        for _ in range(args.churn // 4):
+            Evaluator.create(engine="durable").evaluate(pool[0], as_of=AS_OF)
+        gc.collect()
+        sizes.append(f"{rss_mib():.1f}")
+    churned = " → ".join(sizes)
+    print(f"  {args.churn} durable evaluators built, used, dropped (each quarter): {churned} MiB")
 
 
 def main() -> None:

@@ -296,6 +296,136 @@ def test_durable_matching_and_chaining_never_fall_back_to_the_native_code(
     assert [pair.durable.evaluate(c, as_of=AS_OF[1]) for c in cases] == expected
 
 
+@needs_durable
+@pytest.mark.parametrize("sabotage", ["where tests ignored", "derived facts not asserted"])
+def test_the_outcome_depends_on_durable_rules_matching_and_chaining(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch, sabotage: str
+) -> None:
+    """Break durable_rules' side and the differential tests must notice: so they test it."""
+    from wtguidance._engine import durable
+
+    if sabotage == "where tests ignored":
+        monkeypatch.setattr(durable, "_where_term", lambda *_args: {"$ex": {"kind": 1}})
+    else:
+        real = durable._Actions._deriver
+
+        def deriver(self: Any, index: int) -> Any:
+            action = real(self, index)
+            return lambda c: action(type("NoChain", (), {"m": c.m, "s": c.s, "assert_fact": print}))
+
+        monkeypatch.setattr(durable._Actions, "_deriver", deriver)
+    broken = Evaluator.create(engine="durable")
+    cases = [Case.model_validate(example_case(p.name)) for p in CASES]
+    cases += [Case.model_validate(r) for r in random_cases(30, first=_start("2023"))]
+    differ = [
+        c.case_id
+        for c in cases
+        if broken.evaluate(c, as_of=AS_OF[1]) != pair.native.evaluate(c, as_of=AS_OF[1])
+    ]
+    assert differ
+
+
+def _chain_pack(root: Path) -> Editions:
+    """Facts derived from facts, three deep, with conditions on derived facts: the shipped
+    packs chain one step (events → stages), so this is what exercises chaining."""
+    from _helpers import obligation, write_pack
+    from wtguidance.editions import load_pack_dir
+
+    def derive(name: str, match: dict[str, Any], fact: str, **more: Any) -> dict[str, Any]:
+        return {"name": name, "match": match, **more, "then": {"assert": {"fact": fact}}}
+
+    open_ = {"fact": "stage.open"}  # read by a derivation and an obligation
+    rules = [
+        derive("open.referral", {"event": "referral"}, "stage.open"),
+        derive(
+            "open.decision",
+            {
+                "event": "referral_decision",
+                "where": {"response": {"not_in": ["no_further_action"]}},
+            },
+            "stage.open",
+        ),
+        derive("closed", {"event": "case_closed"}, "stage.closed"),
+        derive(
+            "assessing",
+            open_,
+            "stage.assessing",
+            when={
+                "any": [
+                    {"exists": {"event": "assessment_started"}, "relative": "until_next_trigger"},
+                    {"exists": {"event": "strategy_discussion", "where": {"initiates_s47": True}}},
+                ]
+            },
+        ),
+        derive(
+            "enquiring",
+            {"fact": "stage.assessing", "where": {"response": {"not_in": ["early_help"]}}},
+            "stage.enquiring",
+            when={"not": {"exists": {"fact": "stage.closed"}, "relative": "before"}},
+        ),
+        obligation(
+            "assess",
+            {"fact": "stage.enquiring"},
+            {"event": "assessment_completed"},
+            id_="assessment.complete",
+            ended_by=[{"fact": "stage.closed"}],
+        ),
+        obligation(
+            "seen",
+            {"fact": "stage.open"},
+            {"event": "child_seen", "where": {"alone": True}},
+            id_="child.seen",
+            when={
+                "all": [
+                    {"not": {"exists": {"fact": "stage.closed"}, "relative": "on_or_before"}},
+                    {"child": {"field": "disabled", "is": False}},
+                ]
+            },
+            on_repeat="keep_first",
+        ),
+        {
+            "name": "holder",
+            "match": {"fact": "stage.enquiring"},
+            "then": {"case_holder": {"stage": "s47", "lead": {"roles": ["social_worker"]}}},
+        },
+    ]
+    facts = ("stage.open", "stage.closed", "stage.assessing", "stage.enquiring")
+    return Editions((load_pack_dir(write_pack(root, rules, facts=facts)),))
+
+
+@needs_durable
+@given(data=st.data())
+def test_a_pack_that_chains_deeply_gives_the_same_outcome(chain: Pair, data: Any) -> None:
+    record = data.draw(any_case(_start("2023")))
+    try:
+        case = Case.model_validate(record)
+    except ValidationError:
+        reject()
+    as_of = _start("2023") + dt.timedelta(days=data.draw(st.integers(0, 900)))
+    chain.same(case, as_of=as_of)
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> Pair:
+    if UNAVAILABLE is not None:
+        pytest.skip(UNAVAILABLE)
+    pair = Pair(editions=_chain_pack(tmp_path_factory.mktemp("chain") / "pack"))
+    # the pack does chain three deep on a real case
+    case = Case.model_validate(
+        {
+            "case_id": "chain",
+            "child": {},
+            "events": [
+                {"type": "referral", "date": "2024-01-05"},
+                {"type": "assessment_started", "date": "2024-01-08", "kind": "single"},
+            ],
+        }
+    )
+    outcome = pair.same(case, as_of=dt.date(2024, 6, 1))
+    assert {o["id"] for o in outcome["obligations"]} == {"assessment.complete", "child.seen"}
+    return pair
+
+
 def test_the_native_engine_never_imports_durable_rules() -> None:
     import subprocess
     import sys
