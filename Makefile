@@ -4,14 +4,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit bench docs clean venv
+.PHONY: demo test lint typecheck unit bench docs serve clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev,durable]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,server,docs,durable]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -36,8 +36,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/engines.py
 
+# regenerate every generated page and schema, then build the site into site/ (warnings fail)
 docs: $(STAMP)
 	$(BIN)/python -m wtguidance._generate
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+serve: $(STAMP)
+	$(BIN)/wtguidance serve
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache .hypothesis

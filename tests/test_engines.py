@@ -474,13 +474,13 @@ def test_without_durable_rules_the_durable_engine_says_how_to_install_it(
         monkeypatch.setitem(sys.modules, module, None)  # import now raises ImportError
     with pytest.raises(EngineError) as raised:
         Evaluator.create(engine="durable")
-    assert raised.value.code == "engine-unavailable"
+    assert raised.value.code == "missing-extra"
     assert "pip install 'wtguidance[durable]'" in raised.value.message
     assert durable_available() is not None
     code, out, err = run_cli("evaluate", str(CASES[0]), "--engine", "durable")
     assert (code, out) == (2, "")
     assert err.count("\n") == 1
-    assert "error[engine-unavailable]" in err
+    assert "error[missing-extra]" in err
     assert "pip install 'wtguidance[durable]'" in err
     assert "Traceback" not in err
 

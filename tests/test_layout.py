@@ -74,9 +74,9 @@ def _outside(modules: set[str], *allowed: str) -> set[str]:
 
 
 def test_nothing_imports_the_command_line() -> None:
-    assert (
-        _outside(_importers_of("wtguidance.cli"), "wtguidance.cli", "wtguidance.__main__") == set()
-    )
+    # _generate (a tool, not part of the library) reads the parser for the CLI reference page
+    allowed = ("wtguidance.cli", "wtguidance.__main__", "wtguidance._generate")
+    assert _outside(_importers_of("wtguidance.cli"), *allowed) == set()
 
 
 def test_only_the_top_imports_presentation() -> None:

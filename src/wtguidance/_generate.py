@@ -7,7 +7,12 @@ which exits 1 naming each stale file. One place, so no artefact lacks a generato
 - ``docs/changes/``: one page per consecutive pair of editions, and an index;
 - ``schemas/case.schema.json``: the case record's JSON Schema;
 - ``schemas/local-protocol.schema.json``: the local protocol's JSON Schema;
-- ``docs/errors.md``: every error and finding code (from :data:`wtguidance.codes.CATALOGUE`).
+- ``docs/errors.md``: every error and finding code (from :data:`wtguidance.codes.CATALOGUE`);
+- ``schemas/openapi.json``: the HTTP service's OpenAPI document (needs the ``server`` extra);
+- ``docs/reference/cli.md``: the command-line reference, from the argparse parser;
+- ``docs/reference/case-record.md``: the case record, field by field, from its schema;
+- ``docs/codes/``: one page per error and finding code (from the catalogue and the
+  protocol checks), and an index.
 
 Run it from the root of a checkout (or pass ``--root``).
 """
@@ -22,8 +27,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from wtguidance._render.reference import CodeEntry, case_record_page, cli_page, code_pages
 from wtguidance.editions import Editions, shipped_editions
-from wtguidance.errors import WtGuidanceError
+from wtguidance.errors import UsageError, WtGuidanceError
 
 __all__ = [
     "Artefacts",
@@ -111,6 +117,45 @@ def errors_page() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _openapi_text(editions: Editions) -> str:
+    try:
+        from wtguidance.service.app import create_app
+        from wtguidance.service.openapi import openapi_text
+    except ImportError as exc:
+        raise UsageError(
+            f"schemas/openapi.json needs the 'server' extra ({exc.name} is not installed): "
+            "pip install -e '.[server]'",
+            code="missing-extra",
+        ) from None
+    return openapi_text(create_app(editions=editions))
+
+
+def code_entries() -> list[CodeEntry]:
+    """Every error and finding code with its group and explanation, for ``docs/codes/``."""
+    from wtguidance.codes import CATALOGUE
+    from wtguidance.protocol import CHECKS
+    from wtguidance.protocol.report import _SEVERITY
+
+    entries = [
+        CodeEntry(code, group.title, entry.text)
+        for group in CATALOGUE
+        for entry in group.entries
+        for code in entry.codes
+    ]
+    group = "Local protocol findings (`validate-protocol`)"
+    entries += [
+        CodeEntry(
+            code,
+            group,
+            f"What is checked: {text[:1].lower()}{text[1:].rstrip('.')}. "
+            f"Severity: {_SEVERITY.get(code, 'error')}. "
+            "See [local protocols](protocols.md) for the format and every check.",
+        )
+        for code, text in CHECKS.items()
+    ]
+    return entries
+
+
 def artefacts(editions: Editions | None = None) -> Artefacts:
     """Every generated file, keyed by its path relative to the checkout's root."""
     from wtguidance._render.edition_page import edition_page
@@ -122,12 +167,19 @@ def artefacts(editions: Editions | None = None) -> Artefacts:
         "schemas/case.schema.json": schema_text(case_json_schema()),
         "schemas/local-protocol.schema.json": schema_text(protocol_json_schema()),
         "docs/errors.md": errors_page(),
+        "schemas/openapi.json": _openapi_text(editions),
     }
     for compiled in editions.packs:
         files[f"docs/editions/{compiled.edition}.md"] = edition_page(compiled.pack, editions)
     for name, text in change_pages(editions).items():
         files[f"docs/changes/{name}"] = text
-    return files, ("docs/editions", "docs/changes")
+    from wtguidance.cli.main import build_parser
+
+    files["docs/reference/cli.md"] = cli_page(build_parser())
+    files["docs/reference/case-record.md"] = case_record_page(case_json_schema())
+    for name, text in code_pages(code_entries()).items():
+        files[f"docs/codes/{name}"] = text
+    return files, ("docs/editions", "docs/changes", "docs/codes")
 
 
 def stale(root: Path, generated: Artefacts) -> list[str]:

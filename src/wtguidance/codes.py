@@ -43,9 +43,15 @@ ErrorCode = Literal[
     "unknown-edition",
     "unknown-rule",
     "invalid-protocol",
+    "missing-extra",
     "unknown-engine",
-    "engine-unavailable",
     "engine-failed",
+    # the HTTP service (wtguidance.service): what only a request can get wrong
+    "invalid-request",
+    "body-too-large",
+    "not-found",
+    "method-not-allowed",
+    "internal-error",
 ]
 """Every code an error can carry."""
 
@@ -216,14 +222,6 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ),
             ),
             CodeEntry(
-                ("engine-unavailable",),
-                (
-                    "The `durable` engine was asked for but durable_rules cannot be imported. "
-                    "Install the extra with `pip install 'wtguidance[durable]'` (it builds "
-                    "from source with a C compiler, on CPython before 3.13)."
-                ),
-            ),
-            CodeEntry(
                 ("engine-failed",),
                 (
                     "durable_rules refused a rule when the pack was compiled into a ruleset "
@@ -272,6 +270,57 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 (
                     "`evaluate --protocol` was given a protocol with errors; its findings are "
                     "printed first."
+                ),
+            ),
+            CodeEntry(
+                ("missing-extra",),
+                (
+                    "A command needs an optional extra that is not installed, e.g. `wtguidance "
+                    "serve` without `pip install 'wtguidance[server]'`, or `--engine durable` "
+                    "(`engine=\"durable\"`, an `EngineError`) without `pip install "
+                    "'wtguidance[durable]'`. The message names the extra and the missing package."
+                ),
+            ),
+        ),
+    ),
+    CodeGroup(
+        "HTTP service (`wtguidance serve`)",
+        (
+            CodeEntry(
+                ("invalid-request",),
+                (
+                    "The body is JSON but not a request the endpoint takes: not an object, no "
+                    "`case`, an unknown field, a field of the wrong type, or a query parameter "
+                    "that cannot be read (`?strict=perhaps`). HTTP 422; `location.pointer` "
+                    "names the field. Everything else the service refuses carries the code the "
+                    "command line gives the same input (`invalid-case`, `invalid-json`, "
+                    "`unknown-edition`, ...)."
+                ),
+            ),
+            CodeEntry(
+                ("body-too-large",),
+                (
+                    "The body is longer than the service's limit (1 MiB unless `wtguidance serve "
+                    "--max-body-bytes` says otherwise). HTTP 413; refused as soon as the limit "
+                    "is passed."
+                ),
+            ),
+            CodeEntry(
+                ("not-found",),
+                ("No such path. HTTP 404; `/openapi.json` lists the paths."),
+            ),
+            CodeEntry(
+                ("method-not-allowed",),
+                (
+                    "The path exists but does not take that method (e.g. `DELETE /v1/evaluate`). "
+                    "HTTP 405."
+                ),
+            ),
+            CodeEntry(
+                ("internal-error",),
+                (
+                    "A fault in the service itself, never caused by input: HTTP 500 with no "
+                    "details; the server's log has them. Please report it."
                 ),
             ),
         ),

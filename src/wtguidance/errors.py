@@ -159,7 +159,7 @@ class EvaluationError(WtGuidanceError):
 
 class EngineError(WtGuidanceError):
     """An evaluation engine that is unknown (``unknown-engine``), not installed
-    (``engine-unavailable``) or that failed on a rule (``engine-failed``)."""
+    (``missing-extra``) or that failed on a rule (``engine-failed``)."""
 
     default_code = "engine-failed"
 

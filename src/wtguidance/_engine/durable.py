@@ -83,7 +83,7 @@ def _durable() -> Any:
         raise EngineError(
             f"the durable engine needs durable_rules, which cannot be imported ({exc}); "
             f"install it with: {INSTALL_HINT} (CPython before 3.13, builds with a C compiler)",
-            code="engine-unavailable",
+            code="missing-extra",
             hint=INSTALL_HINT,
         ) from None
     return durable.engine

@@ -485,14 +485,15 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
                 f'<td class="new">{_html_link(changed.to_citation)}{note}</td></tr>'
             )
         out += ["</tbody>", "</table>"]
-    if section.unchanged:
-        items = ", ".join(
-            f"<code>{_e(u.id)}</code>"
+    if section.unchanged:  # one per line: a long run of them in a paragraph is hard to read
+        items = "".join(
+            f"<li><code>{_e(u.id)}</code>"
             + (f" (now cited at {_html_link(u.to_citation)})" if u.moved else "")
-            + (f" [evidence: {_e(_evidence(u))}]" if u.evidence else "")
+            + (f' <span class="meta">evidence: {_e(_evidence(u))}</span>' if u.evidence else "")
+            + "</li>"
             for u in section.unchanged
         )
-        out.append(f"<p>Unchanged: {items}.</p>")
+        out.append(f'<p>Unchanged:</p><ul class="unchanged">{items}</ul>')
     return out
 
 

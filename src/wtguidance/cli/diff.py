@@ -11,7 +11,8 @@ __all__ = ["register"]
 
 
 def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
-    from wtguidance._render.diff import diff_html, diff_json, diff_markdown, diff_text
+    from wtguidance._render.diff import diff_html, diff_markdown, diff_text
+    from wtguidance._render.documents import diff_document
     from wtguidance.case import parse_case_json
     from wtguidance.diff import diff_case, diff_editions
     from wtguidance.editions import shipped_editions
@@ -28,7 +29,7 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
         as_of = parse_date(args.as_of, "--as-of") if args.as_of else dt.date.today()
         case = diff_case(editions, a.edition, b.edition, parse_case_json(text, shown), as_of)
     if args.format == "json":
-        ctx.write(diff_json(diff, case))
+        ctx.write(diff_document(diff, case))
     elif args.format == "markdown":
         ctx.write(diff_markdown(diff, case))
     elif args.format == "html":

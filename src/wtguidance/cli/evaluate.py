@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 
 from wtguidance.cli._context import CliContext, Commands, parse_date, read_text
 
@@ -12,6 +11,7 @@ __all__ = ["register"]
 
 
 def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance._render.documents import outcome_document
     from wtguidance._render.outcome import outcome_markdown, outcome_table
     from wtguidance.case import parse_case_json
     from wtguidance.editions import shipped_editions
@@ -31,7 +31,7 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     evaluator = Evaluator.create(editions, overlay, engine=args.engine)
     outcome = evaluator.evaluate(case, edition=args.edition, as_of=as_of)
     if args.format == "json":
-        ctx.write(json.dumps(outcome.model_dump(mode="json"), indent=2))
+        ctx.write(outcome_document(outcome))
     elif args.format == "markdown":
         ctx.write(outcome_markdown(outcome))
     else:

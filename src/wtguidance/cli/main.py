@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from wtguidance._version import __version__
-from wtguidance.cli import diff, evaluate, packs, protocol
+from wtguidance.cli import diff, evaluate, packs, protocol, serve
 from wtguidance.cli._context import CliContext, Handler, Parser
 from wtguidance.errors import WtGuidanceError
 
@@ -29,7 +29,7 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"wtguidance {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for command in (evaluate, protocol, diff, packs):
+    for command in (evaluate, protocol, diff, packs, serve):
         command.register(commands)
     return parser
 

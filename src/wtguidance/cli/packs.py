@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from wtguidance.cli._context import CliContext, Commands
@@ -14,28 +13,14 @@ __all__ = ["register"]
 
 # -- editions -------------------------------------------------------------------------
 def _cmd_editions(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance._render.documents import edition_rows, editions_document
     from wtguidance.editions import shipped_editions
 
     editions = shipped_editions()
-    rows = []
-    for pack in editions.packs:
-        meta = pack.pack.meta
-        _start, end = editions.window(meta.edition)
-        rows.append(
-            {
-                "edition": meta.edition,
-                "title": meta.title,
-                "published": meta.published.isoformat(),
-                "in_force_from": meta.in_force_from.isoformat(),
-                "governs_until": end.isoformat() if end else None,
-                "status": meta.status,
-                "rules": len(pack.pack.rules),
-            }
-        )
     if args.format == "json":
-        ctx.write(json.dumps(rows, indent=2))
+        ctx.write(editions_document(editions))
         return 0
-    for row in rows:
+    for row in edition_rows(editions):
         until = f" until {row['governs_until']}" if row["governs_until"] else " (current)"
         ctx.write(
             f"{row['edition']}  {row['title']}  in force {row['in_force_from']}{until}  "
@@ -70,9 +55,16 @@ def _cmd_schema(args: argparse.Namespace, ctx: CliContext) -> int:
 # -- explain --------------------------------------------------------------------------
 def _cmd_explain(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.editions import shipped_editions
+
+    editions = shipped_editions()
+    if args.format == "json":
+        from wtguidance._render.documents import explain_document
+
+        ctx.write(explain_document(editions, args.rule_id))
+        return 0
     from wtguidance.explain import explain_rule
 
-    ctx.write(explain_rule(shipped_editions(), args.rule_id, as_json=args.format == "json"))
+    ctx.write(explain_rule(editions, args.rule_id))
     return 0
 
 

@@ -24,6 +24,7 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
 
 def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance import editions as editions_module
+    from wtguidance._render.documents import protocol_document
     from wtguidance._render.protocol import render_report
     from wtguidance.protocol import validate_protocol_text
 
@@ -37,10 +38,12 @@ def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.format == "json" and len(reports) > 1:
         ctx.write(
             json.dumps(
-                [json.loads(render_report(r, "json", strict=args.strict)) for r in reports],
+                [json.loads(protocol_document(r, strict=args.strict)) for r in reports],
                 indent=2,
             )
         )
+    elif args.format == "json":
+        ctx.write(protocol_document(reports[0], strict=args.strict))
     else:
         for report in reports:
             ctx.write(render_report(report, args.format, strict=args.strict, color=ctx.color))

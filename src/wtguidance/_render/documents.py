@@ -1,0 +1,82 @@
+"""The JSON documents the command line prints and the HTTP service returns, made in one place.
+
+Each function returns the whole document as text ending in a newline: exactly what
+``wtguidance <command> --format json`` writes to stdout and what the service sends as the
+response body. The CLI and ``wtguidance.service`` both call these, so the two can never
+drift apart (a test compares them byte for byte).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wtguidance.diff import CaseDiff, EditionDiff
+    from wtguidance.editions import Editions
+    from wtguidance.protocol import ProtocolReport
+    from wtguidance.results import Outcome
+
+__all__ = [
+    "diff_document",
+    "edition_rows",
+    "editions_document",
+    "explain_document",
+    "outcome_document",
+    "protocol_document",
+]
+
+
+def _document(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def outcome_document(outcome: Outcome) -> str:
+    """``evaluate --format json``: the outcome as DESIGN §6 fixes it."""
+    return _document(json.dumps(outcome.model_dump(mode="json"), indent=2))
+
+
+def edition_rows(editions: Editions) -> list[dict[str, Any]]:
+    """One row per edition: id, title, dates, the span it governs, status and rule count."""
+    rows = []
+    for pack in editions.packs:
+        meta = pack.pack.meta
+        _start, end = editions.window(meta.edition)
+        rows.append(
+            {
+                "edition": meta.edition,
+                "title": meta.title,
+                "published": meta.published.isoformat(),
+                "in_force_from": meta.in_force_from.isoformat(),
+                "governs_until": end.isoformat() if end else None,
+                "status": meta.status,
+                "rules": len(pack.pack.rules),
+            }
+        )
+    return rows
+
+
+def editions_document(editions: Editions) -> str:
+    """``editions --format json``."""
+    return _document(json.dumps(edition_rows(editions), indent=2))
+
+
+def protocol_document(report: ProtocolReport, *, strict: bool = False) -> str:
+    """``validate-protocol --format json`` for one file (DESIGN §8)."""
+    from wtguidance._render.protocol import render_report
+
+    return _document(render_report(report, "json", strict=strict))
+
+
+def diff_document(diff: EditionDiff, case: CaseDiff | None = None) -> str:
+    """``diff A B --format json`` (with ``--case``: the case under both editions)."""
+    from wtguidance._render.diff import diff_json
+
+    return _document(diff_json(diff, case))
+
+
+def explain_document(editions: Editions, wanted: str) -> str:
+    """``explain ID --format json``: one rule, or every rule behind a stable id."""
+    from wtguidance.explain import explain_rule
+
+    return _document(explain_rule(editions, wanted, as_json=True))
