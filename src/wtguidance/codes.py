@@ -277,7 +277,7 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 (
                     "A command needs an optional extra that is not installed, e.g. `wtguidance "
                     "serve` without `pip install 'wtguidance[server]'`, or `--engine durable` "
-                    "(`engine=\"durable\"`, an `EngineError`) without `pip install "
+                    '(`engine="durable"`, an `EngineError`) without `pip install '
                     "'wtguidance[durable]'`. The message names the extra and the missing package."
                 ),
             ),
