@@ -39,31 +39,22 @@ import json
 import threading
 import uuid
 import weakref
-from bisect import insort
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from wtguidance._engine.context import PackRun, RunContext
-from wtguidance._engine.facts import Fact, FactKey, fact_order, label
+from wtguidance._engine.context import PackRun
+from wtguidance._engine.durable_ruleset import Actions, DurableContext, Session, Slot
+from wtguidance._engine.facts import Fact, FactKey
 from wtguidance._engine.run import conclude
 from wtguidance._pack.compile import CompiledPack
-from wtguidance._pack.model import AssertSpec, Pattern, Rule, rule_patterns
 from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
 from wtguidance.case import SourceEvidence
-from wtguidance.errors import EngineError, SourceLocation
+from wtguidance.errors import EngineError
 from wtguidance.overlay import Overlay
 
 __all__ = ["INSTALL_HINT", "DurableEngine", "durable_available"]
 
 INSTALL_HINT = "pip install 'wtguidance[durable]'"
-
-#: durable_rules delivers up to this many matches to one action (its ``cap`` is 16-bit)
-CAP = 65_535
-#: durable_rules 2.0.28 hangs compiling an ``$or`` of more than 512 terms, and silently
-#: stops matching an ``$and`` of more; such a ``where`` test is refused instead
-MAX_WHERE_VALUES = 512
-
-PatternKey = tuple[str, str, tuple[tuple[tuple[str, ...], bool, frozenset[Any]], ...]]
 
 
 def durable_available() -> str | None:
@@ -89,196 +80,12 @@ def _durable() -> Any:
     return durable.engine
 
 
-def _key(pattern: Pattern) -> PatternKey:
-    return pattern.kind, pattern.name, tuple((w.path, w.negate, w.values) for w in pattern.where)
-
-
-def _where_term(path: tuple[str, ...], negate: bool, values: Iterable[Any]) -> dict[str, Any]:
-    """One ``where`` test as a durable_rules expression over the fact's event (``e``)."""
-    field = ".".join(("e", *path))
-    ordered = sorted(values, key=json.dumps)
-    if not negate:  # the value is one of these (a missing value never is)
-        return {"$or": [{field: v} for v in ordered]} if ordered else {"$nex": {"kind": 1}}
-    # absent (None) or none of these, as the native matcher reads `value not in values`
-    unequal: dict[str, Any] = {"$and": [{"$neq": {field: v}} for v in ordered]}
-    return {"$or": [{"$nex": {field: 1}}, unequal]} if ordered else {"$ex": {"kind": 1}}
-
-
-def _condition(pattern: Pattern) -> dict[str, Any]:
-    terms: list[dict[str, Any]] = [{"kind": pattern.kind}, {"name": pattern.name}]
-    terms.extend(_where_term(w.path, w.negate, w.values) for w in pattern.where)
-    return {"$and": terms}
-
-
-class _Slot:
-    """One durable_rules rule of a ruleset: what it is for, and the pack rule it speaks for."""
-
-    def __init__(self, name: str, rule: Rule, location: SourceLocation) -> None:
-        self.name = name
-        self.rule = rule
-        self.location = location
-
-
-class _Session:
-    """One case evaluated under one edition: the facts durable_rules matched, by pattern."""
-
-    def __init__(self, ctx: _DurableContext, objects: dict[str, Fact]) -> None:
-        self.ctx = ctx
-        self.objects = objects  # durable fact id -> the Fact it stands for
-        self.fired: dict[int, set[int]] = {}  # deriving rule index -> ids of its triggers
-        self.failure: tuple[_Slot | None, BaseException] | None = None
-        self.current: _Slot | None = None  # the rule whose action ran last
-
-
-class _DurableContext(RunContext):
-    """A run context whose pattern matches come from durable_rules, not from the pack."""
-
-    def __init__(self, keys: Mapping[int, PatternKey], *args: Any) -> None:
-        super().__init__(*args)
-        self.keys = keys
-        #: what durable_rules matched, per distinct pattern, kept in (date, case) order
-        self.durable_lists: dict[PatternKey, list[Fact]] = {key: [] for key in keys.values()}
-
-    def matching(self, pattern: Pattern) -> list[Fact]:
-        return self.durable_lists[self.keys[id(pattern)]]
-
-
-Body = Callable[["_Session", list[dict[str, Any]]], list[dict[str, Any]]]
-
-
-class _Actions:
-    """The Python side of one ruleset's actions. Holds no reference to the ruleset."""
-
-    def __init__(self, pack: CompiledPack) -> None:
-        self.pack = pack
-        self.sessions: dict[str, _Session] = {}
-        self.keys: dict[int, PatternKey] = {}  # id(pattern) -> its key
-        self.patterns: list[tuple[PatternKey, Pattern, _Slot]] = []
-        seen: set[PatternKey] = set()
-        for rule in pack.pack.rules:
-            for pattern in rule_patterns(rule):
-                key = self.keys[id(pattern)] = _key(pattern)
-                if key not in seen:
-                    seen.add(key)
-                    slot = _Slot(f"p{len(self.patterns)}", rule, pattern.location)
-                    self.patterns.append((key, pattern, slot))
-        self.derivations = [
-            _Slot(f"d{index}", rule, rule.location) for index, rule in enumerate(pack.derivations)
-        ]
-
-    def definition(self) -> dict[str, dict[str, Any]]:
-        """The ruleset, as durable_rules' JSON ruleset definition with Python actions."""
-        rules: dict[str, dict[str, Any]] = {}
-        for key, pattern, slot in self.patterns:
-            rules[slot.name] = self._rule(slot, pattern, 0, self._recorder(key, slot))
-        for index, slot in enumerate(self.derivations):
-            rank = self.pack.ranks[slot.rule.id]
-            rules[slot.name] = self._rule(slot, slot.rule.match, rank, self._deriver(index))
-        # every fact, so no case event is refused as unhandled; derived ones indexed by name
-        rules["facts"] = {"cap": CAP, "all": [{"m": {"$ex": {"kind": 1}}}], "run": self._indexer()}
-        return rules
-
-    def slot(self, name: str) -> _Slot | None:
-        """The slot of a durable_rules rule name (``p3``, ``d1``), if it is one."""
-        for _key, _pattern, slot in self.patterns:
-            if slot.name == name:
-                return slot
-        return next((s for s in self.derivations if s.name == name), None)
-
-    def _rule(self, slot: _Slot, pattern: Pattern, pri: int, action: Any) -> dict[str, Any]:
-        for where in pattern.where:
-            if len(where.values) > MAX_WHERE_VALUES:
-                raise EngineError(
-                    f"durable_rules cannot match a 'where' test with {len(where.values)} "
-                    f"values (at most {MAX_WHERE_VALUES}): {pattern.describe()}",
-                    code="engine-failed",
-                    location=pattern.location,
-                    rule_id=slot.rule.id,
-                    hint="split the rule, or use the native engine",
-                )
-        return {"pri": pri, "cap": CAP, "all": [{"m": _condition(pattern)}], "run": action}
-
-    # -- actions: durable_rules calls each with a closure ``c``; ``c.m`` lists the matches --
-    def _action(self, slot: _Slot | None, body: Body) -> Any:
-        """Run ``body`` on the matches and assert what it derives; never raise into
-        durable_rules (it would swallow the error into its state): keep it for later."""
-
-        def action(c: Any) -> None:
-            session = self.sessions[c.s.sid]
-            if session.failure is not None:
-                return
-            messages = [m._d for m in c.m]
-            session.current = slot or self._producer(messages)
-            try:
-                for derived in body(session, messages):
-                    c.assert_fact(derived)  # chaining: durable_rules matches it further
-            except Exception as exc:
-                session.failure = (session.current, exc)
-
-        return action
-
-    def _recorder(self, key: PatternKey, slot: _Slot) -> Any:
-        def record(session: _Session, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            found = session.ctx.durable_lists[key]
-            for message in messages:
-                insort(found, session.objects[message["id"]], key=fact_order)
-            return []
-
-        return self._action(slot, record)
-
-    def _deriver(self, index: int) -> Any:
-        slot = self.derivations[index]
-        rule = slot.rule
-        assert isinstance(rule.then, AssertSpec)
-        name = rule.then.fact
-
-        def derive(session: _Session, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            ctx = session.ctx
-            fired = session.fired.get(index)
-            if fired is None:  # its rank guarantees every fact it reads is in by now
-                fired = session.fired[index] = {id(f) for f in ctx.triggers(rule)}
-            derived: list[dict[str, Any]] = []
-            for message in messages:
-                trigger = session.objects[message["id"]]
-                if id(trigger) not in fired:
-                    continue
-                day = trigger.date
-                fact_id = f"f{trigger.seq}.{index}"
-                session.objects[fact_id] = Fact(
-                    "fact", name, day, trigger.seq, trigger.event, label(name, day)
-                )
-                ctx.trace.append((day, rule, (trigger.label,)))
-                derived.append({"id": fact_id, "kind": "fact", "name": name, "e": message["e"]})
-            return derived
-
-        return self._action(slot, derive)
-
-    def _producer(self, messages: list[dict[str, Any]]) -> _Slot | None:
-        """The deriving rule behind the first derived fact (``f<seq>.<index>``), if any."""
-        for message in messages:
-            if message["kind"] == "fact":
-                return self.derivations[int(message["id"].rsplit(".", 1)[1])]
-        return None
-
-    def _indexer(self) -> Any:
-        def index(session: _Session, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            facts = session.ctx.facts
-            for message in messages:
-                if message["kind"] == "fact":  # case events are indexed already
-                    fact = session.objects[message["id"]]
-                    found = facts.setdefault(("fact", fact.name), [])
-                    insort(found, fact, key=fact_order)
-            return []
-
-        return self._action(None, index)
-
-
 class _Ruleset:
     """One edition compiled into a durable_rules ruleset, with its lock and sessions."""
 
     def __init__(self, engine: Any, pack: CompiledPack, token: str) -> None:
         self.pack = pack
-        self.actions = _Actions(pack)
+        self.actions = Actions(pack)
         definition = self.actions.definition()
         digest = hashlib.sha256(_canonical(definition).encode()).hexdigest()[:16]
         self.name = f"wtguidance-{pack.edition}-{digest}-{token}"
@@ -297,7 +104,7 @@ class _Ruleset:
         window: DateWindow,
         evidence: SourceEvidence | None,
     ) -> PackRun:
-        ctx = _DurableContext(
+        ctx = DurableContext(
             self.actions.keys, self.pack, facts, child, as_of, calendar, overlay, window, evidence
         )
         objects: dict[str, Fact] = {}
@@ -309,7 +116,7 @@ class _Ruleset:
                 events.append(
                     {"id": fact_id, "kind": kind, "name": fact.name, "e": _event_json(fact.event)}
                 )
-        session = _Session(ctx, objects)
+        session = Session(ctx, objects)
         with self.lock:  # one live durable_rules session per ruleset at a time
             sid = f"s{next(self.sids)}"
             self.actions.sessions[sid] = session
@@ -320,7 +127,7 @@ class _Ruleset:
                 _quietly(self.ruleset.delete_state, sid)
         return conclude(ctx)
 
-    def _match(self, sid: str, events: list[dict[str, Any]], session: _Session) -> None:
+    def _match(self, sid: str, events: list[dict[str, Any]], session: Session) -> None:
         """Assert the case's events and run every action durable_rules schedules."""
         errors: list[BaseException] = []
         if events:
@@ -357,7 +164,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}".splitlines()[0][:300]
 
 
-def _failed(slot: _Slot | None, message: str) -> EngineError:
+def _failed(slot: Slot | None, message: str) -> EngineError:
     if slot is None:
         return EngineError(message, code="engine-failed")
     return EngineError(message, code="engine-failed", location=slot.location, rule_id=slot.rule.id)
@@ -369,7 +176,7 @@ def _quietly(call: Callable[..., Any], *args: Any) -> None:
         call(*args)
 
 
-def _create(engine: Any, name: str, definition: dict[str, Any], actions: _Actions) -> Any:
+def _create(engine: Any, name: str, definition: dict[str, Any], actions: Actions) -> Any:
     """Create the ruleset; if durable_rules refuses it, find and name the rule it refused."""
     try:
         return engine.Ruleset(name, None, definition)
