@@ -52,7 +52,7 @@ def pack_runner(engine: str, packs: Sequence[CompiledPack]) -> PackRunner:
         from wtguidance._engine.durable import DurableEngine
 
         return DurableEngine(packs).run_pack
-    suggestion = _ids.did_you_mean(engine, ENGINES)
+    suggestion = _ids.did_you_mean(engine, ENGINES) if isinstance(engine, str) else None
     raise EngineError(
         f"unknown engine {engine!r}; known engines: {', '.join(ENGINES)}",
         code="unknown-engine",

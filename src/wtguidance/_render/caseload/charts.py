@@ -1,0 +1,184 @@
+"""The report's charts, drawn with matplotlib as inline SVG (no script, no network).
+
+matplotlib is imported only here, when an HTML report is asked for (the optional extra
+``report``). Figures are built on :class:`matplotlib.figure.Figure` directly (no pyplot
+state); text stays text in the SVG, and the output is byte-stable (fixed ids, no date).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from wtguidance.caseload.summary import CaseloadSummary
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["COLOURS", "LABELS", "Chart", "charts"]
+
+Chart = tuple[str, str, str]
+"""(title, inline SVG, a sentence describing it for screen readers)."""
+
+COLOURS = {
+    "met": "#1a7f37",
+    "met_late": "#d4a72c",
+    "overdue": "#cf222e",
+    "pending": "#0969da",
+    "ended": "#8c959f",
+    "not_evidenced": "#d0d7de",
+    "unscheduled": "#eaeef2",
+}
+LABELS = {
+    "met": "met",
+    "met_late": "met late",
+    "overdue": "overdue",
+    "pending": "pending",
+    "ended": "ended (clock stopped)",
+    "not_evidenced": "not evidenced by the source",
+    "unscheduled": "no timescale",
+}
+_MONTHS_SHOWN = 24
+
+
+def _svg(figure: Figure) -> str:
+    import matplotlib as mpl
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "wtguidance"}):
+        FigureCanvasSVG(figure).print_svg(  # type: ignore[no-untyped-call]
+            buffer, metadata={"Date": None}
+        )
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=96, layout="constrained")
+
+
+def _style(axes: Axes, *, integer_x: bool = False) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(labelsize=9)
+    if integer_x:
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _by_obligation(summary: CaseloadSummary) -> Chart | None:
+    totals: dict[str, Counter[str]] = {}
+    for (obligation, _edition, status), n in summary.obligations.items():
+        totals.setdefault(obligation, Counter())[status] += n
+    if not totals:
+        return None
+    names = sorted(totals, key=lambda o: (-sum(totals[o].values()), o))[:15][::-1]
+    figure = _figure(9, 0.42 * len(names) + 1.4)
+    axes = figure.add_subplot()
+    left = [0] * len(names)
+    for status in COLOURS:
+        values = [totals[o].get(status, 0) for o in names]
+        if any(values):
+            axes.barh(
+                names,
+                values,
+                left=left,
+                color=COLOURS[status],
+                label=LABELS[status],
+                edgecolor="white",
+                linewidth=0.5,
+            )
+            left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.set_xlabel("obligation instances", fontsize=9)
+    axes.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4)
+    _style(axes)
+    return (
+        "Timeliness by obligation",
+        _svg(figure),
+        "Stacked bars: for each obligation, how many instances were met, met late, are "
+        "overdue, pending, ended or not evidenced.",
+    )
+
+
+def _by_month(summary: CaseloadSummary) -> Chart | None:
+    months = sorted(summary.by_month)
+    cut = f"{summary.as_of:%Y-%m}"
+    shown = [m for m in months if m <= cut][-_MONTHS_SHOWN:]
+    shown += [m for m in months if m > cut][:3]
+    if not shown:
+        return None
+    figure = _figure(9, 3.2)
+    axes = figure.add_subplot()
+    bottom = [0] * len(shown)
+    for status in ("met", "met_late", "overdue", "pending"):
+        values = [summary.by_month[m].get(status, 0) for m in shown]
+        if any(values):
+            axes.bar(
+                shown,
+                values,
+                bottom=bottom,
+                color=COLOURS[status],
+                label=LABELS[status],
+                edgecolor="white",
+                linewidth=0.5,
+            )
+            bottom = [a + b for a, b in zip(bottom, values, strict=True)]
+    axes.set_ylabel("instances due", fontsize=9)
+    axes.tick_params(axis="x", labelrotation=60)
+    axes.legend(fontsize=8, frameon=False, ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    _style(axes)
+    return (
+        "Timeliness by month due",
+        _svg(figure),
+        f"Stacked bars per month of the due date (the {_MONTHS_SHOWN} months to the reference "
+        "date and up to three after): met, met late, overdue and pending.",
+    )
+
+
+def _taken(summary: CaseloadSummary) -> Chart | None:
+    names = sorted(o for o, c in summary.taken.items() if sum(c.values()))
+    if not names:
+        return None
+    from matplotlib.ticker import MaxNLocator
+
+    columns = min(3, len(names))
+    rows = -(-len(names) // columns)
+    figure = _figure(9, 2.4 * rows + 0.3)
+    grid = figure.subplots(rows, columns, squeeze=False)
+    for index, obligation in enumerate(names):
+        axes = grid[index // columns][index % columns]
+        counts = summary.taken[obligation]
+        days = sorted(counts)
+        axes.bar(days, [counts[d] for d in days], width=0.9, color="#0969da")
+        limit = summary.limits.get(obligation, "")
+        right = max(days) + 1
+        if limit.endswith("working days"):
+            allowed = int(limit.split()[0])
+            axes.axvline(allowed + 0.5, color="#cf222e", linestyle="--", linewidth=1)
+            right = max(right, allowed + 2)
+        axes.set_xlim(-0.5, right + 0.5)
+        axes.set_title(f"{obligation} ({limit or 'no limit'})", fontsize=9)
+        axes.set_xlabel("working days from clock to done", fontsize=8)
+        _style(axes, integer_x=True)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    for index in range(len(names), rows * columns):
+        grid[index // columns][index % columns].set_visible(False)
+    return (
+        "Working days taken",
+        _svg(figure),
+        "Histograms of the working days from each clock start to the event that met it; "
+        "the dashed line marks a limit in working days.",
+    )
+
+
+def charts(summary: CaseloadSummary) -> list[Chart]:
+    """Every chart that has data to show."""
+    return [c for c in (_by_obligation(summary), _by_month(summary), _taken(summary)) if c]

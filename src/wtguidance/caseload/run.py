@@ -1,0 +1,202 @@
+"""Run a stream of cases through evaluation: in order, in bounded memory, on N processes.
+
+The unit of work is :func:`evaluate_one` (one case, one outcome); everything else feeds it.
+:func:`evaluate_stream` takes what an importer yields — :class:`~wtguidance.case.Case`,
+:class:`~wtguidance.case.SourcedCase` or :class:`~wtguidance.case.Rejected` — and yields an
+:class:`Evaluated` or the :class:`~wtguidance.case.Rejected` entry for each, in input order.
+With ``jobs > 1`` cases go to a process pool in chunks; at most a few chunks per process
+are in flight, so a long input is never read ahead into memory, and the output is the same,
+item for item and in the same order, as with ``jobs=1``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+
+from wtguidance.case import Case, Rejected, SourceEvidence
+from wtguidance.case.sourced import SourcedCase
+from wtguidance.evaluation import Evaluator
+from wtguidance.results import Finding, Outcome
+
+__all__ = ["Evaluated", "Settings", "evaluate_cases", "evaluate_one", "evaluate_stream"]
+
+CHUNK = 32
+"""Cases per task sent to a worker process."""
+
+_IN_FLIGHT_PER_JOB = 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How every case of a run is judged (sent to each worker process)."""
+
+    as_of: dt.date
+    edition: str = "auto"
+    evidence: SourceEvidence | None = None
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """One case's outcome, with the record it came from when an importer said so."""
+
+    outcome: Outcome
+    source: SourcedCase | None = None
+
+    @property
+    def child_id(self) -> str | None:
+        return self.source.child_id if self.source is not None else None
+
+
+@cache
+def _evaluator() -> Evaluator:
+    """The shipped editions, compiled once per process (immutable, so safe to share)."""
+    return Evaluator.create()
+
+
+def evaluate_one(case: Case, settings: Settings, evidence: SourceEvidence | None = None) -> Outcome:
+    """The per-case function every runner uses (in process, in a pool, on a Dask worker).
+
+    ``evidence``, when given, replaces the run's for this case (see SourcedCase.evidence).
+    """
+    evidence = evidence if evidence is not None else settings.evidence
+    outcome = _evaluator().evaluate(
+        case, edition=settings.edition, as_of=settings.as_of, evidence=evidence
+    )
+    if evidence is not None and evidence.latest_only:
+        outcome = _settle_latest_only(outcome, case, evidence)
+    return outcome
+
+
+@cache
+def _satisfiers() -> dict[str, str]:
+    """Each obligation rule's satisfying event type, across the shipped editions."""
+    found: dict[str, str] = {}
+    for pack in _evaluator().editions.packs:
+        for rule in pack.obligations:
+            satisfied_by = getattr(rule.then, "satisfied_by", None)
+            if satisfied_by is not None and satisfied_by.kind == "event":
+                found[rule.id] = satisfied_by.name
+    return found
+
+
+def _settle_latest_only(outcome: Outcome, case: Case, evidence: SourceEvidence) -> Outcome:
+    """A duty met late by an event the source keeps only the latest of is not evidenced.
+
+    A snapshot source (Annex A's latest review conference) cannot say whether an earlier
+    event, which it does not keep, met the duty in time; ``met`` (the latest was in time,
+    so one was) and unmet duties stand as judged.
+    """
+    latest = {(e.type, e.date) for e in case.events if e.type in evidence.latest_only}
+    satisfiers = _satisfiers()
+    changed = False
+    obligations = []
+    for item in outcome.obligations:
+        event = satisfiers.get(item.rule)
+        if item.status == "met_late" and (event, item.satisfied_on) in latest:
+            assert event is not None
+            assert item.satisfied_on is not None
+            item = item.model_copy(
+                update={
+                    "status": "not_evidenced",
+                    "reason": evidence.latest_reason(event, item.satisfied_on.isoformat()),
+                }
+            )
+            changed = True
+        obligations.append(item)
+    return outcome.model_copy(update={"obligations": tuple(obligations)}) if changed else outcome
+
+
+def _case_of(item: Case | SourcedCase) -> tuple[Case, SourceEvidence | None]:
+    return (item, None) if isinstance(item, Case) else (item.case, item.evidence)
+
+
+def _evaluate_chunk(
+    cases: Sequence[tuple[Case, SourceEvidence | None]], settings: Settings
+) -> list[Outcome]:
+    return [evaluate_one(case, settings, evidence) for case, evidence in cases]
+
+
+def _finish(item: Case | SourcedCase, outcome: Outcome) -> Evaluated:
+    if isinstance(item, Case):
+        return Evaluated(outcome)
+    if item.notes:
+        notes = tuple(
+            Finding(code=n.code, severity=n.severity, message=n.message) for n in item.notes
+        )
+        outcome = outcome.model_copy(update={"findings": (*outcome.findings, *notes)})
+    return Evaluated(outcome, item)
+
+
+def evaluate_stream(
+    items: Iterable[Case | SourcedCase | Rejected],
+    settings: Settings,
+    *,
+    jobs: int = 1,
+    chunk: int = CHUNK,
+) -> Iterator[Evaluated | Rejected]:
+    """Each item evaluated (or passed through when rejected), in input order."""
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    if jobs == 1:
+        for item in items:
+            if isinstance(item, Rejected):
+                yield item
+            else:
+                case, evidence = _case_of(item)
+                yield _finish(item, evaluate_one(case, settings, evidence))
+        return
+    yield from _evaluate_parallel(iter(items), settings, jobs, chunk)
+
+
+def _evaluate_parallel(
+    items: Iterator[Case | SourcedCase | Rejected], settings: Settings, jobs: int, chunk: int
+) -> Iterator[Evaluated | Rejected]:
+    # forkserver: workers start from a clean interpreter (no threads or locks inherited
+    # from the caller), build the evaluator once, and then serve every chunk.
+    context = multiprocessing.get_context("forkserver")
+    window: deque[tuple[list[Case | SourcedCase | Rejected], Future[list[Outcome]]]] = deque()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        while True:
+            block = list(islice(items, chunk))
+            if not block:
+                break
+            cases = [_case_of(i) for i in block if not isinstance(i, Rejected)]
+            window.append((block, pool.submit(_evaluate_chunk, cases, settings)))
+            if len(window) >= jobs * _IN_FLIGHT_PER_JOB:
+                yield from _drain(*window.popleft())
+        while window:
+            yield from _drain(*window.popleft())
+
+
+def _drain(
+    block: list[Case | SourcedCase | Rejected], future: Future[list[Outcome]]
+) -> Iterator[Evaluated | Rejected]:
+    outcomes = iter(future.result())
+    for item in block:
+        yield item if isinstance(item, Rejected) else _finish(item, next(outcomes))
+
+
+def evaluate_cases(
+    cases: Iterable[Case],
+    *,
+    as_of: dt.date,
+    edition: str = "auto",
+    evidence: SourceEvidence | None = None,
+    jobs: int = 1,
+) -> Iterator[Outcome]:
+    """The Python API for case systems: an iterator of outcomes from an iterable of cases.
+
+    >>> for outcome in evaluate_cases(cases_from_my_system(), as_of=date.today()):
+    ...     store(outcome.model_dump(mode="json"))
+    """
+    settings = Settings(as_of, edition, evidence)
+    for result in evaluate_stream(cases, settings, jobs=jobs):
+        assert isinstance(result, Evaluated)  # no Rejected goes in, so none comes out
+        yield result.outcome

@@ -1,0 +1,111 @@
+"""What ``cin-census`` and ``batch`` share: options, the output stream, the progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, TypeVar
+
+from wtguidance.cli._context import CliContext, parse_date
+from wtguidance.errors import UsageError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+__all__ = ["add_run_options", "open_out", "progress", "run_options"]
+
+T = TypeVar("T")
+
+
+def add_run_options(parser: argparse.ArgumentParser, *, as_of_required: bool) -> None:
+    parser.add_argument(
+        "--as-of", required=as_of_required, help="judge every case as of this date (YYYY-MM-DD)"
+    )
+    parser.add_argument("--edition", default="auto", help="edition id, or auto (default)")
+    parser.add_argument("--out", help="write the report to this file instead of stdout")
+    parser.add_argument(
+        "--jobs",
+        default="1",
+        help="evaluate on N processes, at most 4 per CPU (same output as 1; default 1)",
+    )
+
+
+def run_options(args: argparse.Namespace) -> tuple[dt.date, str, int]:
+    """The checked ``--as-of``, ``--edition`` and ``--jobs`` values."""
+    import datetime as dt
+
+    from wtguidance.editions import shipped_editions
+
+    as_of = parse_date(args.as_of, "--as-of") if args.as_of else dt.date.today()
+    if args.edition != "auto":
+        shipped_editions().get(args.edition)  # unknown edition → exit 2 naming the known ones
+    try:
+        jobs = int(args.jobs)
+        if jobs < 1:
+            raise ValueError
+    except ValueError:
+        raise UsageError(
+            f"--jobs: {args.jobs!r} is not a whole number of at least 1", code="bad-flag"
+        ) from None
+    return as_of, args.edition, min(jobs, max(os.cpu_count() or 1, 1) * 4)
+
+
+@contextlib.contextmanager
+def open_out(path: str | None, ctx: CliContext) -> Iterator[IO[str]]:
+    """``--out PATH`` or stdout.
+
+    A regular file (or a new one) is written under a temporary name and renamed when
+    complete, so a reader never sees half a report; anything else (``/dev/null``, a pipe,
+    a terminal) is written in place and never replaced.
+    """
+    if path is None:
+        yield ctx.stdout
+        return
+    target = Path(path)
+    try:
+        special = target.exists() and not target.is_file()
+        if special:
+            stream = target.open("w", encoding="utf-8", newline="")
+        else:
+            partial = target.with_name(target.name + ".partial")
+            stream = partial.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror})", code="missing-file") from None
+    if special:
+        with stream:
+            yield stream
+        return
+    try:
+        with stream:
+            yield stream
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def progress(
+    items: Iterable[T], ctx: CliContext, *, total: int | None, position: Callable[[], int]
+) -> Iterator[T]:
+    """``items`` unchanged, with a progress bar on stderr when stderr is a terminal."""
+    if not getattr(ctx.stderr, "isatty", lambda: False)():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(file=ctx.stderr, no_color="NO_COLOR" in os.environ)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[n]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("evaluating", total=total, n="0 records")
+        for count, item in enumerate(items, 1):
+            if count % 16 == 0:
+                bar.update(task, completed=position(), n=f"{count} records")
+            yield item
