@@ -496,7 +496,7 @@ def test_a_where_test_durable_rules_cannot_match_is_refused_with_the_rule(
     from wtguidance.editions import load_pack_dir
     from wtguidance.errors import EngineError
 
-    subjects = {"in": [f"subject-{i}" for i in range(values)]}
+    reasons = {"in": [f"reason-{i}" for i in range(values)]}  # a free-text field
     root = write_pack(
         tmp_path / "pack",
         [
@@ -504,7 +504,7 @@ def test_a_where_test_durable_rules_cannot_match_is_refused_with_the_rule(
             obligation(
                 "wide",
                 {"event": "referral"},
-                {"event": "sign_off", "where": {"subject": subjects}},
+                {"event": "case_closed", "where": {"reason": reasons}},
                 id_="child.seen",
             ),
         ],
