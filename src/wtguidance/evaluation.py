@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
 from wtguidance._arguments import require, require_date
 from wtguidance._engine.context import PackRun
+from wtguidance._engine.engines import PackRunner, pack_runner
 from wtguidance._engine.facts import Fact, base_facts
 from wtguidance._engine.plan import PackPlan, plan_pack
-from wtguidance._engine.run import run_pack
 from wtguidance._findings import (
     after_as_of_findings,
     before_earliest_findings,
@@ -55,24 +55,39 @@ def default_calendar() -> WorkingCalendar:
 
 @dataclass(frozen=True)
 class Evaluator:
-    """A reusable evaluation context: editions, an optional local overlay, the calendar.
+    """A reusable evaluation context: editions, an optional local overlay, the calendar,
+    and the engine that matches and chains (``native``, the default, or ``durable``).
 
     Build it once and evaluate many cases with it; it is immutable and safe to share
     across threads. The working calendar is always derived from the overlay (its closure
-    days), so however the evaluator is built, a protocol is applied whole.
+    days), so however the evaluator is built, a protocol is applied whole. With
+    ``engine="durable"`` the editions are compiled into durable_rules rulesets when the
+    evaluator is built and deleted with it (docs/engines.md); an unknown engine, or
+    durable_rules not installed, raises :class:`~wtguidance.errors.EngineError`.
     """
 
     editions: Editions
     overlay: Overlay | None = None
+    engine: str = "native"
+    _run_pack: PackRunner = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_run_pack", pack_runner(self.engine, self.editions.packs))
 
     @classmethod
-    def create(cls, editions: Editions | None = None, overlay: Overlay | None = None) -> Evaluator:
+    def create(
+        cls,
+        editions: Editions | None = None,
+        overlay: Overlay | None = None,
+        *,
+        engine: str = "native",
+    ) -> Evaluator:
         """An evaluator over ``editions`` (default: the shipped ones) and ``overlay``."""
         if editions is not None:
             require(editions, Editions, "editions", "Evaluator.create", _EDITIONS_HINT)
         if overlay is not None:
             require(overlay, Overlay, "overlay", "Evaluator.create", _OVERLAY_HINT)
-        return cls(editions or shipped_editions(), overlay)
+        return cls(editions or shipped_editions(), overlay, engine)
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -140,7 +155,7 @@ class Evaluator:
             (
                 pack,
                 window,
-                run_pack(
+                self._run_pack(
                     plans[pack.edition],
                     facts,
                     case.child,
@@ -345,8 +360,10 @@ def evaluate(
     overlay: Overlay | None = None,
     evidence: SourceEvidence | None = None,
     trace: bool = True,
+    engine: str = "native",
 ) -> Outcome:
-    """Evaluate one case (see :class:`Evaluator` to reuse a context over many cases)."""
-    return Evaluator.create(editions, overlay).evaluate(
+    """Evaluate one case (see :class:`Evaluator` to reuse a context over many cases;
+    with ``engine="durable"`` that matters: each evaluator compiles its rulesets)."""
+    return Evaluator.create(editions, overlay, engine=engine).evaluate(
         case, edition=edition, as_of=as_of, evidence=evidence, trace=trace
     )

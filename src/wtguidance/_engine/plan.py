@@ -134,6 +134,8 @@ class PackPlan:
     pack: CompiledPack
     overlay: Overlay | None  # only when it tightens this edition
     slots: int
+    #: one pattern per memo slot, in slot order (what another engine matches instead)
+    patterns: tuple[Pattern, ...]
     derivations: tuple[DerivationPlan, ...]
     obligations: tuple[ObligationPlan, ...]
     case_holders: tuple[CaseHolderPlan, ...]
@@ -152,6 +154,7 @@ def plan_pack(
     """Compile ``pack`` (tightened by ``overlay`` when it is for this edition) into plans."""
     mine = overlay if overlay is not None and overlay.edition == pack.edition else None
     slots: dict[tuple[object, ...], Selection] = {}
+    patterns: list[Pattern] = []
 
     def select(pattern: Pattern) -> Selection:
         # patterns equal but for where they were written share one memo slot
@@ -160,6 +163,7 @@ def plan_pack(
         if found is None:
             test = pack.matcher(pattern) if pattern.where else None
             found = slots[key] = Selection((pattern.kind, pattern.name), test, len(slots))
+            patterns.append(pattern)
         return found
 
     def base(rule: Rule) -> dict[str, Any]:
@@ -232,6 +236,7 @@ def plan_pack(
         pack=pack,
         overlay=mine,
         slots=len(slots),
+        patterns=tuple(patterns),
         derivations=derivations,
         obligations=tuple(obligations),
         case_holders=tuple(holders),

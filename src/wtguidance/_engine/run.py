@@ -15,7 +15,7 @@ from wtguidance._engine.sign_offs import conclude_sign_offs
 from wtguidance.calendar import EVERY_DAY, DateWindow
 from wtguidance.case import SourceEvidence
 
-__all__ = ["run_pack"]
+__all__ = ["conclude", "run_pack"]
 
 #: the conclusion kinds, in the order they run (each reads the derived facts only)
 CONCLUSIONS = (conclude_obligations, conclude_case_holders, conclude_sign_offs)
@@ -40,6 +40,11 @@ def run_pack(
     """
     ctx = RunContext(plan, facts, child, as_of, window, evidence, trace=trace)
     ctx.derive()
-    for conclude in CONCLUSIONS:
-        conclude(ctx)
+    return conclude(ctx)
+
+
+def conclude(ctx: RunContext) -> PackRun:
+    """Run every conclusion kind over a context whose facts are derived (any engine's)."""
+    for conclude_kind in CONCLUSIONS:
+        conclude_kind(ctx)
     return ctx.out

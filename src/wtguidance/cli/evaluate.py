@@ -37,7 +37,8 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
         from wtguidance.cli.protocol import overlay_from_file
 
         overlay = overlay_from_file(args.protocol, ctx, editions)
-    outcome = Evaluator.create(editions, overlay).evaluate(case, edition=args.edition, as_of=as_of)
+    evaluator = Evaluator.create(editions, overlay, engine=args.engine)
+    outcome = evaluator.evaluate(case, edition=args.edition, as_of=as_of)
     if args.format == "json":
         from wtguidance._render.documents import outcome_document
 
@@ -64,4 +65,11 @@ def register(commands: Commands) -> None:
     add_format(evaluate, FORMATS, "text")
     evaluate.add_argument("--protocol", help="apply a valid local protocol (YAML) as an overlay")
     add_limits(evaluate)
+    evaluate.add_argument(
+        "--engine",
+        default="native",
+        metavar="{native,durable}",
+        help="the rule engine: native (default) or durable (durable_rules; the 'durable' "
+        "extra); both give the same outcome, see docs/engines.md",
+    )
     evaluate.set_defaults(handler=_cmd_evaluate)
