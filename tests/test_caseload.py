@@ -126,11 +126,6 @@ def test_closed_episode_ends_clocks_instead_of_overdue() -> None:
     assert summary.store.count("overdue") == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the packs' icpc.hold rules do not yet list icpc_not_required in withdrawn_by "
-    "(DESIGN §4 v1.1; rule packs are the integrator's)",
-)
 def test_icpc_not_required_withdraws_the_conference() -> None:
     data = census(child(episode("2024-01-08", s47("2024-01-10", not_required="true"))))
     summary = summarise(data)
