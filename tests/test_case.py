@@ -349,11 +349,17 @@ def json_objects(model: type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+def _born_before_died(child: dict[str, Any]) -> bool:
+    """A child cannot die before being born (the model refuses it; JSON Schema cannot say it)."""
+    born, died = child.get("date_of_birth"), child.get("date_of_death")
+    return born is None or died is None or born <= died
+
+
 raw_events = st.sampled_from(EVENT_TYPES).flatmap(lambda t: json_objects(event_class(t)))
 raw_cases = st.fixed_dictionaries(
     {
         "case_id": st.text(min_size=1, max_size=12),
-        "child": json_objects(Child),
+        "child": json_objects(Child).filter(_born_before_died),
         "events": st.lists(raw_events, max_size=12),
     }
 )

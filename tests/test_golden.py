@@ -178,7 +178,7 @@ def test_cli_json_matches_golden(name: str) -> None:
     code = main([*argv, "--as-of", _as_of()[name]], stdout=out, stderr=err)
     assert (code, err.getvalue()) == (0, "")
     assert json.loads(out.getvalue()) == _golden(name)
-    assert out.getvalue() == json.dumps(_outcome(name), indent=2) + "\n"
+    assert out.getvalue() == json.dumps(_outcome(name), indent=2, ensure_ascii=False) + "\n"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -336,11 +336,11 @@ def test_invalid_protocol_is_refused_with_exit_2() -> None:
     code, out, err = _evaluate("--protocol", "examples/protocols/invalid/unknown-role.yaml")
     assert code == 2
     assert out == {}
-    assert "error[unknown-role]" in err  # the findings
-    last = err.strip().splitlines()[-1]
-    assert last.startswith("wtguidance: examples/protocols/invalid/unknown-role.yaml:8:17: ")
-    assert "error[invalid-protocol]" in last
-    assert "unknown role 'social_wroker'" in last
+    assert err.count("\n") == 1, err  # one line: the first error, where, and what to run
+    assert err.startswith("wtguidance: examples/protocols/invalid/unknown-role.yaml:8:17: ")
+    assert "error[invalid-protocol]" in err
+    assert "unknown role 'social_wroker' [unknown-role]" in err
+    assert "validate-protocol examples/protocols/invalid/unknown-role.yaml" in err
     code, _, err = _evaluate("--protocol", "examples/protocols/invalid/invalid-yaml.yaml")
     assert code == 2
 

@@ -145,7 +145,8 @@ def test_an_invalid_protocol_is_refused_by_evaluate_with_the_cli_cause(client: A
     }
     error = assert_error(client.post("/v1/evaluate", json=body), 422)
     assert error["code"] == "invalid-protocol"
-    assert err.splitlines()[-1].endswith(f"error[invalid-protocol] {error['message']}")
+    # the same cause; the CLI adds a hint naming the command that lists every finding
+    assert f"error[invalid-protocol] {error['message']}; hint: " in err.splitlines()[-1]
     assert error["location"]["pointer"] == "/protocol"
     assert error["location"]["line"] > 1
 

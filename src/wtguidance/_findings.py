@@ -8,6 +8,8 @@
 - ``before-earliest-edition``: events older than every encoded edition (not judged).
 - ``unjudged-obligation`` and ``unjudged-allocation``: what fell between two editions or
   has no rule in the governing edition — reported, never silently dropped.
+- ``born-after-events`` and ``seen-after-death``: a date of birth or death that cannot be
+  right for the events recorded.
 """
 
 from __future__ import annotations
@@ -26,10 +28,14 @@ from wtguidance.results import Finding, Outcome
 __all__ = [
     "after_as_of_findings",
     "before_earliest_findings",
+    "child_findings",
     "order_findings",
     "unjudged_allocations",
     "unjudged_obligations",
 ]
+
+#: the longest a case can run before the child is born (concerns raised during pregnancy)
+BEFORE_BIRTH = dt.timedelta(days=300)
 
 _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("referral_decision", ("referral",)),
@@ -192,6 +198,42 @@ def unjudged_allocations(
                 severity="warning",
                 message=f"allocation on {event.date.isoformat()} for stage {event.stage} was not "
                 "judged: the governing edition has no case-holder rule for that stage",
+            )
+        )
+    return findings
+
+
+def child_findings(child: Any, events: Sequence[Any]) -> list[Finding]:
+    """Warnings when the child's dates cannot be right for the events recorded.
+
+    A pre-birth referral is ordinary, so events may precede the birth by up to
+    :data:`BEFORE_BIRTH`; a birth further after the first event (a typo such as 2099, or
+    a sibling's date) would otherwise be used silently.
+    """
+    findings: list[Finding] = []
+    born = getattr(child, "date_of_birth", None)
+    if born is not None and events:
+        first = min(events, key=lambda event: event.date)
+        if born - first.date > BEFORE_BIRTH:
+            findings.append(
+                Finding(
+                    code="born-after-events",
+                    severity="warning",
+                    message=f"date_of_birth {born.isoformat()} is more than {BEFORE_BIRTH.days} "
+                    f"days after the first event ({first.type} on {first.date.isoformat()}); "
+                    "check the date of birth",
+                )
+            )
+    died = getattr(child, "date_of_death", None)
+    seen = [e for e in events if e.type == "child_seen" and died is not None and e.date > died]
+    if seen and died is not None:
+        findings.append(
+            Finding(
+                code="seen-after-death",
+                severity="warning",
+                message=f"the child is recorded as seen on "
+                f"{', '.join(e.date.isoformat() for e in seen)}, after the date_of_death "
+                f"{died.isoformat()}; check the dates",
             )
         )
     return findings

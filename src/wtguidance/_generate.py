@@ -100,8 +100,12 @@ ERRORS_INTRO = """\
 Every error wtguidance raises on purpose has a stable kebab-case code, a location
 (`file:line:col` and/or a JSON pointer), and often a hint. The CLI prints one line —
 `wtguidance: path:line:col: error[code] message; hint: ...` — and exits 2 for input and
-usage errors, 1 for pack errors reported by `lint-packs`. Local-protocol finding codes are
-listed in [protocols.md](protocols.md).
+usage errors, 1 for pack errors reported by `lint-packs`. Control characters and
+bidirectional overrides in that line are shown as `\\u202e`-style escapes. The Python API
+raises the same errors (subclasses of `wtguidance.WtGuidanceError`) whose `str()` is the
+same line. Local-protocol finding codes are listed in [protocols.md](protocols.md). Each
+code has a page at `https://wtguidance.readthedocs.io/en/latest/codes/<code>.html`, which
+SARIF output links as the rule's `helpUri`.
 """
 
 

@@ -18,7 +18,10 @@ ErrorCode = Literal[
     "invalid-json",
     "duplicate-key",
     "invalid-case",
+    "input-too-large",
+    "too-many-events",
     "missing-pack",
+    "no-packs",
     "invalid-yaml",
     "schema",
     "missing-citation",
@@ -43,6 +46,11 @@ ErrorCode = Literal[
     "unknown-edition",
     "unknown-rule",
     "invalid-protocol",
+    "cannot-write",
+    "bad-argument",
+    "unrecognised-list",
+    "ambiguous-column",
+    "unreadable-workbook",
     "xml-forbidden",
     "xml-not-well-formed",
     "missing-extra",
@@ -61,6 +69,25 @@ FindingCode = Literal[
     "before-earliest-edition",
     "unjudged-obligation",
     "unjudged-allocation",
+    "born-after-events",
+    "seen-after-death",
+    "annex-a-allocated-worker",
+    "annex-a-latest",
+    "annex-a-referral-nfa",
+    "annex-a-after-nfa-referral",
+    "annex-a-assessment-kind-unknown",
+    "annex-a-child-not-seen",
+    "annex-a-child-seen-undated",
+    "annex-a-icpc-unnecessary-but-held",
+    "annex-a-icpc-need-not-recorded",
+    "annex-a-plan-not-listed",
+    "annex-a-icpc-outcome-inferred",
+    "annex-a-conference-inferred",
+    "annex-a-conflicting-child-details",
+    "annex-a-duplicate-episode",
+    "annex-a-cell-note",
+    "annex-a-source",
+    "annex-a-context-row",
     "unexpected-root",
     "header",
     "duplicate-child",
@@ -129,10 +156,32 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ("invalid-case",),
                 (
                     "The JSON is valid but is not a case record: a missing or unknown field, an "
-                    "unknown event type or role, an impossible date (`2024-02-30`), a date with "
-                    "a time, a number where a date or boolean belongs. The message names the "
-                    "field (`events[3].date`) and the location gives the JSON pointer and, from "
-                    "a file, the line and column."
+                    "unknown event type, role or sign-off `subject` (with a did-you-mean: "
+                    "`assesment` → `assessment`), an impossible date (`2024-02-30`), a date with "
+                    "a time, a number where a date or boolean belongs, a `date_of_death` before "
+                    "the `date_of_birth`. The message names the field (`events[3].date`) and "
+                    "the location gives the JSON pointer and, from a file, the line and column. "
+                    "A UTF-8 byte-order mark at the start is ignored, as in a protocol."
+                ),
+            ),
+            CodeEntry(
+                ("input-too-large",),
+                (
+                    "The case record is larger than the limit (64,000,000 bytes by default), or "
+                    "a protocol file is larger than 2,000,000 bytes. Only the limit plus one "
+                    "byte is read, so `/dev/zero` or a 5 GB file is refused at once. Raise the "
+                    "case limit with `--max-bytes N`, the `WTGUIDANCE_MAX_BYTES` environment "
+                    "variable or `Limits(max_bytes=N)` in Python. An Annex A workbook or CSV "
+                    "file larger than 200 MiB, or a sheet with more rows than Excel allows, is "
+                    "refused the same way, before it is read into memory."
+                ),
+            ),
+            CodeEntry(
+                ("too-many-events",),
+                (
+                    "`events` holds more entries than the limit (100,000 by default), checked "
+                    "before any event is validated. Raise it with `--max-events N`, "
+                    "`WTGUIDANCE_MAX_EVENTS` or `Limits(max_events=N)`."
                 ),
             ),
         ),
@@ -142,7 +191,11 @@ CATALOGUE: tuple[CodeGroup, ...] = (
         (
             CodeEntry(
                 ("missing-pack",),
-                ("The edition directory or its `pack.yaml` does not exist."),
+                (
+                    "The edition directory or its `pack.yaml` does not exist, or a rules "
+                    "directory given to `lint-packs` or `load_editions` does not exist or is "
+                    "a file."
+                ),
             ),
             CodeEntry(
                 ("invalid-yaml",),
@@ -217,6 +270,20 @@ CATALOGUE: tuple[CodeGroup, ...] = (
         ),
     ),
     CodeGroup(
+        "Rules directories (`lint-packs`, `load_editions`; exit 2)",
+        (
+            CodeEntry(
+                ("no-packs",),
+                (
+                    "A rules directory holds no edition directories (an empty folder, or one "
+                    "edition's own folder given instead of its parent), or an `Editions` set "
+                    "was built with none. A CI job pointed at the wrong path fails instead of "
+                    "passing with nothing checked."
+                ),
+            ),
+        ),
+    ),
+    CodeGroup(
         "Evaluation",
         (
             CodeEntry(
@@ -245,11 +312,17 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             ),
             CodeEntry(
                 ("missing-file",),
-                ("A named file does not exist, is a directory, or cannot be read."),
+                (
+                    "A named file does not exist, is a directory, or cannot be read, or its "
+                    "name is empty."
+                ),
             ),
             CodeEntry(
                 ("invalid-input",),
-                ("A file is not UTF-8 text."),
+                (
+                    "A file is not UTF-8 text; the location gives the line and column of the "
+                    "first bad byte and the message its offset."
+                ),
             ),
             CodeEntry(
                 ("unknown-edition",),
@@ -268,8 +341,27 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             CodeEntry(
                 ("invalid-protocol",),
                 (
-                    "`evaluate --protocol` was given a protocol with errors; its findings are "
-                    "printed first."
+                    "`evaluate --protocol` was given a protocol with errors. The one line names "
+                    "the first error, where it is and how many more there are; the hint names "
+                    "the `wtguidance validate-protocol FILE` command that lists every finding."
+                ),
+            ),
+            CodeEntry(
+                ("cannot-write",),
+                (
+                    "`schema -o FILE` cannot write: the folder does not exist, `FILE` is a "
+                    "directory, or permission is denied."
+                ),
+            ),
+            CodeEntry(
+                ("bad-argument",),
+                (
+                    "A Python function was given the wrong kind of value, e.g. "
+                    '`evaluate(case, as_of="2024-03-01")` (pass `date(2024, 3, 1)`), '
+                    "`evaluate(dict)` (build a `Case` first), a path that is not a `str` or "
+                    "`Path`, or `Limits(max_events=0)`. The message names the argument and "
+                    "the hint says how to fix it; `str()` of the error is the same one line "
+                    "the command line prints."
                 ),
             ),
             CodeEntry(
@@ -342,6 +434,36 @@ CATALOGUE: tuple[CodeGroup, ...] = (
         ),
     ),
     CodeGroup(
+        "Ofsted Annex A (`AnnexAError`, exit 2)",
+        (
+            CodeEntry(
+                ("unrecognised-list",),
+                (
+                    "A sheet (or CSV file) named as one of lists 1–7 — `List 3`, `Referrals` — "
+                    "lacks columns that list needs, or no sheet is recognisable as any of lists "
+                    "3–7. The message names the sheet and the missing columns; rename the "
+                    "council's headers to the Annex A ones (docs/annex-a.md lists the variants "
+                    "understood)."
+                ),
+            ),
+            CodeEntry(
+                ("ambiguous-column",),
+                (
+                    "Two columns of one sheet both fit a field the importer needs (two "
+                    "`... review ...` dates, say). The importer never picks one; rename one."
+                ),
+            ),
+            CodeEntry(
+                ("unreadable-workbook",),
+                (
+                    "The file is not an `.xlsx` workbook (or is damaged), a single CSV file was "
+                    "given instead of the folder of CSV files, or the `annex-a` extra (openpyxl) "
+                    "is not installed."
+                ),
+            ),
+        ),
+    ),
+    CodeGroup(
         "Findings in an outcome (not errors)",
         (
             CodeEntry(
@@ -364,6 +486,22 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ("Events predate the earliest encoded edition (2010) and were not judged."),
             ),
             CodeEntry(
+                ("born-after-events",),
+                (
+                    "The child's `date_of_birth` is more than 300 days after the first event. "
+                    "Concerns raised before a birth are ordinary, so a short gap is accepted; a "
+                    "longer one is most likely a wrong date of birth (a typo, or a sibling's "
+                    "date), reported rather than used silently."
+                ),
+            ),
+            CodeEntry(
+                ("seen-after-death",),
+                (
+                    "A `child_seen` event is dated after the child's `date_of_death`: one of the "
+                    "dates is wrong. Reported rather than used silently."
+                ),
+            ),
+            CodeEntry(
                 ("unjudged-obligation",),
                 (
                     "Two editions either side of a changeover start the same duty's clock from "
@@ -379,6 +517,67 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "An allocation's stage has no case-holder rule in the edition that governs "
                     "its date (for example an `s17` allocation after the 2026 edition, which "
                     "uses `family_help`). Reported so that no allocation is silently ignored."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-allocated-worker",),
+                (
+                    "Annex A names the team and worker a row is allocated to, but never their "
+                    "role or qualification, so the case-holder verdict is not evidenced "
+                    "(never guessed). Information."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-latest",),
+                (
+                    "A snapshot fact from Annex A: the latest review conference, the last "
+                    "statutory visit (and whether the child was seen alone), the date the child "
+                    "was last seen. Information."
+                ),
+            ),
+            CodeEntry(
+                (
+                    "annex-a-referral-nfa",
+                    "annex-a-assessment-kind-unknown",
+                    "annex-a-icpc-outcome-inferred",
+                    "annex-a-conference-inferred",
+                ),
+                (
+                    "What the Annex A importer read into a row, and how: a referral recorded as "
+                    "no further action (no decision date), an assessment read as a single "
+                    "assessment under the 2010 edition, a conference outcome read from list 7, a "
+                    "conference taken to be on a plan's start date. Information."
+                ),
+            ),
+            CodeEntry(
+                (
+                    "annex-a-after-nfa-referral",
+                    "annex-a-child-not-seen",
+                    "annex-a-child-seen-undated",
+                    "annex-a-icpc-unnecessary-but-held",
+                    "annex-a-icpc-need-not-recorded",
+                    "annex-a-plan-not-listed",
+                    "annex-a-conflicting-child-details",
+                    "annex-a-duplicate-episode",
+                    "annex-a-cell-note",
+                    "annex-a-context-row",
+                ),
+                (
+                    "Data quality in an Annex A return (docs/annex-a.md): activity after a "
+                    "referral recorded as no further action, a child not seen (or seen on no "
+                    "recorded date) during an assessment, a conference both unnecessary and held "
+                    "or neither answered nor dated, a plan made at a conference but missing from "
+                    "list 7, rows disagreeing on the date of birth, two episodes starting the "
+                    "same day, a cell read as blank (`#N/A`, an unknown code), an unreadable "
+                    "contact or early-help row."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-source",),
+                (
+                    "About the Annex A file as a whole: a sheet not read (lists 8–11, a cover "
+                    "page), a sheet read as another list than its name says, a list split over "
+                    "several sheets, a CSV file that is not UTF-8."
                 ),
             ),
         ),

@@ -8,17 +8,18 @@ side. The shipped set is memoised by :func:`shipped_editions` because it is immu
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from wtguidance._pack.compile import CompiledPack, compile_pack
-from wtguidance._pack.load import load_pack
+from wtguidance._pack.load import edition_dirs, load_pack
 from wtguidance._pack.validate import validate_pack
 from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
 from wtguidance._resources import Traversable, data_dir
 from wtguidance.calendar import DateWindow
-from wtguidance.errors import UnknownIdError
+from wtguidance.errors import PackError, UnknownIdError, UsageError
 
 __all__ = [
     "CompiledEdition",
@@ -57,6 +58,13 @@ class Editions:
     packs: tuple[CompiledPack, ...]
 
     def __post_init__(self) -> None:
+        if not self.packs:
+            raise PackError("an edition set needs at least one edition", code="no-packs")
+        if not all(isinstance(p, CompiledPack) for p in self.packs):
+            raise UsageError(
+                "Editions holds compiled packs (from load_editions or load_pack_dir)",
+                code="bad-argument",
+            )
         ordered = tuple(sorted(self.packs, key=lambda p: p.pack.meta.in_force_from))
         object.__setattr__(self, "packs", ordered)
 
@@ -71,7 +79,21 @@ class Editions:
         raise UnknownIdError(
             f"unknown edition {edition!r}; known editions: {', '.join(self.ids)}",
             code="unknown-edition",
+            hint=self.nearest_hint(edition),
         )
+
+    def nearest_hint(self, edition: object) -> str | None:
+        """For a year that is not an edition, the edition in force during that year."""
+        text = str(edition).strip()
+        if not (len(text) == 4 and text.isdigit()):
+            return None
+        year = int(text)
+        earlier = [p for p in self.packs if p.pack.meta.in_force_from.year <= year]
+        if not earlier:
+            first = self.packs[0]
+            return f"the earliest edition is {first.edition}"
+        in_force = earlier[-1].edition
+        return f"editions are named by year of publication; {in_force} was in force in {year}"
 
     def window(self, edition: str) -> DateWindow:
         """The dates an edition governs: from its in-force date until the next one's."""
@@ -90,9 +112,24 @@ class Editions:
 
 def load_editions(root: Traversable | Path | str | None = None) -> Editions:
     """Load every edition directory under ``root`` (default: the shipped ``rules/``)."""
-    base = data_dir("rules") if root is None else Path(root) if isinstance(root, str) else root
+    base: Traversable | Path
+    if root is None:
+        base = data_dir("rules")
+    elif isinstance(root, (str, os.PathLike)):
+        if not os.fspath(root):
+            raise UsageError(
+                "load_editions: the rules directory path is empty", code="bad-argument"
+            )
+        base = Path(root)
+    elif hasattr(root, "iterdir") and hasattr(root, "is_dir"):
+        base = root
+    else:
+        raise UsageError(
+            f"load_editions needs a directory path, not {type(root).__name__}",
+            code="bad-argument",
+        )
     shown = "rules" if root is None else str(root)
-    entries = sorted((e for e in base.iterdir() if e.is_dir()), key=lambda e: e.name)
+    entries = edition_dirs(base, shown)
     vocabulary = case_vocabulary()
     # The shipped packs are schema-checked by the test suite and `lint-packs`; at run time
     # only the (cheap) semantic checks run again. Any other directory is checked in full.

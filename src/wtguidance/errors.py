@@ -33,6 +33,7 @@ from wtguidance.codes import ErrorCode
 _CODES = frozenset(get_args(ErrorCode))
 
 __all__ = [
+    "DOCS_URL",
     "CalendarError",
     "CaseError",
     "EvaluationError",
@@ -45,7 +46,20 @@ __all__ = [
     "UnknownIdError",
     "UsageError",
     "WtGuidanceError",
+    "error_url",
 ]
+
+DOCS_URL = "https://wtguidance.readthedocs.io/en/latest/"
+"""The documentation site (DESIGN §16); every error and finding code has a page under it."""
+
+
+def error_url(code: str) -> str:
+    """The documentation page of one error or finding code, e.g. ``.../codes/schema.html``.
+
+    ``make docs`` writes one page per code (``docs/codes/<code>.md``; the site keeps
+    ``.html`` names so it also works from files), and a test holds every code to its page.
+    """
+    return f"{DOCS_URL}codes/{code}.html"
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+from wtguidance._arguments import require, require_date
 from wtguidance._engine.context import PackRun
 from wtguidance._engine.facts import base_facts
 from wtguidance._engine.run import run_pack
 from wtguidance._findings import (
     after_as_of_findings,
     before_earliest_findings,
+    child_findings,
     order_findings,
     unjudged_allocations,
     unjudged_obligations,
@@ -66,6 +68,10 @@ class Evaluator:
     @classmethod
     def create(cls, editions: Editions | None = None, overlay: Overlay | None = None) -> Evaluator:
         """An evaluator over ``editions`` (default: the shipped ones) and ``overlay``."""
+        if editions is not None:
+            require(editions, Editions, "editions", "Evaluator.create", _EDITIONS_HINT)
+        if overlay is not None:
+            require(overlay, Overlay, "overlay", "Evaluator.create", _OVERLAY_HINT)
         return cls(editions or shipped_editions(), overlay)
 
     @cached_property
@@ -96,7 +102,10 @@ class Evaluator:
         source never records (an importer's), so obligations only they could satisfy are
         ``not_evidenced`` rather than ``overdue``.
         """
-        day = as_of or dt.date.today()
+        require(case, Case, "case", "evaluate", _CASE_HINT)
+        if evidence is not None:
+            require(evidence, SourceEvidence, "evidence", "evaluate")
+        day = require_date(as_of, "as_of", "evaluate") or dt.date.today()
         pinned = edition != "auto"
         chosen = [self.editions.get(edition)] if pinned else None
         events = case.sorted_events
@@ -104,6 +113,7 @@ class Evaluator:
         if findings:
             events = tuple(e for e in events if e.date <= day)
         findings.extend(order_findings(events))
+        findings.extend(child_findings(case.child, events))
         facts = base_facts(events)
         if chosen is None:
             chosen = self._auto_packs(events)
@@ -285,6 +295,11 @@ def _sign_off_key(s: SignOffResult) -> tuple[object, ...]:
         s.status,
         s.given_on or _NO_DATE,
     )
+
+
+_CASE_HINT = "build it with wtguidance.case.parse_case_obj(data) or Case.model_validate(data)"
+_EDITIONS_HINT = "pass load_editions(path), or leave it out for the shipped editions"
+_OVERLAY_HINT = "pass protocol_overlay(validate_protocol(path))"
 
 
 def evaluate(

@@ -6,15 +6,19 @@ import json
 from typing import Any
 
 from wtguidance._ids import did_you_mean
-from wtguidance._pack.describe import cite, rule_record
+from wtguidance._pack.describe import citation_line, plain_value, rule_record
 from wtguidance.editions import Editions
-from wtguidance.errors import UnknownIdError
+from wtguidance.errors import UnknownIdError, UsageError
 
 __all__ = ["explain_rule"]
 
 
 def explain_rule(editions: Editions, wanted: str, *, as_json: bool = False) -> str:
     """Describe rule ``wanted`` (a rule id, or a stable obligation/sign-off/stage id)."""
+    if not isinstance(wanted, str):
+        raise UsageError(
+            f"explain needs a rule id, not {type(wanted).__name__}", code="bad-argument"
+        )
     rules = [r for p in editions.packs for r in p.pack.rules if r.id == wanted]
     if not rules:
         rules = [
@@ -30,7 +34,7 @@ def explain_rule(editions: Editions, wanted: str, *, as_json: bool = False) -> s
         raise UnknownIdError(f"no rule or stable id {wanted!r}", code="unknown-rule", hint=hint)
     records = [rule_record(r) for r in rules]
     if as_json:
-        return json.dumps(records if len(records) > 1 else records[0], indent=2)
+        return json.dumps(records if len(records) > 1 else records[0], indent=2, ensure_ascii=False)
     return "\n\n".join(
         _text(record, rule.citation) for record, rule in zip(records, rules, strict=True)
     )
@@ -62,11 +66,11 @@ def _text(record: dict[str, Any], citation: Any) -> str:
     ):
         value = record.get(key)
         if value not in (None, [], ""):
-            lines.append(f"  {key}: {value}")
+            lines.append(f"  {key}: {plain_value(value)}")
     if record["provisional"]:
         lines.append(f"  PROVISIONAL: {record['provisional']}")
     if record["notes"]:
         lines.append(f"  notes: {record['notes']}")
-    lines.append(f"  cites: {cite(citation)} — {citation.url}")
+    lines.append(f"  cites: {citation_line(citation)} — {citation.url}")
     lines.append(f"  defined at {record['defined_at']}")
     return "\n".join(lines)

@@ -152,6 +152,9 @@ class SignOffResult(_Frozen):
     required_from: RequiredSigner
     status: SignOffStatus
     given_on: dt.date | None
+    #: who signed: the permitted signer (``given``) or the one not permitted (``invalid``);
+    #: null when nobody signed or an event (a conference's decision) gave the sign-off
+    signed_by: PersonView | None = None
     citation: CitationView
 
 

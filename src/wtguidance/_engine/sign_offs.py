@@ -10,7 +10,7 @@ from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact
 from wtguidance._pack.model import PersonSpec, Rule, SignOffSpec
 from wtguidance._pack.views import required_signer
-from wtguidance.results import RequiredSigner, SignOffResult, SignOffStatus
+from wtguidance.results import PersonView, RequiredSigner, SignOffResult, SignOffStatus
 
 __all__ = ["conclude_sign_offs"]
 
@@ -68,6 +68,7 @@ def _judge_sign_off(
     previous_done: dt.date | None,
 ) -> SignOffResult:
     given_on: dt.date | None = None
+    signed_by: PersonView | None = None
     status: SignOffStatus
     if done is None:
         status = "pending"
@@ -84,8 +85,13 @@ def _judge_sign_off(
         dates = [s.date for s in valid] + [g.date for g in by_event]
         if dates:
             status, given_on = "given", min(dates)
+            # who signed: the first permitted signature that day (none when an event,
+            # such as a conference's decision, gave the sign-off)
+            first = min((s for s in valid if s.date == given_on), key=_order, default=None)
+            signed_by = _person(first.event.by) if first is not None else None
         elif in_window:
             status = "invalid"
+            signed_by = _person(min(in_window, key=_order).event.by)
         else:
             status = "missing"
     ctx.traced(rule, trigger.date, trigger, done)
@@ -99,8 +105,17 @@ def _judge_sign_off(
         required_from=signer,
         status=status,
         given_on=given_on,
+        signed_by=signed_by,
         citation=ctx.citation(rule),
     )
+
+
+def _order(fact: Fact) -> tuple[dt.date, int]:
+    return fact.date, fact.seq
+
+
+def _person(person: Any) -> PersonView:
+    return PersonView(role=person.role, social_work_qualified=person.social_work_qualified)
 
 
 def _permits(required: PersonSpec, person: Any) -> bool:

@@ -1,26 +1,68 @@
-"""Plain descriptions of rules, shared by ``explain``, the generated reference and diffs."""
+"""Plain descriptions of rules as JSON-ready data, shared by ``explain`` and the diffs."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wtguidance._pack.model import (
     AssertSpec,
     CaseHolderSpec,
-    Citation,
     ObligationSpec,
     Rule,
     SignOffSpec,
 )
 
-__all__ = ["cite", "rule_record"]
+if TYPE_CHECKING:
+    from pydantic import JsonValue
+
+__all__ = ["CitationLike", "citation_line", "plain_value", "rule_record"]
 
 
-def cite(citation: Citation) -> str:
-    """``WT2023 ch.3 "Referral" (para n/a)``-style one-line citation."""
+class CitationLike(Protocol):
+    """Anything shaped like a citation (a pack's ``Citation`` or a result's ``CitationView``)."""
+
+    @property
+    def edition(self) -> str: ...
+    @property
+    def chapter(self) -> str | None: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def paragraph(self) -> str | None: ...
+    @property
+    def url(self) -> str: ...
+
+
+def citation_line(citation: CitationLike) -> str:
+    """``WT2023 ch.3 “Referral” (paragraph not verified)``: a citation in one line."""
     chapter = f" ch.{citation.chapter}" if citation.chapter else ""
     paragraph = f" para {citation.paragraph}" if citation.paragraph else " (paragraph not verified)"
     return f"WT{citation.edition}{chapter} “{citation.section}”{paragraph}"
+
+
+def plain_value(value: JsonValue) -> str:
+    """A field value in words: timescales, role lists, yes/no, nested settings."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        if set(value) == {"working_days"}:
+            n = value["working_days"]
+            return f"{n} working day{'' if n == 1 else 's'}"
+        if set(value) == {"months"}:
+            n = value["months"]
+            return f"{n} month{'' if n == 1 else 's'}"
+        if set(value) == {"chapter", "section", "paragraph"}:
+            chapter = f"ch.{value['chapter']} " if value["chapter"] else ""
+            para = f" para {value['paragraph']}" if value["paragraph"] else ""
+            return f"{chapter}“{value['section']}”{para}"
+        return "; ".join(f"{k.replace('_', ' ')}: {plain_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return ", ".join(str(v) for v in value) if value else "(none)"
+        return " | ".join(plain_value(v) for v in value)
+    return str(value)
 
 
 def rule_record(rule: Rule) -> dict[str, Any]:

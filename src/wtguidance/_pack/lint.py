@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wtguidance._pack.compile import compile_pack
-from wtguidance._pack.load import load_pack
+from wtguidance._pack.load import edition_dirs, load_pack
 from wtguidance._pack.validate import check_pack
 from wtguidance._resources import data_dir
 from wtguidance.errors import PackError
@@ -26,7 +26,7 @@ def lint_packs(root: Path | None, *, as_json: bool = False) -> tuple[str, int]:
     shown = str(root) if root is not None else "rules"
     reports: list[dict[str, Any]] = []
     problems: list[PackError] = []
-    for entry in sorted((e for e in base.iterdir() if e.is_dir()), key=lambda e: e.name):
+    for entry in edition_dirs(base, shown):
         try:
             pack, found = check_pack(load_pack(entry, shown_as=f"{shown}/{entry.name}"))
             if pack is not None:
@@ -67,7 +67,7 @@ def lint_packs(root: Path | None, *, as_json: bool = False) -> tuple[str, int]:
                 for p in problems
             ],
         }
-        return json.dumps(payload, indent=2), code
+        return json.dumps(payload, indent=2, ensure_ascii=False), code
     lines = [p.one_line() for p in problems]
     for report in reports:
         if not report["valid"]:

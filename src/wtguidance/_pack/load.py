@@ -9,7 +9,7 @@ from wtguidance._resources import Traversable
 from wtguidance._yaml import YamlDocument, YamlProblem, load_yaml
 from wtguidance.errors import PackSyntaxError, SourceLocation
 
-__all__ = ["RawPack", "load_pack"]
+__all__ = ["RawPack", "edition_dirs", "load_pack"]
 
 MANIFEST = "pack.yaml"
 
@@ -61,3 +61,36 @@ def load_pack(root: Traversable | Path, *, shown_as: str | None = None) -> RawPa
     manifest = _read(entries.pop(MANIFEST), f"{label}/{MANIFEST}")
     topics = tuple(_read(entries[name], f"{label}/{name}") for name in sorted(entries))
     return RawPack(label, manifest, topics)
+
+
+def edition_dirs(root: Traversable | Path, shown: str) -> list[Traversable | Path]:
+    """The edition directories under a rules root, by name; refuse a root that has none.
+
+    A missing root, a file, and a directory with no edition directories in it are each a
+    :class:`~wtguidance.errors.PackSyntaxError`, so a mistyped path in CI never passes as
+    "every pack valid".
+    """
+    where = SourceLocation(shown)
+    if not root.is_dir():
+        if root.is_file():
+            raise PackSyntaxError(
+                f"{shown!r} is a file, not a rules directory",
+                code="missing-pack",
+                location=where,
+                hint="give the directory that holds one folder per edition (e.g. rules/)",
+            )
+        raise PackSyntaxError(
+            f"rules directory {shown!r} does not exist", code="missing-pack", location=where
+        )
+    entries = sorted((e for e in root.iterdir() if e.is_dir()), key=lambda e: e.name)
+    if not entries:
+        is_pack = any(e.name == MANIFEST for e in root.iterdir())
+        raise PackSyntaxError(
+            f"{shown!r} holds no edition directories",
+            code="no-packs",
+            location=where,
+            hint="this is one edition's folder: give its parent directory"
+            if is_pack
+            else "each edition is a folder holding a pack.yaml",
+        )
+    return entries

@@ -298,6 +298,17 @@ class _Builder:
                 rule_id,
                 _ids.did_you_mean(spec["id"], _ids.SIGN_OFF_IDS),
             )
+        subjects = self.vocabulary.fields_of("sign_off").get("subject")
+        if subjects is not None and spec["subject"] not in subjects:
+            self.problem(
+                f"sign_off.subject can never be {spec['subject']!r}",
+                "unknown-value",
+                doc,
+                f"{here}/subject",
+                rule_id,
+                _ids.did_you_mean(spec["subject"], subjects)
+                or f"allowed: {', '.join(sorted(subjects))}",
+            )
         return SignOffSpec(
             id=spec["id"],
             subject=spec["subject"],

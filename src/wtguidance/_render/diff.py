@@ -8,19 +8,25 @@ citations. Everything taken from packs or cases is escaped for the format it lan
 
 from __future__ import annotations
 
-import html
-import io
 import json
 from collections.abc import Iterator
-from urllib.parse import quote
 
 from pydantic import JsonValue
-from rich.console import Console
-from rich.table import Table
+from rich.console import RenderableType
 from rich.text import Text
 
-from wtguidance._pack.describe import cite
-from wtguidance._pack.model import Citation
+from wtguidance._render.style import html_page, nowrap_dates, status_html, status_text
+from wtguidance._render.text import (
+    TextTable,
+    citation_line,
+    html_text,
+    md_code,
+    md_link,
+    md_text,
+    plain_value,
+    render_rich,
+    visible,
+)
 from wtguidance.diff import (
     AddedItem,
     CaseDiff,
@@ -35,7 +41,7 @@ from wtguidance.diff import (
     SignOffSide,
     UnchangedItem,
 )
-from wtguidance.results import CitationView
+from wtguidance.results import CitationView, PersonView
 
 __all__ = ["diff_html", "diff_json", "diff_markdown", "diff_text"]
 
@@ -53,34 +59,12 @@ _KEY_FIELDS = (
     "social_work_qualified",
     "in_force_from",
 )
-
+_LEGEND = "+ added   − removed   ~ changed (each field, then the citation)"
+_CASE_LEGEND = "≠ judged differently under the two editions"
 
 # --- plain-text building blocks shared by every format ---------------------------------
 
-
-def _value(value: JsonValue) -> str:
-    """A field value in words: timescales, role lists, oversight, variants."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        if set(value) == {"working_days"}:
-            n = value["working_days"]
-            return f"{n} working day{'' if n == 1 else 's'}"
-        if set(value) == {"months"}:
-            n = value["months"]
-            return f"{n} month{'' if n == 1 else 's'}"
-        if set(value) == {"chapter", "section", "paragraph"}:
-            chapter = f"ch.{value['chapter']} " if value["chapter"] else ""
-            para = f" para {value['paragraph']}" if value["paragraph"] else ""
-            return f"{chapter}“{value['section']}”{para}"
-        return "; ".join(f"{k.replace('_', ' ')}: {_value(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        if all(isinstance(v, str) for v in value):
-            return ", ".join(str(v) for v in value) if value else "(none)"
-        return " | ".join(_value(v) for v in value)
-    return str(value)
+_value = plain_value
 
 
 def _change(old: JsonValue, new: JsonValue) -> tuple[str, str, str]:
@@ -118,7 +102,7 @@ def _evidence(item: UnchangedItem) -> str:
 
 
 def _cite(view: CitationView) -> str:
-    return cite(Citation(**view.model_dump()))
+    return citation_line(view)
 
 
 def _details(item: AddedItem) -> str:
@@ -142,32 +126,47 @@ def _direction_note(diff: EditionDiff) -> str | None:
     return None
 
 
-def _obligation_cell(side: ObligationSide | None) -> str:
+# A case cell is (status, detail): the status is coloured where the format allows.
+Cell = tuple[str, str]
+
+
+def _obligation_cell(side: ObligationSide | None) -> Cell:
     if side is None:
-        return "does not apply"
+        return "", "does not apply"
     limit = _value(dict(side.timescale)) if side.timescale else "no timescale"
     due = f", due {side.due}" if side.due else ""
     done = f", done {side.satisfied_on}" if side.satisfied_on else ""
-    return f"{side.status} ({limit} from {side.clock_event}{due}{done})"
+    return side.status, f"({limit} from {side.clock_event}{due}{done})"
 
 
-def _holder_cell(side: CaseHolderSide | None) -> str:
+def _holder_cell(side: CaseHolderSide | None) -> Cell:
     if side is None:
-        return "no rule"
-    return ("compliant" if side.compliant else "not compliant") + f": {side.reason}"
+        return "", "no rule"
+    return ("compliant" if side.compliant else "not compliant"), f"({side.reason})"
 
 
-def _sign_off_cell(side: SignOffSide | None) -> str:
+def _person(person: PersonView) -> str:
+    return person.role + (" (SW-qualified)" if person.social_work_qualified else "")
+
+
+def _sign_off_cell(side: SignOffSide | None) -> Cell:
     if side is None:
-        return "not required"
-    given = f" on {side.given_on}" if side.given_on else ""
-    return f"{side.status}{given} (by {', '.join(side.required_roles)})"
+        return "", "not required"
+    parts = []
+    if side.given_on:
+        parts.append(f"on {side.given_on}")
+    if side.signed_by is not None:
+        parts.append(f"by {_person(side.signed_by)}")
+    qualified = "; social-work qualified" if side.required_social_work_qualified else ""
+    parts.append(f"(permitted: {', '.join(side.required_roles)}{qualified})")
+    return side.status, " ".join(parts)
 
 
-def _case_rows(case: CaseDiff) -> Iterator[tuple[str, str, str, str, bool]]:
+def _case_rows(case: CaseDiff) -> Iterator[tuple[str, str, Cell, Cell, bool]]:
     """(section, item, from cell, to cell, changed) for every lined-up row."""
     for o in case.obligations:
-        yield "obligation", f"{o.id} (clock {o.clock})", *_cells_o(o.from_, o.to), o.changed
+        label = f"{o.id} (clock {o.clock})"
+        yield "obligation", label, _obligation_cell(o.from_), _obligation_cell(o.to), o.changed
     for h in case.case_holders:
         label = (
             f"{h.stage} allocated {h.allocation_date} to {h.practitioner_role}"
@@ -180,8 +179,8 @@ def _case_rows(case: CaseDiff) -> Iterator[tuple[str, str, str, str, bool]]:
         yield "sign-off", f"{s.id}{when}", _sign_off_cell(s.from_), _sign_off_cell(s.to), s.changed
 
 
-def _cells_o(a: ObligationSide | None, b: ObligationSide | None) -> tuple[str, str]:
-    return _obligation_cell(a), _obligation_cell(b)
+def _plain(cell: Cell) -> str:
+    return " ".join(part for part in cell if part)
 
 
 def _case_citations(case: CaseDiff) -> list[CitationView]:
@@ -212,114 +211,108 @@ def diff_json(diff: EditionDiff, case: CaseDiff | None = None) -> str:
 # --- text (rich) ------------------------------------------------------------------------
 
 
-def diff_text(
-    diff: EditionDiff, case: CaseDiff | None = None, *, color: bool = False, width: int = 120
-) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False
-    )
-    console.print(Text(_heading(diff), style="bold"))
+def _rich_cell(cell: Cell) -> Text:
+    status, detail = cell
+    text = status_text(status) if status else Text()
+    if detail:
+        text.append((" " if status else "") + visible(detail))
+    return text
+
+
+def _t(value: object) -> Text:
+    return Text(visible(str(value)))
+
+
+def _text_parts(diff: EditionDiff, case: CaseDiff | None) -> Iterator[RenderableType | TextTable]:
+    yield Text(visible(_heading(diff)), style="bold")
     note = _direction_note(diff)
     if note:
-        console.print(Text(note, style="yellow"))
+        yield Text(note, style="yellow")
+    legend = [_LEGEND] + ([_CASE_LEGEND] if case is not None else [])
+    yield Text("Legend: " + "; ".join(legend), style="dim")
     for key, section in diff.sections():
         title = _TITLES[key]
         if section.empty:
-            console.print(Text(f"{title}: no changes ({len(section.unchanged)} unchanged)"))
+            yield Text(f"{title}: no changes ({len(section.unchanged)} unchanged)")
             continue
-        table = Table(title=title, title_justify="left", show_lines=True)
-        for column in ("", "id", "field", diff.from_, diff.to):
-            table.add_column(column)
+        rows: list[tuple[Text, ...]] = []
         for item in section.removed:
-            table.add_row(
-                Text("−", style="red"),
-                Text(item.id),
-                Text("removed"),
-                Text(f"{item.summary}\n{_details(item)}\n{_cite(item.citation)}"),
-                Text("—"),
-            )
+            about = f"{item.summary}\n{_details(item)}\n{_cite(item.citation)}"
+            rows.append((Text("−", style="red"), _t(item.id), Text("removed"), _t(about), _t("—")))
         for item in section.added:
-            table.add_row(
-                Text("+", style="green"),
-                Text(item.id),
-                Text("added"),
-                Text("—"),
-                Text(f"{item.summary}\n{_details(item)}\n{_cite(item.citation)}"),
-            )
+            about = f"{item.summary}\n{_details(item)}\n{_cite(item.citation)}"
+            rows.append((Text("+", style="green"), _t(item.id), Text("added"), _t("—"), _t(about)))
         for changed in section.changed:
             for field, (old, new) in _fields(changed):
                 before, after, moved = _change(old, new)
-                table.add_row(
-                    Text("~", style="yellow"),
-                    Text(changed.id),
-                    Text(field),
-                    Text(before),
-                    Text(after + (f"\n({moved})" if moved else "")),
+                rows.append(
+                    (
+                        Text("~", style="yellow"),
+                        _t(changed.id),
+                        _t(field),
+                        _t(before),
+                        _t(after + (f"\n({moved})" if moved else "")),
+                    )
                 )
-            table.add_row(
-                Text(""),
-                Text(changed.id),
-                Text("citation"),
-                Text(_cite(changed.from_citation)),
-                Text(_cite(changed.to_citation)),
+            rows.append(
+                (
+                    Text(""),
+                    _t(changed.id),
+                    Text("citation"),
+                    _t(_cite(changed.from_citation)),
+                    _t(_cite(changed.to_citation)),
+                )
             )
-        console.print(table)
+        yield TextTable(
+            (("", True), ("id", True), ("field", True), (diff.from_, False), (diff.to, False)),
+            tuple(rows),
+            title=title,
+            show_lines=True,
+        )
         if section.unchanged:
-            console.print(
-                Text(
-                    "Unchanged: "
-                    + ", ".join(
-                        u.id + (f" [evidence: {_evidence(u)}]" if u.evidence else "")
-                        for u in section.unchanged
-                    ),
-                    style="dim",
-                )
+            yield Text(
+                "Unchanged: "
+                + ", ".join(
+                    u.id + (f" [evidence: {_evidence(u)}]" if u.evidence else "")
+                    for u in section.unchanged
+                ),
+                style="dim",
             )
     if case is not None:
-        console.print()
-        console.print(
-            Text(
+        yield Text("")
+        yield Text(
+            visible(
                 f"Case {case.case_id} as of {case.as_of}: {case.changed_count} item(s) judged "
-                "differently",
-                style="bold",
-            )
+                "differently"
+            ),
+            style="bold",
         )
-        table = Table(show_lines=False)
-        for column in ("", "kind", "item", case.from_, case.to):
-            table.add_column(column)
-        for kind, label, left, right, differs in _case_rows(case):
-            table.add_row(
-                Text("≠" if differs else "", style="yellow"),
-                Text(kind),
-                Text(label),
-                Text(left),
-                Text(right),
-            )
-        console.print(table)
-    return buffer.getvalue()
+        yield TextTable(
+            (("", True), ("kind", True), ("item", False), (case.from_, False), (case.to, False)),
+            tuple(
+                (
+                    Text("≠" if differs else "", style="yellow"),
+                    Text(kind),
+                    _t(label),
+                    _rich_cell(left),
+                    _rich_cell(right),
+                )
+                for kind, label, left, right, differs in _case_rows(case)
+            ),
+        )
+
+
+def diff_text(
+    diff: EditionDiff, case: CaseDiff | None = None, *, color: bool = False, width: int = 120
+) -> str:
+    return render_rich(_text_parts(diff, case), width=width, color=color)
 
 
 # --- Markdown ---------------------------------------------------------------------------
 
 
-def _md(text: object) -> str:
-    """Escape for a Markdown table cell or inline text (no HTML, no table breaks)."""
-    value = str(text)
-    for char in ("\\", "|", "*", "_", "`", "[", "]", "<", ">"):
-        value = value.replace(char, "\\" + char)
-    return value.replace("\n", " ")
-
-
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
-
-
 def _md_link(view: CitationView) -> str:
-    label = _md(_cite(view))
-    url = view.url
-    if url.startswith(("https://", "http://")):
-        return f"[{label}](<{quote(url, safe=_URL_SAFE)}>)"
-    return label
+    return md_link(_cite(view), view.url)
 
 
 def _md_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]:
@@ -333,21 +326,26 @@ def _md_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]:
         lines += ["### Added", ""]
         lines += [_md_item(item) for item in section.added] + [""]
     if section.changed:
-        lines += ["### Changed", "", f"| id | field | {_md(a)} | {_md(b)} |", "|---|---|---|---|"]
+        lines += [
+            "### Changed",
+            "",
+            f"| id | field | {md_text(a)} | {md_text(b)} |",
+            "|---|---|---|---|",
+        ]
         for item in section.changed:
             lines += _md_changed(item)
         lines.append("")
         for noted in section.changed:
             if noted.note:
-                lines += [f"- `{noted.id}`: {_md(noted.note)}."]
+                lines += [f"- {md_code(noted.id)}: {md_text(noted.note)}."]
         if any(item.note for item in section.changed):
             lines.append("")
     if section.unchanged:
         parts = []
         for u in section.unchanged:
             moved = f" (now cited at {_md_link(u.to_citation)})" if u.moved else ""
-            evidence = f" [evidence: {_md(_evidence(u))}]" if u.evidence else ""
-            parts.append(f"`{u.id}`{moved}{evidence}")
+            evidence = f" [evidence: {md_text(_evidence(u))}]" if u.evidence else ""
+            parts.append(f"{md_code(u.id)}{moved}{evidence}")
         lines += ["Unchanged: " + ", ".join(parts) + ".", ""]
     return lines
 
@@ -355,8 +353,8 @@ def _md_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]:
 def _md_item(item: AddedItem) -> str:
     details = _details(item)
     return (
-        f"- **`{item.id}`** — {_md(item.summary)}"
-        + (f" *{_md(details)}.*" if details else "")
+        f"- **{md_code(item.id)}** — {md_text(item.summary)}"
+        + (f" *{md_text(details)}.*" if details else "")
         + f" Cited: {_md_link(item.citation)}."
     )
 
@@ -365,17 +363,17 @@ def _md_changed(item: ChangedItem) -> list[str]:
     rows = []
     for field, (old, new) in _fields(item):
         before, after, moved = _change(old, new)
-        after_cell = _md(after) + (f" ({_md(moved)})" if moved else "")
-        rows.append(f"| `{item.id}` | {_md(field)} | {_md(before)} | {after_cell} |")
+        after_cell = md_text(after) + (f" ({md_text(moved)})" if moved else "")
+        rows.append(f"| {md_code(item.id)} | {md_text(field)} | {md_text(before)} | {after_cell} |")
     old_link, new_link = _md_link(item.from_citation), _md_link(item.to_citation)
-    rows.append(f"| `{item.id}` | citation | {old_link} | {new_link} |")
+    rows.append(f"| {md_code(item.id)} | citation | {old_link} | {new_link} |")
     return rows
 
 
 def diff_markdown(
     diff: EditionDiff, case: CaseDiff | None = None, *, generated: bool = False
 ) -> str:
-    lines = [f"# {_md(_heading(diff))}", ""]
+    lines = [f"# {md_text(_heading(diff))}", ""]
     if generated:
         lines += [
             "<!-- Generated by `python -m wtguidance.diff --write-docs docs/changes`; "
@@ -390,21 +388,25 @@ def diff_markdown(
     ]
     note = _direction_note(diff)
     if note:
-        lines += [f"> {_md(note)}", ""]
+        lines += [f"> {md_text(note)}", ""]
     for key, section in diff.sections():
         lines += _md_section(_TITLES[key], section, diff.from_, diff.to)
     if case is not None:
         lines += [
-            f"## Case {_md(case.case_id)} as of {case.as_of}",
+            f"## Case {md_text(case.case_id)} as of {case.as_of}",
             "",
-            f"{case.changed_count} item(s) judged differently under {case.from_} and {case.to}.",
+            f"{case.changed_count} item(s) judged differently under {md_text(case.from_)} and "
+            f"{md_text(case.to)}; {md_text(_CASE_LEGEND)}.",
             "",
-            f"| | kind | item | {_md(case.from_)} | {_md(case.to)} |",
+            f"| | kind | item | {md_text(case.from_)} | {md_text(case.to)} |",
             "|---|---|---|---|---|",
         ]
         for kind, label, left, right, changed in _case_rows(case):
             mark = "≠" if changed else ""
-            lines.append(f"| {mark} | {kind} | {_md(label)} | {_md(left)} | {_md(right)} |")
+            lines.append(
+                f"| {mark} | {kind} | {md_text(label)} | {md_text(_plain(left))} "
+                f"| {md_text(_plain(right))} |"
+            )
         lines += ["", "Citations: " + "; ".join(_md_link(c) for c in _case_citations(case)), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -412,21 +414,21 @@ def diff_markdown(
 # --- HTML -------------------------------------------------------------------------------
 
 _CSS = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }
-table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1.5rem; }
-th, td { border: 1px solid #b1b4b6; padding: 0.35rem 0.5rem; vertical-align: top; }
-th, td { text-align: left; }
-th { background: #f3f2f1; }
 tr.added td.new, tr.added td.mark { background: #e6f4ea; }
 tr.removed td.old, tr.removed td.mark { background: #fdecea; }
 tr.changed td.mark, tr.differs td.mark { background: #fff4d6; }
 .summary { display: block; }
-.meta { color: #505a5f; font-size: 0.9em; }
+dl.legend { display: grid; grid-template-columns: auto 1fr; gap: 0 0.75rem; }
+dl.legend dt { font-weight: bold; text-align: center; }
+dl.legend dd { margin: 0; }
 """
 
+_e = html_text
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+
+def _h(text: object) -> str:
+    """Text for an HTML text node: escaped, with every date kept on one line."""
+    return nowrap_dates(html_text(text))
 
 
 def _html_link(view: CitationView) -> str:
@@ -439,10 +441,24 @@ def _html_link(view: CitationView) -> str:
 def _html_item(item: AddedItem) -> str:
     details = _details(item)
     return (
-        f'<span class="summary">{_e(item.summary)}</span>'
-        + (f'<span class="meta">{_e(details)}</span><br>' if details else "")
+        f'<span class="summary">{_h(item.summary)}</span>'
+        + (f'<span class="meta">{_h(details)}</span><br>' if details else "")
         + _html_link(item.citation)
     )
+
+
+def _html_cell(cell: Cell) -> str:
+    status, detail = cell
+    shown = status_html(status) + (" " if status and detail else "") if status else ""
+    return shown + _h(detail)
+
+
+def _html_legend(case: CaseDiff | None) -> list[str]:
+    marks = [("+", "added"), ("−", "removed"), ("~", "changed: each field, then the citation")]
+    if case is not None:
+        marks.append(("≠", "judged differently under the two editions"))
+    items = "".join(f"<dt>{_e(mark)}</dt><dd>{_e(meaning)}</dd>" for mark, meaning in marks)
+    return [f'<dl class="legend">{items}</dl>']
 
 
 def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]:
@@ -471,14 +487,14 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
         for changed in section.changed:
             for field, (old, new) in _fields(changed):
                 before, after, moved = _change(old, new)
-                extra = f'<br><span class="meta">{_e(moved)}</span>' if moved else ""
+                extra = f'<br><span class="meta">{_h(moved)}</span>' if moved else ""
                 out.append(
                     f'<tr class="changed"><td class="mark">~</td>'
                     f"<td><code>{_e(changed.id)}</code></td><td>{_e(field)}</td>"
-                    f'<td class="old">{_e(before)}</td><td class="new">{_e(after)}{extra}</td>'
+                    f'<td class="old">{_h(before)}</td><td class="new">{_h(after)}{extra}</td>'
                     "</tr>"
                 )
-            note = f'<br><span class="meta">{_e(changed.note)}</span>' if changed.note else ""
+            note = f'<br><span class="meta">{_h(changed.note)}</span>' if changed.note else ""
             out.append(
                 f'<tr class="changed"><td class="mark"></td><td><code>{_e(changed.id)}</code>'
                 f'</td><td>citation</td><td class="old">{_html_link(changed.from_citation)}</td>'
@@ -489,7 +505,7 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
         items = "".join(
             f"<li><code>{_e(u.id)}</code>"
             + (f" (now cited at {_html_link(u.to_citation)})" if u.moved else "")
-            + (f' <span class="meta">evidence: {_e(_evidence(u))}</span>' if u.evidence else "")
+            + (f' <span class="meta">evidence: {_h(_evidence(u))}</span>' if u.evidence else "")
             + "</li>"
             for u in section.unchanged
         )
@@ -500,25 +516,16 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
 def diff_html(diff: EditionDiff, case: CaseDiff | None = None) -> str:
     """One self-contained page (inline CSS, no scripts, no external resources)."""
     title = _heading(diff)
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{_e(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_e(title)}</h1>",
-    ]
+    out = [f"<h1>{_e(title)}</h1>"]
     note = _direction_note(diff)
     if note:
         out.append(f"<p><strong>{_e(note)}</strong></p>")
+    out += _html_legend(case)
     for key, section in diff.sections():
         out += _html_section(_TITLES[key], section, diff.from_, diff.to)
     if case is not None:
         out += [
-            f"<h2>Case {_e(case.case_id)} as of {_e(case.as_of)}</h2>",
+            f"<h2>Case {_e(case.case_id)} as of {nowrap_dates(_e(case.as_of))}</h2>",
             f"<p>{case.changed_count} item(s) judged differently.</p>",
             '<table class="side-by-side case">',
             f"<thead><tr><th></th><th>kind</th><th>item</th><th>{_e(case.from_)}</th>"
@@ -529,11 +536,10 @@ def diff_html(diff: EditionDiff, case: CaseDiff | None = None) -> str:
             css = "differs" if changed else "same"
             out.append(
                 f'<tr class="{css}"><td class="mark">{"≠" if changed else ""}</td>'
-                f"<td>{_e(kind)}</td><td>{_e(label)}</td><td>{_e(left)}</td>"
-                f"<td>{_e(right)}</td></tr>"
+                f'<td class="key">{_e(kind)}</td><td>{nowrap_dates(_e(label))}</td>'
+                f"<td>{_html_cell(left)}</td><td>{_html_cell(right)}</td></tr>"
             )
         out += ["</tbody>", "</table>", "<h3>Citations</h3>", "<ul>"]
         out += [f"<li>{_html_link(c)}</li>" for c in _case_citations(case)]
         out.append("</ul>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    return html_page(title, out, _CSS)

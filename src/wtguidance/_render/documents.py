@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from wtguidance._render.text import visible
+
 if TYPE_CHECKING:
     from wtguidance.diff import CaseDiff, EditionDiff
     from wtguidance.editions import Editions
@@ -28,12 +30,19 @@ __all__ = [
 
 
 def _document(text: str) -> str:
+    """The text ending in a newline, with names readable and nothing able to steer a terminal.
+
+    Non-ASCII is kept as itself (``ensure_ascii=False``: "Siôn", not "Si\\u00f4n"), while
+    control and bidirectional-override characters become JSON's own ``\\uXXXX`` escapes: the
+    same data, but a ``case_id`` holding U+202E cannot reorder a line where it is shown.
+    """
+    text = visible(text)
     return text if text.endswith("\n") else text + "\n"
 
 
 def outcome_document(outcome: Outcome) -> str:
     """``evaluate --format json``: the outcome as DESIGN §6 fixes it."""
-    return _document(json.dumps(outcome.model_dump(mode="json"), indent=2))
+    return _document(json.dumps(outcome.model_dump(mode="json"), indent=2, ensure_ascii=False))
 
 
 def edition_rows(editions: Editions) -> list[dict[str, Any]]:
@@ -58,7 +67,7 @@ def edition_rows(editions: Editions) -> list[dict[str, Any]]:
 
 def editions_document(editions: Editions) -> str:
     """``editions --format json``."""
-    return _document(json.dumps(edition_rows(editions), indent=2))
+    return _document(json.dumps(edition_rows(editions), indent=2, ensure_ascii=False))
 
 
 def protocol_document(report: ProtocolReport, *, strict: bool = False) -> str:

@@ -1,160 +1,284 @@
-"""Render an :class:`Outcome` for people: a rich table or Markdown.
+"""Render an :class:`Outcome` for people: terminal tables, Markdown or one HTML page.
 
-JSON output needs no renderer: it is ``Outcome.model_dump(mode="json")``.
+JSON output needs no renderer: it is ``Outcome.model_dump(mode="json")``. Each format opens
+with the same one-line summary ("2 overdue, 1 met; 1 sign-off missing"), says so plainly when
+nothing applied, and treats everything from the case as text, never as markup.
 """
 
 from __future__ import annotations
 
-import io
+from collections import Counter
+from collections.abc import Iterator
 
-from rich.console import Console
-from rich.table import Table
+from rich.console import RenderableType
+from rich.text import Text
 
-from wtguidance.results import Outcome
+from wtguidance._render.style import html_page, nowrap_dates, status_html, status_text
+from wtguidance._render.text import (
+    TextTable,
+    citation_line,
+    dash,
+    html_text,
+    md_link,
+    md_row,
+    md_text,
+    render_rich,
+)
+from wtguidance.results import (
+    CaseHolderVerdict,
+    CitationView,
+    ObligationResult,
+    Outcome,
+    PersonView,
+    SignOffResult,
+    TimescaleView,
+)
 
-__all__ = ["outcome_markdown", "outcome_table"]
+__all__ = ["outcome_html", "outcome_markdown", "outcome_summary", "outcome_table"]
 
-_STATUS_STYLE = {
-    "met": "green",
-    "met_late": "yellow",
-    "pending": "cyan",
-    "overdue": "bold red",
-    "unscheduled": "dim",
-    "given": "green",
-    "missing": "bold red",
-    "invalid": "bold red",
+_OBLIGATION_ORDER = (
+    "overdue",
+    "met_late",
+    "pending",
+    "met",
+    "unscheduled",
+    "ended",
+    "not_evidenced",
+)
+_SIGN_OFF_ORDER = ("missing", "invalid", "pending", "given")
+_WORDS = {
+    "met_late": "met late",
+    "unscheduled": "with no deadline set",
+    "ended": "ended before due (clock stopped)",
+    "not_evidenced": "not evidenced by the source",
+    "invalid": "signed by someone not permitted",
 }
+NOTHING = "Nothing applies: no rule of any edition is triggered by this case's events."
+JSON_HAS_MORE = "The timescales that applied and the trace of rules fired: --format json."
 
 
-def _d(value: object) -> str:
-    return "—" if value is None else str(value)
+# --- words shared by every format ------------------------------------------------------------
+def outcome_summary(outcome: Outcome) -> str:
+    """One line: what is overdue, missing or not compliant, then the rest."""
+    if not (outcome.obligations or outcome.case_holders or outcome.sign_offs):
+        return NOTHING + _findings_note(outcome)
+    parts: list[str] = []
+    statuses = Counter[str](o.status for o in outcome.obligations)
+    if statuses:
+        parts.append(
+            ", ".join(
+                f"{statuses[s]} {_WORDS.get(s, s)}" for s in _ordered(statuses, _OBLIGATION_ORDER)
+            )
+        )
+    signed = Counter[str](s.status for s in outcome.sign_offs)
+    if signed:
+        plural = "" if len(outcome.sign_offs) == 1 else "s"
+        parts.append(
+            f"sign-off{plural}: "
+            + ", ".join(
+                f"{signed[s]} {_WORDS.get(s, s)}" for s in _ordered(signed, _SIGN_OFF_ORDER)
+            )
+        )
+    if outcome.case_holders:
+        wrong = sum(1 for v in outcome.case_holders if not v.compliant)
+        total = len(outcome.case_holders)
+        parts.append(
+            f"case-holders: {wrong} of {total} not compliant"
+            if wrong
+            else "case-holders: compliant"
+        )
+    return "; ".join(parts) + _findings_note(outcome)
 
 
-def _timescale(view: object) -> str:
+def _ordered(counts: Counter[str], order: tuple[str, ...]) -> list[str]:
+    """The statuses present, most urgent first; any status not listed comes last."""
+    return [s for s in order if counts[s]] + sorted(s for s in counts if s not in order)
+
+
+def _findings_note(outcome: Outcome) -> str:
+    n = len(outcome.findings)
+    return f"; {n} finding{'' if n == 1 else 's'} below" if n else ""
+
+
+def _heading(outcome: Outcome) -> str:
+    editions = ", ".join(outcome.editions)
+    judged = f"judged under edition {editions}" if editions else "no edition applied"
+    if len(outcome.editions) > 1:
+        judged = f"judged under editions {editions}"
+    return f"Case {outcome.case_id} as of {outcome.as_of} — {judged}"
+
+
+def _timescale(view: TimescaleView | None) -> str:
     if view is None:
         return "none set"
-    working = getattr(view, "working_days", None)
-    if working is not None:
-        return f"{working} WD"
-    return f"{getattr(view, 'months', '?')} months"
+    if view.working_days is not None:
+        return f"{view.working_days} WD"
+    return f"{view.months} months"
 
 
+def _person(person: PersonView | None) -> str | None:
+    if person is None:
+        return None
+    return person.role + (" (SW-qualified)" if person.social_work_qualified else "")
+
+
+def _permitted(result: SignOffResult) -> str:
+    roles = ", ".join(result.required_from.roles)
+    return roles + (
+        " (social-work qualified)" if result.required_from.social_work_qualified else ""
+    )
+
+
+def _given(result: SignOffResult) -> str | None:
+    if result.given_on is None and result.signed_by is None:
+        return None
+    when = f"{result.given_on}" if result.given_on else ""
+    who = _person(result.signed_by)
+    return " by ".join(part for part in (when, who) if part)
+
+
+def _supervisor(verdict: CaseHolderVerdict) -> str | None:
+    allocation = verdict.allocation
+    return _person(allocation.supervisor) if allocation else None
+
+
+# --- terminal --------------------------------------------------------------------------------
 def outcome_table(outcome: Outcome, *, color: bool, width: int = 120) -> str:
     """The outcome as terminal tables (obligations, case-holders, sign-offs, findings)."""
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False
-    )
-    console.print(
-        f"[bold]Case {outcome.case_id}[/bold] as of {outcome.as_of} — "
-        f"edition(s) {', '.join(outcome.editions) or 'none'}"
-    )
-    table = Table(title="Obligations", title_justify="left")
-    table.add_column("obligation", no_wrap=True, min_width=26)
-    for column in ("ed.", "clock", "timescale", "due", "status", "done", "citation"):
-        table.add_column(column)
-    for item in outcome.obligations:
-        style = _STATUS_STYLE.get(item.status, "")
-        cite = item.citation
-        table.add_row(
-            item.id,
-            item.edition,
-            f"{item.clock.event} {item.clock.date}",
-            _timescale(item.timescale),
-            _d(item.due),
-            f"[{style}]{item.status}[/]" if style else item.status,
-            _d(item.satisfied_on),
-            f"ch.{cite.chapter} {cite.section}",
+    return render_rich(_terminal_parts(outcome), width=width, color=color)
+
+
+def _cell(value: object) -> Text:
+    return Text(dash(value))
+
+
+def _terminal_parts(outcome: Outcome) -> Iterator[RenderableType | TextTable]:
+    yield Text(dash(_heading(outcome)), style="bold")
+    yield Text(outcome_summary(outcome))
+    several = len(outcome.editions) > 1
+    if outcome.obligations:
+        columns = [("obligation", True)] + ([("ed.", True)] if several else [])
+        columns += [("due", True), ("status", True), ("done", True), ("clock", False)]
+        columns += [("limit", True), ("citation", False)]
+        yield TextTable(
+            tuple(columns),
+            tuple(
+                (
+                    _cell(item.id),
+                    *([_cell(item.edition)] if several else []),
+                    _cell(item.due),
+                    status_text(item.status),
+                    _cell(item.satisfied_on),
+                    _cell(f"{item.clock.event} {item.clock.date}"),
+                    _cell(_timescale(item.timescale)),
+                    _cell(citation_line(item.citation)),
+                )
+                for item in outcome.obligations
+            ),
+            title="Obligations",
         )
-    console.print(table)
     if outcome.case_holders:
-        holders = Table(title="Case-holders", title_justify="left")
-        for column in ("stage", "ed.", "allocated", "lead", "compliant", "reason"):
-            holders.add_column(column)
-        for verdict in outcome.case_holders:
-            allocation = verdict.allocation
-            holders.add_row(
-                verdict.stage,
-                verdict.edition,
-                _d(allocation.date if allocation else None),
-                allocation.practitioner.role if allocation else "—",
-                "[green]yes[/]" if verdict.compliant else "[bold red]no[/]",
-                verdict.reason,
-            )
-        console.print(holders)
+        yield TextTable(
+            (
+                ("stage", True),
+                *([("ed.", True)] if several else []),
+                ("allocated", True),
+                ("lead", False),
+                ("supervisor", False),
+                ("compliant", True),
+                ("reason", False),
+            ),
+            tuple(
+                (
+                    _cell(verdict.stage),
+                    *([_cell(verdict.edition)] if several else []),
+                    _cell(verdict.allocation.date if verdict.allocation else None),
+                    _cell(_person(verdict.allocation.practitioner) if verdict.allocation else None),
+                    _cell(_supervisor(verdict)),
+                    status_text("yes" if verdict.compliant else "no"),
+                    _cell(verdict.reason),
+                )
+                for verdict in outcome.case_holders
+            ),
+            title="Case-holders",
+        )
     if outcome.sign_offs:
-        sign_offs = Table(title="Sign-offs", title_justify="left")
-        for column in ("sign-off", "ed.", "subject done", "required from", "status", "given"):
-            sign_offs.add_column(column)
-        for result in outcome.sign_offs:
-            style = _STATUS_STYLE.get(result.status, "")
-            sign_offs.add_row(
-                result.id,
-                result.edition,
-                _d(result.subject_date),
-                ", ".join(result.required_from.roles),
-                f"[{style}]{result.status}[/]" if style else result.status,
-                _d(result.given_on),
-            )
-        console.print(sign_offs)
+        yield TextTable(
+            (
+                ("sign-off", True),
+                *([("ed.", True)] if several else []),
+                ("subject done", True),
+                ("status", True),
+                ("given", False),
+                ("permitted signers", False),
+            ),
+            tuple(
+                (
+                    _cell(result.id),
+                    *([_cell(result.edition)] if several else []),
+                    _cell(result.subject_date),
+                    status_text(result.status),
+                    _cell(_given(result)),
+                    _cell(_permitted(result)),
+                )
+                for result in outcome.sign_offs
+            ),
+            title="Sign-offs",
+        )
     for finding in outcome.findings:
-        console.print(f"[yellow]{finding.severity}[/] [{finding.code}] {finding.message}")
-    return buffer.getvalue()
+        line = Text(finding.severity, style="yellow")
+        line.append(f" [{finding.code}] {dash(finding.message)}")
+        yield line
+    yield Text(JSON_HAS_MORE, style="dim")
 
 
-def _md_cell(text: object) -> str:
-    return _d(text).replace("|", "\\|")
-
-
-def _md_row(*cells: object) -> str:
-    """One Markdown table row, every cell escaped."""
-    return "| " + " | ".join(_md_cell(c) for c in cells) + " |"
+# --- Markdown --------------------------------------------------------------------------------
+def _md_cite(citation: CitationView) -> str:
+    return md_link(citation_line(citation), citation.url)
 
 
 def outcome_markdown(outcome: Outcome) -> str:
     """The outcome as GitHub-flavoured Markdown tables."""
-    lines = [
-        f"# Case {outcome.case_id}",
-        "",
-        f"As of {outcome.as_of}; edition(s): {', '.join(outcome.editions) or 'none'}.",
-        "",
-        "## Obligations",
-        "",
-        "| obligation | edition | clock | timescale | due | status | done | citation |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for item in outcome.obligations:
-        cite = item.citation
-        lines.append(
-            _md_row(
-                item.id,
-                item.edition,
-                f"{item.clock.event} {item.clock.date}",
-                _timescale(item.timescale),
-                item.due,
-                item.status,
-                item.satisfied_on,
-                f"[ch.{cite.chapter} {cite.section}]({cite.url})",
+    lines = [f"# {md_text(_heading(outcome))}", "", md_text(outcome_summary(outcome)), ""]
+    if outcome.obligations:
+        lines += [
+            "## Obligations",
+            "",
+            "| obligation | edition | due | status | done | clock | limit | citation |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            md_row(
+                md_text(o.id),
+                md_text(o.edition),
+                md_text(o.due),
+                md_text(o.status),
+                md_text(o.satisfied_on),
+                md_text(f"{o.clock.event} {o.clock.date}"),
+                md_text(_timescale(o.timescale)),
+                _md_cite(o.citation),
             )
-        )
+            for o in outcome.obligations
+        ]
     if outcome.case_holders:
         lines += [
             "",
             "## Case-holders",
             "",
-            "| stage | edition | allocated | lead | compliant | reason |",
-            "|---|---|---|---|---|---|",
+            "| stage | edition | allocated | lead | supervisor | compliant | reason |",
+            "|---|---|---|---|---|---|---|",
         ]
         for verdict in outcome.case_holders:
             allocation = verdict.allocation
             lines.append(
-                _md_row(
-                    verdict.stage,
-                    verdict.edition,
-                    allocation.date if allocation else None,
-                    allocation.practitioner.role if allocation else None,
+                md_row(
+                    md_text(verdict.stage),
+                    md_text(verdict.edition),
+                    md_text(allocation.date if allocation else None),
+                    md_text(_person(allocation.practitioner) if allocation else None),
+                    md_text(_supervisor(verdict)),
                     "yes" if verdict.compliant else "no",
-                    verdict.reason,
+                    md_text(verdict.reason),
                 )
             )
     if outcome.sign_offs:
@@ -162,21 +286,101 @@ def outcome_markdown(outcome: Outcome) -> str:
             "",
             "## Sign-offs",
             "",
-            "| sign-off | edition | subject done | required from | status | given |",
+            "| sign-off | edition | subject done | status | given | permitted signers |",
             "|---|---|---|---|---|---|",
         ]
-        for result in outcome.sign_offs:
-            lines.append(
-                _md_row(
-                    result.id,
-                    result.edition,
-                    result.subject_date,
-                    ", ".join(result.required_from.roles),
-                    result.status,
-                    result.given_on,
-                )
+        lines += [
+            md_row(
+                md_text(s.id),
+                md_text(s.edition),
+                md_text(s.subject_date),
+                md_text(s.status),
+                md_text(_given(s)),
+                md_text(_permitted(s)),
             )
+            for s in outcome.sign_offs
+        ]
     if outcome.findings:
         lines += ["", "## Findings", ""]
-        lines += [f"- **{f.severity}** `{f.code}`: {f.message}" for f in outcome.findings]
+        lines += [
+            f"- **{md_text(f.severity)}** {md_text(f'[{f.code}]')}: {md_text(f.message)}"
+            for f in outcome.findings
+        ]
     return "\n".join(lines) + "\n"
+
+
+# --- HTML ------------------------------------------------------------------------------------
+def _td(value: object, css: str = "") -> str:
+    attr = f' class="{css}"' if css else ""
+    return f"<td{attr}>{nowrap_dates(html_text(value))}</td>"
+
+
+def _html_cite(citation: CitationView) -> str:
+    label = html_text(citation_line(citation))
+    if citation.url.startswith(("https://", "http://")):
+        return f'<a href="{html_text(citation.url)}" rel="noreferrer">{label}</a>'
+    return label
+
+
+def _html_table(headers: tuple[str, ...], rows: list[str]) -> list[str]:
+    head = "".join(f"<th>{html_text(h)}</th>" for h in headers)
+    return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *rows, "</tbody>", "</table>"]
+
+
+def _obligation_row(o: ObligationResult) -> str:
+    return (
+        f'<tr><td class="key"><code>{html_text(o.id)}</code></td>{_td(o.edition)}{_td(o.due)}'
+        f"<td>{status_html(o.status)}</td>{_td(o.satisfied_on)}"
+        f"{_td(f'{o.clock.event} {o.clock.date}')}{_td(_timescale(o.timescale), 'key')}"
+        f'<td><span class="meta">{html_text(o.summary)}</span><br>{_html_cite(o.citation)}</td>'
+        "</tr>"
+    )
+
+
+def outcome_html(outcome: Outcome) -> str:
+    """The outcome as one self-contained HTML page (no scripts, no external resources)."""
+    body = [
+        f"<h1>{nowrap_dates(html_text(_heading(outcome)))}</h1>",
+        f'<p class="summary-line">{nowrap_dates(html_text(outcome_summary(outcome)))}</p>',
+    ]
+    if outcome.obligations:
+        body.append("<h2>Obligations</h2>")
+        body += _html_table(
+            ("obligation", "edition", "due", "status", "done", "clock", "limit", "what and where"),
+            [_obligation_row(o) for o in outcome.obligations],
+        )
+    if outcome.case_holders:
+        rows = []
+        for v in outcome.case_holders:
+            allocation = v.allocation
+            rows.append(
+                f'<tr><td class="key"><code>{html_text(v.stage)}</code></td>{_td(v.edition)}'
+                f"{_td(allocation.date if allocation else None)}"
+                f"{_td(_person(allocation.practitioner) if allocation else None)}"
+                f"{_td(_supervisor(v))}<td>{status_html('yes' if v.compliant else 'no')}</td>"
+                f"<td>{html_text(v.reason)}<br>{_html_cite(v.citation)}</td></tr>"
+            )
+        body.append("<h2>Case-holders</h2>")
+        body += _html_table(
+            ("stage", "edition", "allocated", "lead", "supervisor", "compliant", "reason"), rows
+        )
+    if outcome.sign_offs:
+        rows = [
+            f'<tr><td class="key"><code>{html_text(s.id)}</code></td>{_td(s.edition)}'
+            f"{_td(s.subject_date)}<td>{status_html(s.status)}</td>{_td(_given(s))}"
+            f"<td>{html_text(_permitted(s))}<br>{_html_cite(s.citation)}</td></tr>"
+            for s in outcome.sign_offs
+        ]
+        body.append("<h2>Sign-offs</h2>")
+        body += _html_table(
+            ("sign-off", "edition", "subject done", "status", "given", "permitted signers"), rows
+        )
+    if outcome.findings:
+        body += ["<h2>Findings</h2>", "<ul>"]
+        body += [
+            f"<li><strong>{html_text(f.severity)}</strong> <code>{html_text(f.code)}</code>: "
+            f"{nowrap_dates(html_text(f.message))}</li>"
+            for f in outcome.findings
+        ]
+        body.append("</ul>")
+    return html_page(_heading(outcome), body)

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
+from wtguidance._render.text import citation_line, visible
 from wtguidance._version import __version__
-from wtguidance.protocol import CHECKS, ProtocolFinding, ProtocolReport
+from wtguidance.errors import DOCS_URL, error_url
+from wtguidance.protocol import CHECKS, READ_PROBLEMS, ProtocolFinding, ProtocolReport
 
-__all__ = ["FORMATS", "render_report"]
+__all__ = ["FORMATS", "render_report", "render_reports"]
 
-INFORMATION_URI = "https://pypi.org/project/wtguidance/"
+INFORMATION_URI = DOCS_URL
 _TOKEN_END = re.compile(r"[\s:,\[\]{}#]")
 
 
@@ -39,55 +42,69 @@ def _caret(source_line: str, column: int) -> str:
 
 def _cite(finding: ProtocolFinding) -> str | None:
     cite = finding.citation
-    if cite is None:
-        return None
-    chapter = f"chapter {cite.chapter}, " if cite.chapter else ""
-    para = f", paragraph {cite.paragraph}" if cite.paragraph else ""
-    return f"Working Together {cite.edition}, {chapter}{cite.section}{para} <{cite.url}>"
+    return None if cite is None else f"{citation_line(cite)} <{cite.url}>"
+
+
+def _unread(report: ProtocolReport) -> bool:
+    return any(f.code in READ_PROBLEMS for f in report.findings)
+
+
+def _describe(code: str) -> str:
+    return CHECKS.get(code) or READ_PROBLEMS.get(code, code)
 
 
 def render_text(report: ProtocolReport, *, strict: bool = False, color: bool = False) -> str:
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
+    shown = visible(report.file)
     out: list[str] = []
     for f in report.findings:
         sev = paint(f.severity, "1;31" if f.severity == "error" else "1;33")
-        out.append(f"{report.file}:{f.line}:{f.column}: {sev}[{f.code}] {f.message}")
+        out.append(f"{shown}:{f.line}:{f.column}: {sev}[{f.code}] {visible(f.message)}")
         source = report.source_line(f.line)
         if source:
             gutter = " " * len(str(f.line))
-            out.append(f" {f.line} | {source}")
-            out.append(f" {gutter} | {paint(_caret(source, f.column), '1;31')}")
+            column = len(visible(source[: max(f.column - 1, 0)])) + 1
+            out.append(f" {f.line} | {visible(source)}")
+            out.append(f" {gutter} | {paint(_caret(visible(source), column), '1;31')}")
         if f.hint:
-            out.append(f"  hint: {f.hint}")
+            out.append(f"  hint: {visible(f.hint)}")
         cite = _cite(f)
         if cite:
             out.append(f"  cited: {cite}")
     errors, warnings = len(report.errors), len(report.warnings)
     edition = f" against edition {report.edition}" if report.edition else ""
-    if report.unparsable:
+    if any(f.code in READ_PROBLEMS for f in report.findings):
+        verdict = "cannot be read"
+    elif report.unparsable:
         verdict = "cannot be parsed"
     elif errors or (strict and warnings):
         verdict = "is invalid"
     else:
         verdict = "is valid"
     out.append(
-        f"{report.file}: protocol {verdict}{edition}: "
+        f"{shown}: protocol {verdict}{edition}: "
         f"{errors} error{'s' if errors != 1 else ''}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}"
     )
     return "\n".join(out)
 
 
-def render_json(report: ProtocolReport, *, strict: bool = False) -> str:
+def _json_data(report: ProtocolReport, strict: bool) -> dict[str, Any]:
     data = report.as_dict()
     if strict and report.warnings:
         data["valid"] = False
-    return json.dumps(data, indent=2)
+    return data
 
 
-def render_junit(report: ProtocolReport, *, strict: bool = False) -> str:
+def render_json(reports: Sequence[ProtocolReport], *, strict: bool = False) -> str:
+    """One report as an object; several as an array of them."""
+    data = [_json_data(r, strict) for r in reports]
+    return json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False)
+
+
+def _junit_suite(report: ProtocolReport, strict: bool) -> ET.Element:
     by_code: dict[str, list[ProtocolFinding]] = {code: [] for code in CHECKS}
     for f in report.findings:
         by_code.setdefault(f.code, []).append(f)
@@ -95,19 +112,18 @@ def render_junit(report: ProtocolReport, *, strict: bool = False) -> str:
         "testsuite",
         name="wtguidance.validate-protocol",
         tests=str(len(by_code)),
-        timestamp="",
     )
-    suite.attrib.pop("timestamp")
     failures = skipped = 0
     for code, found in by_code.items():
         case = ET.SubElement(
             suite,
             "testcase",
             classname=f"validate-protocol.{report.file}",
-            name=f"{code}: {CHECKS.get(code, code)}",
+            name=f"{code}: {_describe(code)}",
         )
-        if report.unparsable and code != "invalid-yaml":
-            ET.SubElement(case, "skipped", message="the file cannot be parsed")
+        if report.unparsable and not found:
+            why = "read" if _unread(report) else "parsed"
+            ET.SubElement(case, "skipped", message=f"the file cannot be {why}")
             skipped += 1
             continue
         failing = [f for f in found if f.severity == "error" or strict]
@@ -127,46 +143,58 @@ def render_junit(report: ProtocolReport, *, strict: bool = False) -> str:
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suite.set("skipped", str(skipped))
+    return suite
+
+
+def render_junit(reports: Sequence[ProtocolReport], *, strict: bool = False) -> str:
+    """One ``testsuite`` per file, in one ``testsuites`` document."""
     suites = ET.Element("testsuites", name="wtguidance")
-    suites.append(suite)
+    for report in reports:
+        suites.append(_junit_suite(report, strict))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
 
 
-def render_sarif(report: ProtocolReport, *, strict: bool = False) -> str:
-    codes = sorted({f.code for f in report.findings})
+def render_sarif(reports: Sequence[ProtocolReport], *, strict: bool = False) -> str:
+    """One SARIF log with one run whose results cover every file."""
+    codes = sorted({f.code for r in reports for f in r.findings})
     rules: list[dict[str, Any]] = [
         {
             "id": code,
             "name": "".join(part.title() for part in code.split("-")),
-            "shortDescription": {"text": CHECKS.get(code, code)},
-            "helpUri": f"{INFORMATION_URI}#{code}",
+            "shortDescription": {"text": _describe(code)},
+            "helpUri": error_url(code),
             "defaultConfiguration": {"level": "warning" if code in _WARNINGS else "error"},
         }
         for code in codes
     ]
     results: list[dict[str, Any]] = []
-    for f in report.findings:
-        text = f.message + (f" ({f.hint})" if f.hint else "")
-        result: dict[str, Any] = {
-            "ruleId": f.code,
-            "ruleIndex": codes.index(f.code),
-            "level": "error" if f.severity == "error" or strict else "warning",
-            "message": {"text": text},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(report.file)},
-                        "region": {"startLine": f.line, "startColumn": f.column},
-                    },
-                    "logicalLocations": [{"fullyQualifiedName": f.path or "/", "kind": "object"}],
-                }
-            ],
-        }
-        cite = _cite(f)
-        if cite:
-            result["properties"] = {"citation": cite}
-        results.append(result)
+    uris = list(dict.fromkeys(_uri(r.file) for r in reports))  # each file once (SARIF)
+    for report in reports:
+        index = uris.index(_uri(report.file))
+        for f in report.findings:
+            text = f.message + (f" ({f.hint})" if f.hint else "")
+            result: dict[str, Any] = {
+                "ruleId": f.code,
+                "ruleIndex": codes.index(f.code),
+                "level": "error" if f.severity == "error" or strict else "warning",
+                "message": {"text": text},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(report.file), "index": index},
+                            "region": {"startLine": f.line, "startColumn": f.column},
+                        },
+                        "logicalLocations": [
+                            {"fullyQualifiedName": f.path or "/", "kind": "object"}
+                        ],
+                    }
+                ],
+            }
+            cite = _cite(f)
+            if cite:
+                result["properties"] = {"citation": cite}
+            results.append(result)
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -180,12 +208,13 @@ def render_sarif(report: ProtocolReport, *, strict: bool = False) -> str:
                         "rules": rules,
                     }
                 },
+                "artifacts": [{"location": {"uri": uri}} for uri in uris],
                 "results": results,
-                "invocations": [{"executionSuccessful": not report.unparsable}],
+                "invocations": [{"executionSuccessful": not any(r.unparsable for r in reports)}],
             }
         ],
     }
-    return json.dumps(sarif, indent=2)
+    return json.dumps(sarif, indent=2, ensure_ascii=False)
 
 
 _WARNINGS = frozenset(
@@ -194,7 +223,8 @@ _WARNINGS = frozenset(
 
 
 def _uri(path: str) -> str:
-    return path.replace("\\", "/").replace(" ", "%20")
+    """A relative URI reference for a file name (RFC 3986 percent-encoding)."""
+    return quote(path.replace("\\", "/"), safe="/:@!$&'()*+,;=-._~")
 
 
 def _escape_data(text: str) -> str:
@@ -205,7 +235,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(report: ProtocolReport, *, strict: bool = False) -> str:
+def _render_github(report: ProtocolReport, strict: bool) -> str:
     out: list[str] = []
     for f in report.findings:
         level = "error" if f.severity == "error" or strict else "warning"
@@ -216,12 +246,21 @@ def render_github(report: ProtocolReport, *, strict: bool = False) -> str:
             f"title={title}::{_escape_data(message)}"
         )
     errors, warnings = len(report.errors), len(report.warnings)
-    out.append(f"{report.file}: {errors} error(s), {warnings} warning(s)")
+    out.append(f"{visible(report.file)}: {errors} error(s), {warnings} warning(s)")
     return "\n".join(out)
 
 
+def render_github(reports: Sequence[ProtocolReport], *, strict: bool = False) -> str:
+    """GitHub Actions workflow commands (one block per file)."""
+    return "\n".join(_render_github(r, strict) for r in reports)
+
+
+def _render_texts(reports: Sequence[ProtocolReport], *, strict: bool = False) -> str:
+    return "\n".join(render_text(r, strict=strict) for r in reports)
+
+
 FORMATS: dict[str, Callable[..., str]] = {
-    "text": render_text,
+    "text": _render_texts,
     "json": render_json,
     "junit": render_junit,
     "sarif": render_sarif,
@@ -229,10 +268,21 @@ FORMATS: dict[str, Callable[..., str]] = {
 }
 
 
+def render_reports(
+    reports: Sequence[ProtocolReport],
+    fmt: str = "text",
+    *,
+    strict: bool = False,
+    color: bool = False,
+) -> str:
+    """Render every report as one document in one of :data:`FORMATS`."""
+    if fmt == "text":
+        return "\n".join(render_text(r, strict=strict, color=color) for r in reports)
+    return FORMATS[fmt](reports, strict=strict)
+
+
 def render_report(
     report: ProtocolReport, fmt: str = "text", *, strict: bool = False, color: bool = False
 ) -> str:
     """Render ``report`` in one of :data:`FORMATS`."""
-    if fmt == "text":
-        return render_text(report, strict=strict, color=color)
-    return FORMATS[fmt](report, strict=strict)
+    return render_reports([report], fmt, strict=strict, color=color)

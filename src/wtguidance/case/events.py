@@ -66,6 +66,7 @@ __all__ = [
     "SeriousIncidentKnownEvent",
     "SeriousIncidentNotifiedEvent",
     "SignOffEvent",
+    "SignOffSubject",
     "StrategyDiscussionEvent",
     "TransferInConferenceEvent",
     "TransferInNotifiedEvent",
@@ -162,6 +163,9 @@ CpPlanEndReason = Literal["no_longer_at_risk", "moved_area", "turned_18", "died"
 SeriousIncidentKind = Literal["death", "serious_harm"]
 PracticeReviewDecision = Literal["local_review", "no_review"]
 AllocationStage = Literal["early_help", "s17", "s47", "cp_plan", "family_help"]
+SignOffSubject = Literal["assessment", "cin_plan", "allocation", "cp_plan_end"]
+"""What a sign-off approves. Each is the ``subject`` of a sign-off rule in some edition, so a
+misspelt subject is refused (with a did-you-mean) instead of leaving the sign-off "missing"."""
 
 # --- Events -----------------------------------------------------------------------------------
 
@@ -364,7 +368,7 @@ class SignOffEvent(_EventBase):
     """Someone approved something, such as an assessment, a plan or an allocation."""
 
     type: Literal["sign_off"]
-    subject: Annotated[StrictStr, Field(min_length=1)]
+    subject: SignOffSubject
     by: Person
 
 

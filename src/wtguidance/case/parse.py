@@ -12,7 +12,12 @@ code               when
 ``invalid-case``   the JSON is not a case record; the message names the field, as in
                    ``events[3].date: Input should be ... (got '2024-02-30')``, and the
                    location gives the JSON pointer (and, from text, the line and column)
+``input-too-large`` the text is longer than ``limits.max_bytes`` (checked before decoding)
+``too-many-events`` ``events`` holds more than ``limits.max_events`` entries (checked
+                   before validating them)
 =================  ====================================================================
+
+A UTF-8 byte-order mark at the start of the text is ignored, as it is in a protocol.
 
 """
 
@@ -29,15 +34,28 @@ from pydantic_core import ErrorDetails
 
 from wtguidance.case.events import EVENT_TYPES
 from wtguidance.case.record import Case
-from wtguidance.errors import CaseError, SourceLocation
+from wtguidance.errors import CaseError, SourceLocation, UsageError
+from wtguidance.limits import Limits
 
 __all__ = ["parse_case_json", "parse_case_obj"]
 
 _PathPart = str | int
 
 
-def parse_case_json(text: str, source: str = "<input>") -> Case:
-    """Parse JSON text into a :class:`Case`; ``source`` names the text in error locations."""
+def parse_case_json(text: str, source: str = "<input>", *, limits: Limits | None = None) -> Case:
+    """Parse JSON text into a :class:`Case`; ``source`` names the text in error locations.
+
+    ``limits`` bounds the size of the text and the number of events (default: :class:`Limits`).
+    """
+    if not isinstance(text, str):
+        raise UsageError(
+            f"parse_case_json needs the JSON as a str, not {type(text).__name__}",
+            code="bad-argument",
+            hint="decode bytes first, e.g. data.decode('utf-8')",
+        )
+    limits = _limits(limits)
+    _check_size(text, source, limits)
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise CaseError(
             "the input is empty; expected a JSON object with 'case_id', 'child' and 'events'",
@@ -65,22 +83,62 @@ def parse_case_json(text: str, source: str = "<input>") -> Case:
     except ValueError as exc:  # an integer with more digits than Python will convert
         msg = "a number in the JSON has too many digits"
         raise CaseError(msg, code="invalid-json", location=SourceLocation(path=source)) from exc
-    return _validate(obj, source, text)
+    return _validate(obj, source, text, limits)
 
 
-def parse_case_obj(obj: object, source: str = "<input>") -> Case:
+def parse_case_obj(obj: object, source: str = "<input>", *, limits: Limits | None = None) -> Case:
     """Validate a decoded JSON value (normally a ``dict``) as a :class:`Case`."""
-    return _validate(obj, source, None)
+    return _validate(obj, source, None, _limits(limits))
+
+
+# --- Limits -----------------------------------------------------------------------------------
+
+
+def _limits(limits: object) -> Limits:
+    if limits is None:
+        return Limits()
+    if not isinstance(limits, Limits):
+        raise UsageError(
+            f"limits must be a wtguidance.limits.Limits, not {type(limits).__name__}",
+            code="bad-argument",
+        )
+    return limits
+
+
+def _check_size(text: str, source: str, limits: Limits) -> None:
+    # a character is 1 to 4 bytes of UTF-8: only encode when the answer is not already known
+    if len(text) * 4 <= limits.max_bytes:
+        return
+    size = len(text) if len(text) > limits.max_bytes else len(text.encode("utf-8", "replace"))
+    if size > limits.max_bytes:
+        raise CaseError(
+            f"the case record is larger than {limits.max_bytes:,} bytes",
+            code="input-too-large",
+            location=SourceLocation(path=source),
+            hint="raise the limit with --max-bytes or WTGUIDANCE_MAX_BYTES if this is intended",
+        )
+
+
+def _check_events(obj: dict[str, Any], source: str, text: str | None, limits: Limits) -> None:
+    events = obj.get("events")
+    if isinstance(events, list) and len(events) > limits.max_events:
+        raise CaseError(
+            f"events: {len(events):,} events is more than the limit of {limits.max_events:,}",
+            code="too-many-events",
+            location=_location(source, text, ("events",), key=True),
+            hint="raise the limit with --max-events or WTGUIDANCE_MAX_EVENTS if this is intended",
+        )
 
 
 # --- Validation and error messages ------------------------------------------------------------
 
 
-def _validate(obj: object, source: str, text: str | None) -> Case:
+def _validate(obj: object, source: str, text: str | None, limits: Limits) -> Case:
     if not isinstance(obj, dict):
         where = _location(source, text, (), key=False)
         msg = f"a case must be a JSON object, not {_json_kind(obj)}"
         raise CaseError(msg, code="invalid-case", location=where)
+    _check_events(obj, source, text, limits)
     try:
         return Case.model_validate(obj)
     except ValidationError as exc:
@@ -110,6 +168,9 @@ def _case_error(error: ErrorDetails, others: int, source: str, text: str | None)
     elif kind == "missing":
         where, message = path, error["msg"]
         hint = _misspelt_as(str(path[-1]), error.get("input"), models)
+    elif kind == "date_order":  # a rule across fields, reported at the later one
+        path = (*path, "date_of_death")
+        where, message = path, error["msg"]
     else:
         where, message = path, _JSON_WORDING.get(kind, error["msg"]) + _got(error)
         if kind == "literal_error":

@@ -15,7 +15,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictStr, model_validator
+from pydantic_core import PydanticCustomError
 
 from wtguidance.case.events import Event, IsoDate, Record
 
@@ -35,6 +36,17 @@ class Child(Record):
     date_of_birth: IsoDate | None = None
     date_of_death: IsoDate | None = None
     disabled: StrictBool = False
+
+    @model_validator(mode="after")
+    def _born_before_died(self) -> Child:
+        born, died = self.date_of_birth, self.date_of_death
+        if born is not None and died is not None and died < born:
+            raise PydanticCustomError(
+                "date_order",
+                "date_of_death {died} is before date_of_birth {born}",
+                {"died": died.isoformat(), "born": born.isoformat()},
+            )
+        return self
 
 
 class Case(Record):

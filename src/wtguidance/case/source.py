@@ -4,7 +4,10 @@ Importers (the CIN census, Ofsted's Annex A, JSON Lines batches) read many recor
 record becomes a :class:`~wtguidance.case.Case` or a :class:`Rejected` entry, so the counts
 always reconcile. A :class:`SourceEvidence` says which event types the source format can
 never carry: an obligation that only such an event could satisfy is reported as *not
-evidenced by the source*, never as overdue (DESIGN §10).
+evidenced by the source*, never as overdue (DESIGN §10). Some sources are snapshots that
+keep only the *latest* event of a kind (Ofsted's Annex A gives a plan's latest review
+conference and last visit): ``latest_only`` names those, so a duty met *late* by such an
+event is reported as not evidenced — an earlier event, not in the source, may have met it.
 """
 
 from __future__ import annotations
@@ -23,11 +26,27 @@ class SourceEvidence(BaseModel):
 
     source: str
     absent_events: frozenset[str]
+    #: event types of which the source keeps only the latest one (a snapshot)
+    latest_only: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, source: str, absent_events: Collection[str]) -> SourceEvidence:
-        """A source named ``source`` that never records ``absent_events``."""
-        return cls(source=source, absent_events=frozenset(absent_events))
+    def of(
+        cls, source: str, absent_events: Collection[str], latest_only: Collection[str] = ()
+    ) -> SourceEvidence:
+        """A source named ``source`` that never records ``absent_events`` and keeps only the
+        latest of ``latest_only``."""
+        return cls(
+            source=source,
+            absent_events=frozenset(absent_events),
+            latest_only=frozenset(latest_only),
+        )
+
+    def latest_reason(self, event: str, day: str) -> str:
+        """Why a duty met late by the latest ``event`` (on ``day``) cannot be judged."""
+        return (
+            f"the {self.source} records only the latest {event} ({day}), after this fell "
+            "due; whether an earlier one was in time is not recorded"
+        )
 
     def reason(self, events: Collection[str]) -> str:
         """Why an obligation satisfied only by ``events`` cannot be judged from this source."""

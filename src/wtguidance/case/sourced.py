@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wtguidance.case.record import Case
+from wtguidance.case.source import SourceEvidence
 from wtguidance.codes import FindingCode
 
 __all__ = ["Severity", "SourceNote", "SourcedCase", "StatedTarget"]
@@ -48,3 +49,6 @@ class SourcedCase:
     line: int | None = None
     notes: tuple[SourceNote, ...] = ()
     targets: tuple[StatedTarget, ...] = ()
+    #: what this record's source cannot show, when it differs from the run's evidence
+    #: (an Annex A episode whose plan row is missing cannot evidence its reviews)
+    evidence: SourceEvidence | None = None

@@ -60,15 +60,67 @@ def _evaluator() -> Evaluator:
     return Evaluator.create()
 
 
-def evaluate_one(case: Case, settings: Settings) -> Outcome:
-    """The per-case function every runner uses (in process, in a pool, on a Dask worker)."""
-    return _evaluator().evaluate(
-        case, edition=settings.edition, as_of=settings.as_of, evidence=settings.evidence
+def evaluate_one(case: Case, settings: Settings, evidence: SourceEvidence | None = None) -> Outcome:
+    """The per-case function every runner uses (in process, in a pool, on a Dask worker).
+
+    ``evidence``, when given, replaces the run's for this case (see SourcedCase.evidence).
+    """
+    evidence = evidence if evidence is not None else settings.evidence
+    outcome = _evaluator().evaluate(
+        case, edition=settings.edition, as_of=settings.as_of, evidence=evidence
     )
+    if evidence is not None and evidence.latest_only:
+        outcome = _settle_latest_only(outcome, case, evidence)
+    return outcome
 
 
-def _evaluate_chunk(cases: Sequence[Case], settings: Settings) -> list[Outcome]:
-    return [evaluate_one(case, settings) for case in cases]
+@cache
+def _satisfiers() -> dict[str, str]:
+    """Each obligation rule's satisfying event type, across the shipped editions."""
+    found: dict[str, str] = {}
+    for pack in _evaluator().editions.packs:
+        for rule in pack.obligations:
+            satisfied_by = getattr(rule.then, "satisfied_by", None)
+            if satisfied_by is not None and satisfied_by.kind == "event":
+                found[rule.id] = satisfied_by.name
+    return found
+
+
+def _settle_latest_only(outcome: Outcome, case: Case, evidence: SourceEvidence) -> Outcome:
+    """A duty met late by an event the source keeps only the latest of is not evidenced.
+
+    A snapshot source (Annex A's latest review conference) cannot say whether an earlier
+    event, which it does not keep, met the duty in time; ``met`` (the latest was in time,
+    so one was) and unmet duties stand as judged.
+    """
+    latest = {(e.type, e.date) for e in case.events if e.type in evidence.latest_only}
+    satisfiers = _satisfiers()
+    changed = False
+    obligations = []
+    for item in outcome.obligations:
+        event = satisfiers.get(item.rule)
+        if item.status == "met_late" and (event, item.satisfied_on) in latest:
+            assert event is not None
+            assert item.satisfied_on is not None
+            item = item.model_copy(
+                update={
+                    "status": "not_evidenced",
+                    "reason": evidence.latest_reason(event, item.satisfied_on.isoformat()),
+                }
+            )
+            changed = True
+        obligations.append(item)
+    return outcome.model_copy(update={"obligations": tuple(obligations)}) if changed else outcome
+
+
+def _case_of(item: Case | SourcedCase) -> tuple[Case, SourceEvidence | None]:
+    return (item, None) if isinstance(item, Case) else (item.case, item.evidence)
+
+
+def _evaluate_chunk(
+    cases: Sequence[tuple[Case, SourceEvidence | None]], settings: Settings
+) -> list[Outcome]:
+    return [evaluate_one(case, settings, evidence) for case, evidence in cases]
 
 
 def _finish(item: Case | SourcedCase, outcome: Outcome) -> Evaluated:
@@ -97,8 +149,8 @@ def evaluate_stream(
             if isinstance(item, Rejected):
                 yield item
             else:
-                case = item if isinstance(item, Case) else item.case
-                yield _finish(item, evaluate_one(case, settings))
+                case, evidence = _case_of(item)
+                yield _finish(item, evaluate_one(case, settings, evidence))
         return
     yield from _evaluate_parallel(iter(items), settings, jobs, chunk)
 
@@ -115,9 +167,7 @@ def _evaluate_parallel(
             block = list(islice(items, chunk))
             if not block:
                 break
-            cases = [
-                i if isinstance(i, Case) else i.case for i in block if not isinstance(i, Rejected)
-            ]
+            cases = [_case_of(i) for i in block if not isinstance(i, Rejected)]
             window.append((block, pool.submit(_evaluate_chunk, cases, settings)))
             if len(window) >= jobs * _IN_FLIGHT_PER_JOB:
                 yield from _drain(*window.popleft())

@@ -13,7 +13,7 @@ import argparse
 from itertools import chain
 
 from wtguidance.cli._caseload import add_run_options, open_out, progress, run_options
-from wtguidance.cli._context import CliContext, Commands
+from wtguidance.cli._context import CliContext, Commands, add_format
 from wtguidance.errors import UsageError
 
 __all__ = ["register"]
@@ -82,7 +82,7 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
                     color = ctx.color and args.out is None
                     out.write(render_table(summary(), color=color))
         done = summary()
-    if args.format != "table" or args.out is not None:
+    if args.format != "text" or args.out is not None:
         ctx.stderr.write(
             f"wtguidance: {done.records} records: {done.outcomes} outcomes, "
             f"{done.rejected} rejected\n"
@@ -123,5 +123,5 @@ def register(commands: Commands) -> None:
     )
     parser.add_argument("file", help="CIN census XML file")
     add_run_options(parser, as_of_required=True)
-    parser.add_argument("--format", choices=("table", "json", "csv", "html"), default="table")
+    add_format(parser, ("text", "json", "csv", "html"), "text")  # "table" = "text"
     parser.set_defaults(handler=_cmd_cin_census)

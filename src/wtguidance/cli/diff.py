@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from wtguidance.cli._context import CliContext, Commands, parse_date, read_text
+from wtguidance.cli._context import (
+    CliContext,
+    Commands,
+    add_format,
+    add_limits,
+    limits_of,
+    parse_date,
+    read_text,
+)
 
 __all__ = ["register"]
 
@@ -20,14 +28,16 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
 
     editions = shipped_editions()
     a, b = editions.get(args.a), editions.get(args.b)  # unknown → exit 2 with known ids
-    if args.as_of and not args.case:
+    if args.as_of is not None and args.case is None:
         raise UsageError("--as-of needs --case CASE.json", code="usage")
     diff = diff_editions(a, b)
     case = None
-    if args.case:
-        text, shown = read_text(args.case, ctx, "case file")
-        as_of = parse_date(args.as_of, "--as-of") if args.as_of else dt.date.today()
-        case = diff_case(editions, a.edition, b.edition, parse_case_json(text, shown), as_of)
+    if args.case is not None:
+        limits = limits_of(args)
+        as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
+        text, shown = read_text(args.case, ctx, "case file", max_bytes=limits.max_bytes)
+        record = parse_case_json(text, shown, limits=limits)
+        case = diff_case(editions, a.edition, b.edition, record, as_of)
     if args.format == "json":
         ctx.write(diff_document(diff, case))
     elif args.format == "markdown":
@@ -35,7 +45,7 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     elif args.format == "html":
         ctx.write(diff_html(diff, case))
     else:
-        ctx.write(diff_text(diff, case, color=ctx.color))
+        ctx.write(diff_text(diff, case, color=ctx.color, width=ctx.width), painted=True)
     return 0
 
 
@@ -45,7 +55,8 @@ def register(commands: Commands) -> None:
     )
     parser.add_argument("a", metavar="A", help="edition to compare from, e.g. 2018")
     parser.add_argument("b", metavar="B", help="edition to compare to, e.g. 2023 (any order)")
-    parser.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
+    add_format(parser, ("text", "markdown", "json", "html"), "text")
     parser.add_argument("--case", help="also judge this case (JSON; '-' = stdin) under both")
     parser.add_argument("--as-of", help="judge the case as of this date (default: today)")
+    add_limits(parser)
     parser.set_defaults(handler=_cmd_diff)

@@ -5,26 +5,37 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from wtguidance.cli._context import CliContext, Commands, parse_date, read_text
+from wtguidance.cli._context import (
+    CliContext,
+    Commands,
+    add_format,
+    add_limits,
+    limits_of,
+    parse_date,
+    read_text,
+)
 
 __all__ = ["register"]
+
+FORMATS = ("text", "json", "markdown", "html")
 
 
 def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance._render.documents import outcome_document
-    from wtguidance._render.outcome import outcome_markdown, outcome_table
+    from wtguidance._render.outcome import outcome_html, outcome_markdown, outcome_table
     from wtguidance.case import parse_case_json
     from wtguidance.editions import shipped_editions
     from wtguidance.evaluation import Evaluator
 
-    text, shown = read_text(args.case, ctx, "case file")
-    case = parse_case_json(text, shown)
-    as_of = parse_date(args.as_of, "--as-of") if args.as_of else dt.date.today()
+    limits = limits_of(args)
+    as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
+    text, shown = read_text(args.case, ctx, "case file", max_bytes=limits.max_bytes)
+    case = parse_case_json(text, shown, limits=limits)
     editions = shipped_editions()
     if args.edition != "auto":
         editions.get(args.edition)  # unknown edition → exit 2 with the known ids
     overlay = None
-    if args.protocol:
+    if args.protocol is not None:
         from wtguidance.cli.protocol import overlay_from_file
 
         overlay = overlay_from_file(args.protocol, ctx, editions)
@@ -33,8 +44,10 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.write(outcome_document(outcome))
     elif args.format == "markdown":
         ctx.write(outcome_markdown(outcome))
+    elif args.format == "html":
+        ctx.write(outcome_html(outcome))
     else:
-        ctx.write(outcome_table(outcome, color=ctx.color))
+        ctx.write(outcome_table(outcome, color=ctx.color, width=ctx.width), painted=True)
     return 0
 
 
@@ -44,6 +57,7 @@ def register(commands: Commands) -> None:
     evaluate.add_argument("case", help="case JSON file, or - for stdin")
     evaluate.add_argument("--as-of", help="judge the case as of this date (default: today)")
     evaluate.add_argument("--edition", default="auto", help="edition id, or auto (default)")
-    evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    add_format(evaluate, FORMATS, "text")
     evaluate.add_argument("--protocol", help="apply a valid local protocol (YAML) as an overlay")
+    add_limits(evaluate)
     evaluate.set_defaults(handler=_cmd_evaluate)

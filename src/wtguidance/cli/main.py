@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from wtguidance._version import __version__
-from wtguidance.cli import batch, cin_census, diff, evaluate, packs, protocol, serve
+from wtguidance.cli import annex_a, batch, cin_census, diff, evaluate, packs, protocol, serve
 from wtguidance.cli._context import CliContext, Handler, Parser
 from wtguidance.errors import WtGuidanceError
 
@@ -29,7 +29,7 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"wtguidance {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for command in (evaluate, protocol, diff, cin_census, batch, packs, serve):
+    for command in (evaluate, protocol, diff, cin_census, annex_a, batch, packs, serve):
         command.register(commands)
     return parser
 
@@ -41,6 +41,8 @@ def main(
     stderr: TextIO | None = None,
     stdin: TextIO | None = None,
 ) -> int:
+    if stdout is None or stderr is None:
+        _never_fail_to_print()
     ctx = CliContext(stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin)
     try:
         parser = build_parser()
@@ -51,10 +53,29 @@ def main(
         handler: Handler = args.handler
         return handler(args, ctx)
     except WtGuidanceError as error:
-        ctx.stderr.write(f"wtguidance: {error.one_line()}\n")
+        ctx.stderr.write(f"wtguidance: {_one_line(error)}\n")
         return 2
     except KeyboardInterrupt:
         ctx.stderr.write("wtguidance: interrupted\n")
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _one_line(error: WtGuidanceError) -> str:
+    """The error on one line, with control and bidi-override characters made visible."""
+    from wtguidance._render.text import visible
+
+    return visible(" ".join(error.one_line().splitlines()))
+
+
+def _never_fail_to_print() -> None:
+    """A terminal that cannot show a character gets an escape, not a UnicodeEncodeError.
+
+    Command output is escaped as ``\\uXXXX`` by :meth:`CliContext.write` (valid in JSON too);
+    this is the last line of defence for anything else written, such as error lines.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")

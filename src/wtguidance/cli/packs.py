@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wtguidance.cli._context import CliContext, Commands
-from wtguidance.errors import UsageError
+from wtguidance.cli._context import CliContext, Commands, add_format
+from wtguidance.errors import SourceLocation, UsageError
 
 __all__ = ["register"]
 
@@ -44,12 +44,34 @@ def _cmd_schema(args: argparse.Namespace, ctx: CliContext) -> int:
     if not entry.is_file():
         raise UsageError(f"schema {args.name!r} is not shipped in this version", code="usage")
     text = entry.read_text(encoding="utf-8")
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        ctx.stderr.write(f"wrote {args.output}\n")
-    else:
+    if args.output is None:
         ctx.write(text)
+        return 0
+    _write_file(args.output, text)
+    ctx.stderr.write(f"wrote {args.output}\n")
     return 0
+
+
+def _write_file(name: str, text: str) -> None:
+    """Write ``text`` to ``name``; a missing folder, a directory or no permission is exit 2."""
+    where = SourceLocation(path=name)
+    if not name:
+        raise UsageError("-o: the output file name is empty", code="cannot-write")
+    path = Path(name)
+    if path.is_dir():
+        raise UsageError("is a directory; give a file name", code="cannot-write", location=where)
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"cannot write: the folder {str(path.parent)!r} does not exist",
+            code="cannot-write",
+            location=where,
+        )
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write ({exc.strerror})", code="cannot-write", location=where
+        ) from None
 
 
 # -- explain --------------------------------------------------------------------------
@@ -72,7 +94,10 @@ def _cmd_explain(args: argparse.Namespace, ctx: CliContext) -> int:
 def _cmd_lint_packs(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance._pack.lint import lint_packs
 
-    text, code = lint_packs(Path(args.root) if args.root else None, as_json=args.format == "json")
+    if args.root is not None and not args.root:
+        raise UsageError("lint-packs: the rules directory name is empty", code="missing-file")
+    root = Path(args.root) if args.root is not None else None
+    text, code = lint_packs(root, as_json=args.format == "json")
     ctx.write(text)
     return code
 
@@ -80,7 +105,7 @@ def _cmd_lint_packs(args: argparse.Namespace, ctx: CliContext) -> int:
 def register(commands: Commands) -> None:
     """Add ``editions``, ``schema``, ``explain`` and ``lint-packs`` to the CLI."""
     editions = commands.add_parser("editions", help="list the encoded editions")
-    editions.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(editions, ("text", "json"), "text")
     editions.set_defaults(handler=_cmd_editions)
 
     schema = commands.add_parser("schema", help="print or export a JSON Schema")
@@ -90,12 +115,12 @@ def register(commands: Commands) -> None:
 
     explain = commands.add_parser("explain", help="show one rule with its citation")
     explain.add_argument("rule_id", help="a rule id (wt2023.icpc.hold) or a stable id (icpc.hold)")
-    explain.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(explain, ("text", "json"), "text")
     explain.set_defaults(handler=_cmd_explain)
 
     lint = commands.add_parser(
         "lint-packs", help="validate rule packs and report citation precision"
     )
     lint.add_argument("root", nargs="?", help="a rules/ directory (default: the shipped packs)")
-    lint.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(lint, ("text", "json"), "text")
     lint.set_defaults(handler=_cmd_lint_packs)

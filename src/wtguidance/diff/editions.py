@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from wtguidance._arguments import require
 from wtguidance._pack.compile import CompiledPack
 from wtguidance._pack.describe import rule_record
 from wtguidance._pack.model import Rule, RulePack
@@ -293,13 +294,30 @@ def _section(a: RulePack, b: RulePack, kind: Kind) -> SectionDiff:
     )
 
 
-def _rule_pack(pack: RulePack | CompiledPack) -> RulePack:
-    return pack.pack if isinstance(pack, CompiledPack) else pack
+def _rule_pack(pack: RulePack | CompiledPack | str, name: str) -> RulePack:
+    if isinstance(pack, str):  # an edition id of the shipped set, e.g. "2023"
+        from wtguidance.editions import shipped_editions
+
+        return shipped_editions().get(pack).pack
+    if isinstance(pack, CompiledPack):
+        return pack.pack
+    return require(
+        pack,
+        RulePack,
+        name,
+        "diff_editions",
+        "pass an edition id such as '2023', or a pack from load_edition / load_editions",
+    )
 
 
-def diff_editions(a: RulePack | CompiledPack, b: RulePack | CompiledPack) -> EditionDiff:
-    """What changes going from edition ``a`` to edition ``b`` (either order, any two)."""
-    old, new = _rule_pack(a), _rule_pack(b)
+def diff_editions(
+    a: RulePack | CompiledPack | str, b: RulePack | CompiledPack | str
+) -> EditionDiff:
+    """What changes going from edition ``a`` to edition ``b`` (either order, any two).
+
+    Each is an edition id of the shipped set (``"2018"``) or a loaded pack.
+    """
+    old, new = _rule_pack(a, "a"), _rule_pack(b, "b")
     return EditionDiff.model_validate(
         {
             "from": old.edition,

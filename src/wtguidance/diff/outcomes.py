@@ -14,10 +14,11 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
+from wtguidance._arguments import require, require_date
 from wtguidance.case import Case
 from wtguidance.diff.editions import Frozen
 from wtguidance.editions import Editions
-from wtguidance.results import CitationView, Outcome
+from wtguidance.results import CitationView, Outcome, PersonView
 
 __all__ = [
     "CaseDiff",
@@ -78,6 +79,7 @@ class SignOffSide(Frozen):
     rule: str
     status: str
     given_on: dt.date | None
+    signed_by: PersonView | None = None
     required_roles: tuple[str, ...]
     required_social_work_qualified: bool | None
     citation: CitationView
@@ -148,7 +150,11 @@ def diff_case(
     """Evaluate ``case`` pinned to edition ``a`` and to edition ``b`` and line them up."""
     from wtguidance.evaluation import Evaluator
 
-    day = as_of or dt.date.today()
+    require(
+        editions, Editions, "editions", "diff_case", "pass load_editions() or shipped_editions()"
+    )
+    require(case, Case, "case", "diff_case", "build it with wtguidance.case.parse_case_obj(data)")
+    day = require_date(as_of, "as_of", "diff_case") or dt.date.today()
     editions.get(a)
     editions.get(b)  # unknown ids → UsageError listing the known ones
     evaluator = Evaluator.create(editions)
@@ -235,6 +241,7 @@ def diff_case(
                 rule=s.rule,
                 status=s.status,
                 given_on=s.given_on,
+                signed_by=s.signed_by,
                 required_roles=tuple(sorted(s.required_from.roles)),
                 required_social_work_qualified=s.required_from.social_work_qualified,
                 citation=s.citation,
@@ -269,11 +276,11 @@ def diff_case(
 
 
 def _holder_changed(a: CaseHolderSide | None, b: CaseHolderSide | None) -> bool:
-    """A verdict changes when compliance or who is permitted changes (not the wording)."""
+    """A verdict changes when compliance or its reason changes: what a reader is shown.
+
+    Who else the edition would permit is a change to the edition, shown by the pack diff;
+    it does not make this allocation's verdict different.
+    """
     if a is None or b is None:
         return a is not b
-    return (a.compliant, a.permitted_roles, a.supervisor_required) != (
-        b.compliant,
-        b.permitted_roles,
-        b.supervisor_required,
-    )
+    return (a.compliant, a.reason) != (b.compliant, b.reason)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from wtguidance.protocol.apply import protocol_overlay
 from wtguidance.protocol.check import validate_protocol, validate_protocol_text
 from wtguidance.protocol.model import PROTOCOL_SCHEMA_ID, LocalProtocol, protocol_json_schema
-from wtguidance.protocol.report import CHECKS, ProtocolFinding, ProtocolReport
+from wtguidance.protocol.report import CHECKS, READ_PROBLEMS, ProtocolFinding, ProtocolReport
 
 __all__ = [
     "CHECKS",
     "PROTOCOL_SCHEMA_ID",
+    "READ_PROBLEMS",
     "LocalProtocol",
     "ProtocolFinding",
     "ProtocolReport",

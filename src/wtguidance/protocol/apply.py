@@ -8,7 +8,7 @@ from types import MappingProxyType
 from wtguidance._pack.model import (
     PersonSpec,
 )
-from wtguidance.errors import ProtocolError, SourceLocation
+from wtguidance.errors import ProtocolError, SourceLocation, UsageError
 from wtguidance.overlay import Overlay
 from wtguidance.protocol.model import LocalProtocol
 from wtguidance.protocol.report import ProtocolReport
@@ -23,6 +23,12 @@ def protocol_overlay(report_or_protocol: ProtocolReport | LocalProtocol) -> Over
     A report with errors is refused with :class:`~wtguidance.errors.ProtocolError`; pass a
     bare :class:`LocalProtocol` only if it has been validated.
     """
+    if not isinstance(report_or_protocol, (ProtocolReport, LocalProtocol)):
+        raise UsageError(
+            "protocol_overlay needs a ProtocolReport (from validate_protocol) or a "
+            f"LocalProtocol, not {type(report_or_protocol).__name__}",
+            code="bad-argument",
+        )
     if isinstance(report_or_protocol, ProtocolReport):
         report = report_or_protocol
         if not report.valid or report.protocol is None:

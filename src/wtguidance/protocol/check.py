@@ -42,10 +42,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from wtguidance import _ids
+from wtguidance._arguments import require, require_path, require_text
 from wtguidance._pack.compile import CompiledPack
 from wtguidance._pack.model import PersonSpec
 from wtguidance._pack.vocabulary import case_vocabulary
-from wtguidance._yaml import YamlProblem, load_yaml, pointer_join
+from wtguidance._yaml import MAX_BYTES, YamlProblem, load_yaml, pointer_join
+from wtguidance.codes import ErrorCode
 from wtguidance.editions import Editions
 from wtguidance.errors import ProtocolError, SourceLocation
 from wtguidance.protocol.edition_checks import EditionChecks
@@ -70,14 +72,22 @@ def validate_protocol(
     :class:`~wtguidance.errors.ProtocolError`. For YAML text already in memory, use
     :func:`validate_protocol_text`.
     """
-    shown = source or os.fspath(path)
-    return validate_protocol_text(_read(Path(path), shown), shown, edition, editions)
+    require_path(path, "path", "validate_protocol")
+    shown = source if source is not None else os.fspath(path)
+    return validate_protocol_text(read_protocol(Path(path), shown), shown, edition, editions)
 
 
 def validate_protocol_text(
     text: str, source: str, edition: str | None = None, editions: Editions | None = None
 ) -> ProtocolReport:
     """Like :func:`validate_protocol` for YAML text already read; ``source`` names it."""
+    require_text(text, "text", "validate_protocol_text")
+    require_text(source, "source", "validate_protocol_text")
+    if edition is not None:
+        require_text(edition, "edition", "validate_protocol_text")
+    if editions is not None:
+        require(editions, Editions, "editions", "validate_protocol_text")
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as in a case record
     if editions is None:
         from wtguidance.editions import shipped_editions
 
@@ -85,19 +95,37 @@ def validate_protocol_text(
     return _Checker(source, text, editions, edition).run()
 
 
-def _read(path: Path, shown: str) -> str:
+def read_protocol(path: Path, shown: str) -> str:
+    """The text of a protocol file, read with the YAML size limit; ProtocolError if it cannot be."""
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ProtocolError(
-            f"not UTF-8 text ({exc.reason})", code="invalid-input", location=SourceLocation(shown)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _unreadable(shown, "no such protocol file", "missing-file") from None
+    except IsADirectoryError:
+        raise _unreadable(
+            shown, "is a directory, expected a protocol file", "missing-file"
         ) from None
     except OSError as exc:
-        raise ProtocolError(
-            f"cannot read the protocol ({exc.strerror})",
-            code="missing-file",
-            location=SourceLocation(shown),
+        raise _unreadable(
+            shown, f"cannot read the protocol ({exc.strerror})", "missing-file"
         ) from None
+    if len(data) > MAX_BYTES:
+        raise _unreadable(
+            shown, f"the protocol file is larger than {MAX_BYTES:,} bytes", "input-too-large"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _unreadable(
+            shown,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "invalid-input",
+        ) from None
+
+
+def _unreadable(shown: str, message: str, code: ErrorCode) -> ProtocolError:
+    return ProtocolError(message, code=code, location=SourceLocation(shown))
 
 
 class _Checker:
@@ -140,8 +168,9 @@ class _Checker:
             claimed = value.get("edition")
             return self.report(self.asked or (str(claimed) if claimed else None), None)
         pack = self.choose_edition(protocol)
-        if pack is None:
-            return self.report(self.asked or protocol.edition, protocol)
+        if pack is None:  # an edition that is not encoded was checked against nothing
+            asked = self.asked or protocol.edition
+            return self.report(asked if asked in self.editions.ids else None, protocol)
         checks = EditionChecks(self.found, protocol, pack, self.roles)
         checks.run()
         self.sign_offs = checks.accepted_sign_offs
@@ -170,6 +199,9 @@ class _Checker:
             pointer = "".join(pointer_join("", p) for p in parts[:-1])
         elif kind == "literal_error" and parts == ["protocol"]:
             message = f"'protocol' must be {PROTOCOL_SCHEMA_ID!r}, got {given!r}"
+        elif kind.endswith("_type") and isinstance(given, (str, bool, int, float)):
+            shown = repr(given) if isinstance(given, str) else str(given).lower()
+            message += f" (got {shown[:60]})"
         text = f"{dotted}: {message}" if dotted else message
         if kind in {"missing", "extra_forbidden"}:
             parent = parts[:-1]
@@ -179,7 +211,9 @@ class _Checker:
     def choose_edition(self, protocol: LocalProtocol) -> CompiledPack | None:
         known = self.editions.ids
         if protocol.edition not in known:
-            hint = _ids.did_you_mean(protocol.edition, known)
+            hint = self.editions.nearest_hint(protocol.edition) or _ids.did_you_mean(
+                protocol.edition, known
+            )
             self.found.add(
                 "unknown-edition",
                 f"edition {protocol.edition!r} is not encoded; known editions: {', '.join(known)}",

@@ -6,7 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from wtguidance._pack.model import (
     Timescale,
@@ -35,8 +44,9 @@ class _Strict(BaseModel):
 class LocalTimescale(_Strict):
     """A local time limit: working days or calendar months, exactly one."""
 
-    working_days: int | None = Field(default=None, ge=0, le=3650)
-    months: int | None = Field(default=None, ge=0, le=120)
+    # strict: `true` is not 1 working day and "5" is not 5, as the published schema says
+    working_days: StrictInt | None = Field(default=None, ge=0, le=3650)
+    months: StrictInt | None = Field(default=None, ge=0, le=120)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> LocalTimescale:
@@ -51,15 +61,15 @@ class LocalTimescale(_Strict):
 class LocalPerson(_Strict):
     """Who may do something: roles, and optionally whether they must be SW-qualified."""
 
-    roles: list[str] = Field(min_length=1)
-    social_work_qualified: bool | None = None
+    roles: list[StrictStr] = Field(min_length=1)
+    social_work_qualified: StrictBool | None = None
 
 
 class LocalLead(_Strict):
     """Who may lead one stage locally, how their competence is assured, who oversees."""
 
-    roles: list[str] = Field(min_length=1)
-    competence: str | None = Field(default=None, min_length=1)
+    roles: list[StrictStr] = Field(min_length=1)
+    competence: StrictStr | None = Field(default=None, min_length=1)
     oversight: LocalPerson | None = None
 
 
@@ -82,16 +92,16 @@ class LocalProtocol(_Strict):
     )
 
     protocol: Literal["wtguidance/local-protocol/v1"]
-    authority: str = Field(min_length=1)
-    edition: str = Field(min_length=1)
+    authority: StrictStr = Field(min_length=1)
+    edition: StrictStr = Field(min_length=1)
     published: dt.date | None = None
-    agreed_with: list[str] = Field(default_factory=list)
+    agreed_with: list[StrictStr] = Field(default_factory=list)
     timescales: dict[str, LocalTimescale] | None = None
     lead_practitioners: dict[str, LocalLead] | None = None
-    allocation: str | None = Field(default=None, min_length=1)
-    accountability: str | None = Field(default=None, min_length=1)
-    auditing: str | None = Field(default=None, min_length=1)
-    supervision: str | None = Field(default=None, min_length=1)
+    allocation: StrictStr | None = Field(default=None, min_length=1)
+    accountability: StrictStr | None = Field(default=None, min_length=1)
+    auditing: StrictStr | None = Field(default=None, min_length=1)
+    supervision: StrictStr | None = Field(default=None, min_length=1)
     sign_offs: dict[str, LocalPerson] | None = None
     non_working_days: list[dt.date] = Field(default_factory=list)
     counting: LocalCounting | None = None

@@ -15,7 +15,14 @@ from wtguidance._yaml import YamlDocument
 from wtguidance.errors import SourceLocation
 from wtguidance.protocol.model import LocalProtocol
 
-__all__ = ["CHECKS", "FindingsCollector", "ProtocolFinding", "ProtocolReport", "Severity"]
+__all__ = [
+    "CHECKS",
+    "READ_PROBLEMS",
+    "FindingsCollector",
+    "ProtocolFinding",
+    "ProtocolReport",
+    "Severity",
+]
 
 Severity = Literal["error", "warning"]
 
@@ -39,6 +46,15 @@ CHECKS: Mapping[str, str] = MappingProxyType(
         "missing-section": "Every section the edition requires is present",
         "published-before-edition": "The protocol was published after its edition came in",
         "duplicate-non-working-day": "Each extra non-working day is listed once",
+    }
+)
+
+#: Why a file could not be read at all (the CLI still reports it in every format; exit 2).
+READ_PROBLEMS: Mapping[str, str] = MappingProxyType(
+    {
+        "missing-file": "The file exists, is a file and can be read",
+        "invalid-input": "The file is UTF-8 text",
+        "input-too-large": "The file is within the size limit",
     }
 )
 
@@ -115,7 +131,23 @@ class ProtocolReport:
 
     @property
     def unparsable(self) -> bool:
-        return any(f.code == "invalid-yaml" for f in self.findings)
+        """The file could not be read or parsed, so nothing else was checked (exit 2)."""
+        return any(f.code == "invalid-yaml" or f.code in READ_PROBLEMS for f in self.findings)
+
+    @classmethod
+    def unreadable(
+        cls,
+        file: str,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        line: int = 1,
+        column: int = 1,
+    ) -> ProtocolReport:
+        """The report for a file that could not be read (missing, a directory, not UTF-8 ...)."""
+        finding = ProtocolFinding(code, "error", _one_line(message), line, column, "", hint=hint)
+        return cls(file, None, (finding,))
 
     def exit_code(self, *, strict: bool = False) -> int:
         if self.unparsable:
@@ -171,12 +203,12 @@ class FindingsCollector:
             ProtocolFinding(
                 code=code,
                 severity=_SEVERITY.get(code, "error"),
-                message=message,
+                message=_one_line(message),
                 line=where.line or 1,
                 column=where.column or 1,
                 path=pointer,
                 citation=citation,
-                hint=hint,
+                hint=_one_line(hint) if hint else None,
             )
         )
 
@@ -185,3 +217,9 @@ class FindingsCollector:
         return tuple(
             sorted(self.findings, key=lambda f: (f.line, f.column, f.severity != "error", f.code))
         )
+
+
+def _one_line(text: str) -> str:
+    """A message on one line: YAML and schema messages sometimes span several."""
+    lines = text.splitlines()
+    return text if len(lines) < 2 else " ".join(line.strip() for line in lines if line.strip())

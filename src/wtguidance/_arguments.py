@@ -1,0 +1,82 @@
+"""Checks on what the public functions are given, so a wrong type is a documented error.
+
+A case system calling ``evaluate(case, as_of="2024-03-01")`` gets a
+:class:`~wtguidance.errors.UsageError` (code ``bad-argument``) that names the argument and
+how to fix it, the same one-line message the CLI would print, instead of a ``TypeError``
+or ``AttributeError`` from deep inside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any, TypeVar
+
+from wtguidance.errors import UsageError
+
+__all__ = ["require", "require_date", "require_path", "require_text"]
+
+T = TypeVar("T")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def require(value: object, kind: type[T], name: str, function: str, hint: str | None = None) -> T:
+    """``value`` when it is a ``kind``; otherwise a ``bad-argument`` error naming ``name``."""
+    if isinstance(value, kind):
+        return value
+    raise UsageError(
+        f"{function}: {name} must be a {kind.__name__}, not {type(value).__name__} "
+        f"({_shown(value)})",
+        code="bad-argument",
+        hint=hint,
+    )
+
+
+def require_date(value: object, name: str, function: str) -> dt.date | None:
+    """A calendar date (or None); a string, a number or a datetime is refused with a hint."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise UsageError(
+            f"{function}: {name} must be a date without a time of day, not a datetime",
+            code="bad-argument",
+            hint=f"pass {name}=value.date()",
+        )
+    if isinstance(value, dt.date):
+        return value
+    hint = None
+    if isinstance(value, str):
+        hint = f"pass {name}=datetime.date.fromisoformat({value!r})"
+    raise UsageError(
+        f"{function}: {name} must be a datetime.date, not {type(value).__name__} ({_shown(value)})",
+        code="bad-argument",
+        hint=hint,
+    )
+
+
+def require_text(value: object, name: str, function: str) -> str:
+    """A ``str`` (bytes must be decoded by the caller, who knows their encoding)."""
+    hint = "decode it first, e.g. data.decode('utf-8')" if isinstance(value, bytes) else None
+    return require(value, str, name, function, hint)
+
+
+def require_path(value: object, name: str, function: str) -> str | os.PathLike[Any]:
+    """A file path: a ``str`` or an ``os.PathLike`` (not bytes, not None)."""
+    if isinstance(value, (str, os.PathLike)):
+        text = os.fspath(value)
+        if isinstance(text, str) and text:
+            return value
+        if isinstance(text, str):
+            raise UsageError(f"{function}: {name} is an empty path", code="bad-argument")
+    raise UsageError(
+        f"{function}: {name} must be a path (str or pathlib.Path), not "
+        f"{type(value).__name__} ({_shown(value)})",
+        code="bad-argument",
+        hint="for YAML text already in memory use validate_protocol_text(text, source)"
+        if function == "validate_protocol"
+        else None,
+    )

@@ -1,0 +1,217 @@
+"""Read a whole Annex A source: recognise its lists, read every row, join the episodes.
+
+Every data row of lists 3–7 ends in exactly one place: an episode, or a :class:`Rejected`
+entry naming the sheet, row, column and reason. A row is rejected when a cell the
+importer needs cannot be read; so is the rest of its episode (judging an episode with a
+row missing could call a stopped clock overdue), and when the row cannot even be placed
+(its child's id or key date is unreadable), every row of that child. Lists 1 and 2
+(contacts, early help) carry no Working Together deadline: they are read and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from wtguidance.case.annex_a._columns import LISTS
+from wtguidance.case.annex_a._episodes import (
+    ANNEX_A_SOURCE,
+    LATEST_ONLY,
+    NEVER_RECORDED,
+    AnnexAEpisode,
+    build_episodes,
+)
+from wtguidance.case.annex_a._rows import Context, Record, read_record
+from wtguidance.case.annex_a._sheets import MAX_BYTES, MAX_ROWS, IgnoredSheet, read_source
+from wtguidance.case.source import Rejected, SourceEvidence
+from wtguidance.case.sourced import SourcedCase, SourceNote
+
+__all__ = ["AnnexAImport", "ListCount", "read_annex_a"]
+
+
+@dataclass(frozen=True)
+class ListCount:
+    """How one list's rows were accounted for."""
+
+    list_no: int
+    title: str
+    sheets: tuple[str, ...]
+    rows: int
+    blank_rows: int
+    in_episodes: int
+    rejected: int
+
+    @property
+    def reconciles(self) -> bool:
+        """Lists 3–7: every row is in an episode or rejected. Lists 1–2 are context."""
+        return self.list_no < 3 or self.rows == self.in_episodes + self.rejected
+
+
+@dataclass(frozen=True)
+class AnnexAImport:
+    """What one workbook or CSV folder gave: episodes, rejected rows, counts and notes."""
+
+    source: str
+    episodes: tuple[AnnexAEpisode, ...]
+    rejected: tuple[Rejected, ...]
+    counts: tuple[ListCount, ...]
+    ignored: tuple[IgnoredSheet, ...]
+    findings: tuple[SourceNote, ...]
+    items: tuple[AnnexAEpisode | Rejected, ...]
+
+    @property
+    def evidence(self) -> SourceEvidence:
+        """What no Annex A source records (each episode's own evidence may name more)."""
+        return SourceEvidence.of(ANNEX_A_SOURCE, NEVER_RECORDED, LATEST_ONLY)
+
+    def sourced(self) -> Iterator[SourcedCase | Rejected]:
+        """Every item as the caseload runner takes it, in order."""
+        for item in self.items:
+            yield item.sourced() if isinstance(item, AnnexAEpisode) else item
+
+    @property
+    def reconciles(self) -> bool:
+        return all(count.reconciles for count in self.counts)
+
+    def __iter__(self) -> Iterator[AnnexAEpisode | Rejected]:
+        return iter(self.items)
+
+
+def _rejected(record: Record, reason: str | None = None) -> Rejected:
+    """A rejected row: its own first problem, or ``reason`` for a row rejected with others."""
+    if reason is None and record.problems:
+        first = record.problems[0]
+        more = "; ".join(f"{p.header!r}: {p.reason}" for p in record.problems[1:])
+        return Rejected(
+            child_id=record.child_id,
+            reason=first.reason + (f" (also {more})" if more else ""),
+            sheet=record.ref.sheet,
+            row=record.ref.row,
+            column=first.column,
+            field=first.header,
+            value=first.value,
+        )
+    return Rejected(
+        child_id=record.child_id,
+        reason=reason or "rejected",
+        sheet=record.ref.sheet,
+        row=record.ref.row,
+    )
+
+
+def _problem_text(record: Record) -> str:
+    first = record.problems[0] if record.problems else None
+    if first is None:
+        return "its key date is blank"
+    return f"{first.header!r} {first.reason}"
+
+
+def _child_items(child_id: str, records: Sequence[Record]) -> list[AnnexAEpisode | Rejected]:
+    unplaced = [r for r in records if r.key_date is None]
+    if unplaced:
+        first = unplaced[0]
+        reason = (
+            f"not judged: {first.ref} of the same child cannot be placed in an episode "
+            f"({_problem_text(first)})"
+        )
+        return [_rejected(r) if r in unplaced else _rejected(r, reason) for r in records]
+    items: list[AnnexAEpisode | Rejected] = []
+    for built in build_episodes(child_id, records):
+        if isinstance(built, AnnexAEpisode):
+            items.append(built)
+            continue
+        bad = next(r for r in built if r.problems)
+        reason = (
+            f"not judged: {bad.ref} of the same episode has an unreadable cell "
+            f"({_problem_text(bad)})"
+        )
+        items.extend(_rejected(r) if r.problems else _rejected(r, reason) for r in built)
+    return items
+
+
+def read_annex_a(
+    path: str | Path, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+) -> AnnexAImport:
+    """Read an Annex A workbook (.xlsx) or a folder of CSV files, one per list.
+
+    Raises :class:`~wtguidance.case.annex_a.AnnexAError` when no list 3–7 is recognised,
+    when a sheet announced as one of lists 1–7 lacks required columns, or when the file
+    cannot be read at all. Rows with unreadable cells are not errors: they are rejected.
+    """
+    source = read_source(Path(path), max_bytes=max_bytes, max_rows=max_rows)
+    findings = [SourceNote("annex-a-source", note, "info") for note in source.notes]
+    findings.extend(
+        SourceNote("annex-a-source", f"{i.name!r} not read: {i.reason}", "info")
+        for i in source.ignored
+    )
+    by_child: dict[str, list[Record]] = {}
+    order: list[str | Record] = []
+    context: dict[int, int] = {}
+    for table in source.tables:
+        findings.extend(SourceNote("annex-a-source", note, "info") for note in table.notes)
+        for row in table.rows:
+            record = read_record(table, row)
+            if isinstance(record, Context):
+                context[table.list_no] = context.get(table.list_no, 0) + 1
+                findings.extend(
+                    SourceNote("annex-a-context-row", f"{record.ref}: {p.header!r} {p.reason}")
+                    for p in record.problems
+                )
+                continue
+            if record.child_id is None:
+                order.append(record)
+                continue
+            if record.child_id not in by_child:
+                by_child[record.child_id] = []
+                order.append(record.child_id)
+            by_child[record.child_id].append(record)
+    items: list[AnnexAEpisode | Rejected] = []
+    for entry in order:
+        if isinstance(entry, str):
+            items.extend(_child_items(entry, by_child[entry]))
+        else:
+            items.append(_rejected(entry))
+    return AnnexAImport(
+        source=source.name,
+        episodes=tuple(i for i in items if isinstance(i, AnnexAEpisode)),
+        rejected=tuple(i for i in items if isinstance(i, Rejected)),
+        counts=_counts(source.tables, items),
+        ignored=source.ignored,
+        findings=tuple(findings),
+        items=tuple(items),
+    )
+
+
+def _counts(
+    tables: Sequence[object], items: Sequence[AnnexAEpisode | Rejected]
+) -> tuple[ListCount, ...]:
+    from wtguidance.case.annex_a._sheets import Table
+
+    placed: dict[int, int] = {}
+    rejected: dict[int, int] = {}
+    names = {t.name: t.list_no for t in tables if isinstance(t, Table)}
+    for item in items:
+        if isinstance(item, AnnexAEpisode):
+            for ref in item.rows:
+                placed[ref.list_no] = placed.get(ref.list_no, 0) + 1
+        elif item.sheet is not None:
+            list_no = names[item.sheet]
+            rejected[list_no] = rejected.get(list_no, 0) + 1
+    counts = []
+    for list_no, spec in LISTS.items():
+        own = [t for t in tables if isinstance(t, Table) and t.list_no == list_no]
+        if not own:
+            continue
+        counts.append(
+            ListCount(
+                list_no=list_no,
+                title=spec.title,
+                sheets=tuple(t.name for t in own),
+                rows=sum(len(t.rows) for t in own),
+                blank_rows=sum(t.blank_rows for t in own),
+                in_episodes=placed.get(list_no, 0),
+                rejected=rejected.get(list_no, 0),
+            )
+        )
+    return tuple(counts)

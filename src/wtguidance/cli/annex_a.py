@@ -1,0 +1,108 @@
+"""``wtguidance annex-a``: Ofsted Annex A lists (a workbook or a CSV folder) as a caseload report.
+
+Exit 0 when the source was read (rejected rows are listed in the report; outcomes and
+rejected rows always add up to the rows of lists 3–7); 2 when it cannot be read or its
+lists cannot be recognised (the message names the sheet and the missing columns).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wtguidance.cli._caseload import add_run_options, open_out, progress, run_options
+from wtguidance.cli._context import CliContext, Commands, add_format
+from wtguidance.errors import UsageError
+
+if TYPE_CHECKING:
+    from wtguidance.case import Rejected
+    from wtguidance.case.sourced import SourcedCase
+
+__all__ = ["register"]
+
+
+def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance.case.annex_a import read_annex_a
+    from wtguidance.caseload import CaseloadSummary, Settings, SummaryBuilder, evaluate_stream
+    from wtguidance.evaluation import default_calendar
+
+    as_of, edition, jobs = run_options(args)
+    if args.format == "html":
+        from wtguidance.cli.cin_census import _need_matplotlib
+
+        _need_matplotlib()
+    if not Path(args.source).exists():
+        raise UsageError(f"{args.source}: no such workbook or folder", code="missing-file")
+    annex = read_annex_a(args.source)
+    evidence = annex.evidence
+    settings = Settings(as_of, edition, evidence)
+    calendar = default_calendar()
+    builder = SummaryBuilder(
+        as_of=as_of, calendar=calendar, edition=edition, evidence=evidence, source=args.source
+    )
+    builder.add_file_notes(annex.findings, args.source)
+    read = [0]
+
+    def items() -> Iterator[SourcedCase | Rejected]:
+        for item in annex.sourced():
+            read[0] += 1
+            yield item
+
+    results = builder.add_all(
+        evaluate_stream(
+            progress(items(), ctx, total=len(annex.items), position=lambda: read[0]),
+            settings,
+            jobs=jobs,
+        )
+    )
+
+    def summary() -> CaseloadSummary:
+        return builder.summary
+
+    with open_out(args.out, ctx) as out:
+        if args.format == "json":
+            from wtguidance._render.caseload import write_json
+
+            write_json(results, summary, out)
+        elif args.format == "csv":
+            from wtguidance._render.caseload import write_csv
+
+            write_csv(results, out, calendar=calendar)
+        else:
+            for _ in results:
+                pass
+            if args.format == "html":
+                from wtguidance._render.caseload import render_html
+
+                out.write(render_html(summary()))
+            else:
+                from wtguidance._render.caseload import render_table
+
+                out.write(render_table(summary(), color=ctx.color and args.out is None))
+    done = summary()
+    if args.format != "text" or args.out is not None:
+        ctx.stderr.write(
+            f"wtguidance: {done.records} records: {done.outcomes} outcomes, "
+            f"{done.rejected} rejected\n"
+        )
+    for count in annex.counts:
+        if not count.reconciles:  # pragma: no cover - an importer defect, never a user error
+            ctx.stderr.write(f"wtguidance: list {count.list_no} does not reconcile: {count}\n")
+            done.close()
+            return 2
+    done.close()
+    return 0
+
+
+def register(commands: Commands) -> None:
+    """Add ``annex-a`` to the CLI."""
+    parser = commands.add_parser(
+        "annex-a",
+        help="report timeliness over Ofsted Annex A lists 1–7 (.xlsx, or a folder of CSVs)",
+    )
+    parser.add_argument("source", help="Annex A workbook (.xlsx), or a folder of one CSV per list")
+    add_run_options(parser, as_of_required=True)
+    add_format(parser, ("text", "json", "csv", "html"), "text")  # "table" = "text"
+    parser.set_defaults(handler=_cmd_annex_a)
