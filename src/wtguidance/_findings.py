@@ -56,11 +56,10 @@ _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def order_findings(events: Sequence[Any]) -> list[Finding]:
-    """Warnings for events whose logical predecessor is missing or dated later."""
+    """Warnings for events (sorted by date) whose logical predecessor is missing or later."""
     earliest: dict[str, Any] = {}
-    for event in events:
-        if event.type not in earliest or event.date < earliest[event.type]:
-            earliest[event.type] = event.date
+    for event in events:  # sorted by date: the first of each type is its earliest
+        earliest.setdefault(event.type, event.date)
     findings: list[Finding] = []
     for event_type, needs in _NEEDS_BEFORE:
         first = earliest.get(event_type)
