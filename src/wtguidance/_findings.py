@@ -234,7 +234,9 @@ def child_findings(child: Any, events: Sequence[Any]) -> list[Finding]:
                 )
             )
     died = getattr(child, "date_of_death", None)
-    seen = [e for e in events if e.type == "child_seen" and died is not None and e.date > died]
+    seen = (
+        [e for e in events if e.type == "child_seen" and e.date > died] if died is not None else []
+    )
     if seen and died is not None:
         findings.append(
             Finding(
