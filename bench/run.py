@@ -150,9 +150,7 @@ def batch_section(args: Any) -> None:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in (done.stdout + done.stderr).splitlines():
         print(f"   {line}")
-    print(
-        "   memory (minutes): .venv/bin/python bench/caseload.py memory --episodes 100000 1000000"
-    )
+    print("   memory (takes minutes): bench/caseload.py memory --episodes 100000 1000000")
 
 
 def main(argv: list[str] | None = None) -> None:

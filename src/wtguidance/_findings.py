@@ -56,11 +56,10 @@ _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def order_findings(events: Sequence[Any]) -> list[Finding]:
-    """Warnings for events whose logical predecessor is missing or dated later."""
+    """Warnings for events (sorted by date) whose logical predecessor is missing or later."""
     earliest: dict[str, Any] = {}
-    for event in events:
-        if event.type not in earliest or event.date < earliest[event.type]:
-            earliest[event.type] = event.date
+    for event in events:  # sorted by date: the first of each type is its earliest
+        earliest.setdefault(event.type, event.date)
     findings: list[Finding] = []
     for event_type, needs in _NEEDS_BEFORE:
         first = earliest.get(event_type)
@@ -235,7 +234,9 @@ def child_findings(child: Any, events: Sequence[Any]) -> list[Finding]:
                 )
             )
     died = getattr(child, "date_of_death", None)
-    seen = [e for e in events if e.type == "child_seen" and died is not None and e.date > died]
+    seen = (
+        [e for e in events if e.type == "child_seen" and e.date > died] if died is not None else []
+    )
     if seen and died is not None:
         findings.append(
             Finding(

@@ -125,7 +125,7 @@ class Evaluator:
         date; an edition id pins the whole case. ``evidence`` names the events the case's
         source never records (an importer's), so obligations only they could satisfy are
         ``not_evidenced`` rather than ``overdue``. ``trace=False`` leaves the trace empty
-        and skips recording it (about a tenth of the work; for batch runs that never show
+        and skips recording it (about a fifth of the work; for batch runs that never show
         it); nothing else changes.
         """
         require(case, Case, "case", "evaluate", _CASE_HINT)

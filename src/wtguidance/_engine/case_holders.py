@@ -19,6 +19,8 @@ __all__ = ["conclude_case_holders", "judge_allocation"]
 
 def conclude_case_holders(ctx: RunContext) -> None:
     """Judge every allocation, and every active stage with none, against the edition."""
+    if not ctx.plan.case_holders:
+        return
     produced: Conclusions[CaseHolderVerdict] = Conclusions()
     by_stage: dict[str, list[Fact]] = {}
     for allocation in ctx.facts.get(("event", "allocation"), NO_FACTS):

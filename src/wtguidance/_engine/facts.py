@@ -51,10 +51,10 @@ fact_date: Callable[[Fact], dt.date] = attrgetter("date")
 def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
     """Index case events (already sorted by date, then input position) as facts."""
     facts: dict[FactKey, list[Fact]] = {}
-    new = Fact._make
+    new = tuple.__new__  # what Fact(...) does, without its Python-level frame
     for seq, event in enumerate(events):
         name = event.type
-        fact = new(("event", name, event.date, seq, event))
+        fact: Fact = new(Fact, ("event", name, event.date, seq, event))
         found = facts.get(("event", name))
         if found is None:
             facts[("event", name)] = [fact]

@@ -17,6 +17,8 @@ __all__ = ["conclude_sign_offs", "judge_sign_off"]
 
 def conclude_sign_offs(ctx: RunContext) -> None:
     """Judge every sign-off the edition requires: given, missing, pending or invalid."""
+    if not ctx.plan.sign_offs:
+        return
     produced: Conclusions[SignOffResult] = Conclusions()
     by_subject: dict[str, list[Fact]] = {}
     for signature in ctx.facts.get(("event", "sign_off"), NO_FACTS):
