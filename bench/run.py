@@ -1,8 +1,11 @@
 """Benchmarks for DESIGN §13, measured side by side in one process. Measures; asserts nothing.
 
-Run with ``make bench`` (``.venv/bin/python bench/run.py``). Options: ``--cases N`` (default
-2000), ``--repeats R`` (default 5), ``--seed S`` (default 2024), ``--profile`` (print the top
-cProfile entries of validate + evaluate).
+Run with ``make bench`` (``.venv/bin/python bench/run.py``). Options: ``--cases N``
+(default 500), ``--rounds R`` (default 5), ``--chunk C`` (default 50), ``--seed S``
+(default 2024), ``--pairs P`` (cold-start pairs, default 10), ``--quick`` (fewer cases and
+rounds, no 100,000-event case), ``--only SECTION`` (ratio, peers, scaling, cold, batch),
+``--episodes E`` (census episodes for the batch section, default 4000), ``--profile`` (the
+top cProfile entries of validate + evaluate).
 """
 
 from __future__ import annotations
@@ -15,129 +18,192 @@ import os
 import platform
 import pstats
 import random
-import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
-
-from wtguidance.case import Case
+from typing import Any
 
 # one realistic-case generator, shared with the tests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import cold
+import peers
+import scaling
 from _helpers import RandomChooser, realistic_case
+from measure import interleaved, ratio_per_round
+from wtguidance.case import Case
 from wtguidance.editions import shipped_editions
 from wtguidance.evaluation import Evaluator
 
 AS_OF = dt.date(2025, 12, 31)
+SECTIONS = ("ratio", "peers", "scaling", "cold", "batch")
 
 
-def best_of(repeats: int, action: Callable[[], object]) -> float:
-    """Best wall-clock time (seconds) of ``repeats`` runs."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - start)
-    return best
+def ratio_section(records: Sequence[dict[str, Any]], evaluator: Evaluator, args: Any) -> None:
+    validate = Case.model_validate
+
+    def validate_only(chunk: Sequence[dict[str, Any]]) -> None:
+        for record in chunk:
+            validate(record)
+
+    def validate_and_evaluate(chunk: Sequence[dict[str, Any]]) -> None:
+        for record in chunk:
+            evaluator.evaluate(validate(record), as_of=AS_OF)
+
+    v, ve = interleaved(
+        [
+            ("validate", validate_only, records),
+            ("validate+evaluate", validate_and_evaluate, records),
+        ],
+        chunk=args.chunk,
+        rounds=args.rounds,
+    )
+    print("1. validate + evaluate vs pydantic validation alone (goal <= 3x)")
+    print(f"   validation alone:    {v.median:8.1f} us/case  {1e6 / v.median:8.0f} cases/s")
+    print(f"   validate + evaluate: {ve.median:8.1f} us/case  {1e6 / ve.median:8.0f} cases/s")
+    print(f"   ratio:               {ratio_per_round(ve, v):8.2f}x  (median of per-round ratios)")
 
 
-def cold_start(argv: list[str], repeats: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run(argv, check=True, capture_output=True)
-        best = min(best, time.perf_counter() - start)
-    return best
+def peers_section(records: Sequence[dict[str, Any]], evaluator: Evaluator, args: Any) -> None:
+    cases = [Case.model_validate(r) for r in records]
+    found, missing = peers.peers(AS_OF)
+    mini = Evaluator.create(peers.mini_editions())
+
+    def each(function: Any) -> Any:
+        def run(chunk: Sequence[Any]) -> None:
+            for item in chunk:
+                function(item)
+
+        return run
+
+    workloads = [
+        ("validation alone (reference)", each(Case.model_validate), records),
+        (
+            "wtguidance, shipped editions (all duties)",
+            each(lambda c: evaluator.evaluate(c, as_of=AS_OF)),
+            cases,
+        ),
+        ("wtguidance, the 5 duties' rules", each(lambda c: mini.evaluate(c, as_of=AS_OF)), cases),
+        *((name, each(decide), cases) for name, decide in found),
+    ]
+    timings = interleaved(workloads, chunk=args.chunk, rounds=args.rounds)
+    reference = timings[0]
+    print("2. peers on the same cases (5 duties + a bank-holiday pre-pass for each peer)")
+    print("   | engine | evaluate us/case | evaluate / validation |")
+    print("   |---|---:|---:|")
+    for timing in timings:
+        print(
+            f"   | {timing.name} | {timing.median:.1f} | "
+            f"{ratio_per_round(timing, reference):.2f}x |"
+        )
+    for line in peers.agreement(cases[:200], AS_OF, found):
+        print(f"   {line}")
+    for name in missing:
+        print(f"   not installed (pip install -e '.[bench]'): {name}")
 
 
-def main() -> None:
+def scaling_section(evaluator: Evaluator, args: Any) -> None:
+    print(
+        "3. scaling within one edition (goal: 200 reviews <= 12x of 20; 100,000 events in seconds)"
+    )
+    print(
+        "   | case | events | validate ms | evaluate ms | per event us | vs 20 reviews | editions |"
+    )
+    print("   |---|---:|---:|---:|---:|---:|---|")
+    rows = [
+        scaling.measure(evaluator, reviews, times=times)
+        for reviews, times in ((20, 25), (200, 7), (2_000, 3))
+    ]
+    if not args.quick:
+        rows.append(scaling.hundred_thousand(evaluator))
+    base = rows[0].evaluate_ms
+    for row in rows:
+        print(
+            f"   | {row.label} | {row.events:,} | {row.validate_ms:.2f} | {row.evaluate_ms:.2f} | "
+            f"{row.evaluate_ms / row.events * 1e3:.1f} | {row.evaluate_ms / base:.1f}x | "
+            f"{', '.join(row.editions)} |"
+        )
+
+
+def cold_section(args: Any) -> None:
+    print(f"4. cold start, whole processes ({args.pairs} pairs, medians)")
+    print("   | command | ms | python -c 'import pydantic, yaml' ms | ratio | goal |")
+    print("   |---|---:|---:|---:|---|")
+    for label, paired, goal in cold.measure(args.pairs):
+        print(
+            f"   | {label} | {paired.command_ms:.0f} | {paired.baseline_ms:.0f} | "
+            f"{paired.ratio:.2f}x | {goal} |"
+        )
+
+
+def batch_section(args: Any) -> None:
+    # ---- HOOK: batch throughput and memory (DESIGN §13) ---------------------------------
+    # `cin-census` measures itself in bench/caseload.py (whole processes, --jobs 1 and 2;
+    # peak memory of 100k vs 1M episodes with `caseload.py memory`, which takes minutes).
+    print("5. batch: cin-census throughput, --jobs 1 and 2 (bench/caseload.py)")
+    if args.quick:
+        print("   skipped with --quick; run: .venv/bin/python bench/caseload.py throughput")
+        return
+    script = Path(__file__).with_name("caseload.py")
+    command = [sys.executable, str(script), "throughput", "--episodes", str(args.episodes)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in (done.stdout + done.stderr).splitlines():
+        print(f"   {line}")
+    print("   memory (takes minutes): bench/caseload.py memory --episodes 100000 1000000")
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=int, default=2000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--cases", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--chunk", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--episodes", type=int, default=4000)  # census size for section 5
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", choices=SECTIONS, action="append")
     parser.add_argument("--profile", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.cases, args.rounds, args.pairs = min(args.cases, 200), min(args.rounds, 3), 4
+    wanted = args.only or SECTIONS
 
     print(
         f"machine: {platform.platform()}; {platform.processor() or platform.machine()}; "
         f"{os.cpu_count()} CPUs"
     )
     print(f"python:  {platform.python_implementation()} {platform.python_version()}")
-    rng = random.Random(args.seed)
-    pick = RandomChooser(rng)
+    pick = RandomChooser(random.Random(args.seed))
     records = [realistic_case(pick, i) for i in range(args.cases)]
     events = sum(len(r["events"]) for r in records)
     print(
-        f"input:   {args.cases} generated cases, {events} events, seed {args.seed}, "
-        f"best of {args.repeats}"
+        f"input:   {args.cases} generated cases, {events} events, seed {args.seed}; "
+        f"{args.rounds} rounds, chunks of {args.chunk}, thread CPU time, medians"
     )
     evaluator = Evaluator.create(shipped_editions())
-    evaluator.evaluate(Case.model_validate(records[0]), as_of=AS_OF)  # warm caches
-
-    def validate_only() -> None:
-        for record in records:
-            Case.model_validate(record)
-
-    def validate_and_evaluate() -> None:
-        for record in records:
-            evaluator.evaluate(Case.model_validate(record), as_of=AS_OF)
-
-    t_validate = best_of(args.repeats, validate_only)
-    t_both = best_of(args.repeats, validate_and_evaluate)
-    print()
-    print("1. validate + evaluate vs pydantic validation alone (goal <= 3x)")
-    print(f"   validation alone:    {args.cases / t_validate:10.0f} cases/s")
-    print(f"   validate + evaluate: {args.cases / t_both:10.0f} cases/s")
-    print(f"   ratio:               {t_both / t_validate:10.1f}x")
-
-    small = Case.model_validate(realistic_case(RandomChooser(random.Random(1)), 0, reviews=20))
-    large = Case.model_validate(realistic_case(RandomChooser(random.Random(1)), 0, reviews=200))
-    # judge each on its last day, so that no event is dropped as "after as_of"
-    small_as_of = max(e.date for e in small.events)
-    large_as_of = max(e.date for e in large.events)
-    loops = 20
-
-    def run_small() -> None:
-        for _ in range(loops):
-            evaluator.evaluate(small, as_of=small_as_of)
-
-    def run_large() -> None:
-        for _ in range(loops):
-            evaluator.evaluate(large, as_of=large_as_of)
-
-    t_small = best_of(args.repeats, run_small) / loops
-    t_large = best_of(args.repeats, run_large) / loops
-    print()
-    print("2. a case with 200 review conferences vs one with 20 (goal <= 12x)")
-    print(f"   20 reviews:  {len(small.events):4d} events, {t_small * 1000:8.2f} ms")
-    print(f"   200 reviews: {len(large.events):4d} events, {t_large * 1000:8.2f} ms")
-    print(f"   ratio:       {t_large / t_small:8.1f}x")
-
-    cli = shutil.which("wtguidance", path=os.path.dirname(sys.executable)) or "wtguidance"
-    help_probe = subprocess.run([cli, "validate-protocol", "--help"], capture_output=True)
-    command = ["validate-protocol", "--help"] if help_probe.returncode == 0 else ["editions"]
-    t_cli = cold_start([cli, *command])
-    t_base = cold_start([sys.executable, "-c", "import pydantic, yaml"])
-    print()
-    print(
-        f"3. cold start: wtguidance {' '.join(command)} vs python -c 'import pydantic, yaml' "
-        "(goal <= 2x; best of 5)"
-    )
-    print(f"   wtguidance {' '.join(command)}: {t_cli * 1000:8.0f} ms")
-    print(f"   import pydantic, yaml:   {t_base * 1000:8.0f} ms")
-    print(f"   ratio:                   {t_cli / t_base:8.1f}x")
+    for name, section in (
+        ("ratio", lambda: ratio_section(records, evaluator, args)),
+        ("peers", lambda: peers_section(records, evaluator, args)),
+        ("scaling", lambda: scaling_section(evaluator, args)),
+        ("cold", lambda: cold_section(args)),
+        ("batch", lambda: batch_section(args)),
+    ):
+        if name in wanted:
+            print()
+            section()
+            sys.stdout.flush()
 
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-        validate_and_evaluate()
+        for record in records:
+            evaluator.evaluate(Case.model_validate(record), as_of=AS_OF)
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(20)
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
         print()
-        print("profile of validate + evaluate (top 20 by own time)")
+        print("profile of validate + evaluate (top 25 by own time)")
         print(out.getvalue())
 
 

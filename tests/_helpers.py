@@ -222,6 +222,16 @@ def realistic_case(
     return {"case_id": f"case-{index}", "child": {"disabled": pick.chance(0.1)}, "events": events}
 
 
+def spread(record: dict[str, Any], first: dt.date, last: dt.date) -> dict[str, Any]:
+    """``record`` with its events re-dated evenly over ``first`` … ``last``, order kept
+    (to keep a long generated case inside one edition)."""
+    events = record["events"]
+    span = (last - first).days
+    for index, event in enumerate(events):
+        event["date"] = (first + dt.timedelta(days=index * span // len(events))).isoformat()
+    return record
+
+
 def random_cases(count: int, seed: int = 2024, **options: Any) -> list[dict[str, Any]]:
     """``count`` repeatable realistic cases."""
     pick = RandomChooser(random.Random(seed))

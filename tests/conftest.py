@@ -1,4 +1,4 @@
-"""Shared test set-up: hypothesis profiles.
+"""Shared test set-up: hypothesis profiles, and a private cache of parsed packs.
 
 ``make test`` runs the ``dev`` profile (quick, deterministic). Set
 ``HYPOTHESIS_PROFILE=thorough`` for a nightly-style run with many more examples:
@@ -7,9 +7,18 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 from hypothesis import HealthCheck, settings
+
+# the suite (and the commands it starts) keeps parsed packs in a folder of its own, never
+# in the user's cache directory (see wtguidance._pack.cache)
+_CACHE = tempfile.mkdtemp(prefix="wtguidance-test-cache-")
+os.environ["WTGUIDANCE_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 settings.register_profile(
     "dev",

@@ -496,3 +496,53 @@ def test_agrees_with_day_by_day_reference(
 def test_is_working_day_agrees_with_library(d: date) -> None:
     assert CAL.is_working_day(d) == ref_is_working(d)
     assert (CAL.non_working_reason(d) is None) == CAL.is_working_day(d)
+
+
+# --- the generated bank-holiday table (package data) ---------------------------------------
+
+
+def _from_holidays(years: range) -> dict[date, str]:
+    table = holidays.country_holidays("GB", subdiv="ENG", years=years, language="en_GB")
+    return {day: str(name) for day, name in table.items()}
+
+
+def test_generated_table_matches_holidays_for_every_year_it_covers() -> None:
+    from wtguidance._bank_holidays import BANK_HOLIDAYS, FIRST_YEAR, LAST_YEAR
+
+    table = {date.fromisoformat(day): name for day, name in BANK_HOLIDAYS}
+    assert len(table) == len(BANK_HOLIDAYS)  # one row per day
+    assert table == _from_holidays(range(FIRST_YEAR, LAST_YEAR + 1))
+    assert {d.year for d in table} == set(range(FIRST_YEAR, LAST_YEAR + 1))
+
+
+@pytest.mark.parametrize(
+    ("first_year", "last_year"),
+    [(1990, 2075), (2023, 2024), (1950, 1995), (2070, 2090), (2080, 2082), (1900, 1900)],
+)
+def test_calendar_holidays_match_holidays_inside_and_outside_the_table(
+    first_year: int, last_year: int
+) -> None:
+    # inside the table's years it is read; outside them `holidays` is asked
+    cal = WorkingCalendar(first_year=first_year, last_year=last_year)
+    expected = _from_holidays(range(first_year, last_year + 1))
+    for day, name in expected.items():
+        assert cal.non_working_reason(day) == (
+            name if day.weekday() < 5 else ("Saturday", "Sunday")[day.weekday() - 5]
+        )
+    weekdays = {d for d in expected if d.weekday() < 5}
+    day, end = date(first_year, 1, 1), date(last_year, 12, 31)
+    while day <= end:
+        assert cal.is_working_day(day) == (day.weekday() < 5 and day not in weekdays)
+        day += timedelta(days=1)
+
+
+def test_default_calendar_does_not_import_holidays() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from wtguidance.evaluation import default_calendar; "
+        "default_calendar(); print('holidays' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

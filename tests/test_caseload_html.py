@@ -190,3 +190,20 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         assert chart["marks"] > 5, chart
     assert problems == []
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("obligations", [1, 2, 5])
+def test_each_obligation_is_labelled_once(obligations: int) -> None:
+    import datetime as dt
+
+    from wtguidance._render.caseload.charts import charts
+    from wtguidance.caseload.summary import CaseloadSummary
+
+    summary = CaseloadSummary(None, dt.date(2024, 3, 31), "auto", None)
+    for n in range(obligations):
+        summary.obligations[(f"duty.{n}", "2023", "met")] = 3 + n
+        summary.obligations[(f"duty.{n}", "2023", "not_evidenced")] = 180
+    (title, svg, _text), *_ = charts(summary)
+    assert title == "Timeliness by obligation"
+    for n in range(obligations):
+        assert svg.count(f">duty.{n}<") == 1, svg.count(f"duty.{n}")

@@ -71,11 +71,10 @@ _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def order_findings(events: Sequence[Any]) -> list[Finding]:
-    """Warnings for events whose logical predecessor is missing or dated later."""
+    """Warnings for events (sorted by date) whose logical predecessor is missing or later."""
     earliest: dict[str, Any] = {}
-    for event in events:
-        if event.type not in earliest or event.date < earliest[event.type]:
-            earliest[event.type] = event.date
+    for event in events:  # sorted by date: the first of each type is its earliest
+        earliest.setdefault(event.type, event.date)
     findings: list[Finding] = []
     for event_type, needs in _NEEDS_BEFORE:
         first = earliest.get(event_type)
@@ -98,10 +97,10 @@ def order_findings(events: Sequence[Any]) -> list[Finding]:
 
 
 def after_as_of_findings(events: Sequence[Any], day: dt.date) -> list[Finding]:
-    """A warning listing the events dated after ``day`` (the case is judged as it stood)."""
-    later = [e for e in events if e.date > day]
-    if not later:
+    """A warning listing the events (sorted by date) dated after ``day``: not used."""
+    if not events or events[-1].date <= day:  # sorted: the usual case costs one look
         return []
+    later = [e for e in events if e.date > day]
     return [
         Finding(
             code="event-after-as-of",
@@ -113,11 +112,11 @@ def after_as_of_findings(events: Sequence[Any], day: dt.date) -> list[Finding]:
 
 
 def before_earliest_findings(events: Sequence[Any], editions: Editions) -> list[Finding]:
-    """A warning listing the events older than the earliest encoded edition."""
+    """A warning listing the events (sorted by date) older than the earliest edition."""
     first = editions.packs[0].pack.meta.in_force_from
-    early = [e for e in events if e.date < first]
-    if not early:
+    if not events or events[0].date >= first:  # sorted: the usual case costs one look
         return []
+    early = [e for e in events if e.date < first]
     return [
         Finding(
             code="before-earliest-edition",
@@ -150,6 +149,13 @@ def unjudged_obligations(
             memo[day] = pack.edition if pack is not None else None
         return memo[day]
 
+    duties: dict[str, frozenset[str]] = {}
+
+    def has_duty(edition: str, obligation: str) -> bool:
+        if edition not in duties:
+            duties[edition] = frozenset(r.output_id for r in editions.get(edition).obligations)
+        return obligation in duties[edition]
+
     judged: dict[tuple[str, str], list[dt.date]] = {}
     for pack, run in runs:
         for obligation, anchor, _clock in run.considered:
@@ -160,16 +166,15 @@ def unjudged_obligations(
     missing: dict[str, list[str]] = {}
     for pack, run in runs:
         by_obligation: dict[str, list[tuple[dt.date, str]]] = {}
-        for obligation, anchor, clock in run.considered:
-            by_obligation.setdefault(obligation, []).append((anchor, clock))
+        for obligation, anchor, fact in run.considered:
+            by_obligation.setdefault(obligation, []).append((anchor, fact.label))
         for obligation, instances in by_obligation.items():
             instances.sort()
             for index, (anchor, clock) in enumerate(instances):
                 governing = governed_by(anchor)
                 if governing is None or governing == pack.edition:
                     continue
-                rules = editions.get(governing).obligations
-                if not any(r.output_id == obligation for r in rules):
+                if not has_duty(governing, obligation):
                     continue  # the governing edition has no such duty: nothing to judge
                 low = instances[index - 1][0] if index > 0 else None
                 high = instances[index + 1][0] if index + 1 < len(instances) else None
@@ -195,10 +200,14 @@ def unjudged_allocations(
     events: Sequence[Any], outcome: Outcome, editions: Editions, *, pinned: bool
 ) -> list[Finding]:
     """Allocations no edition judged (no case-holder rule for that stage): never silent."""
+    first = editions.packs[0].pack.meta.in_force_from
+    wanted = sum(1 for e in events if e.type == "allocation" and (pinned or e.date >= first))
+    verdicts = sum(1 for v in outcome.case_holders if v.allocation is not None)
+    if verdicts == wanted:  # one verdict per allocation event: every one was judged
+        return []
     judged = Counter(
         (v.allocation.date, v.stage) for v in outcome.case_holders if v.allocation is not None
     )
-    first = editions.packs[0].pack.meta.in_force_from
     findings = []
     for event in events:
         if event.type != "allocation" or (not pinned and event.date < first):
@@ -266,7 +275,9 @@ def child_findings(child: Any, events: Sequence[Any]) -> list[Finding]:
                 )
             )
     died = getattr(child, "date_of_death", None)
-    seen = [e for e in events if e.type == "child_seen" and died is not None and e.date > died]
+    seen = (
+        [e for e in events if e.type == "child_seen" and e.date > died] if died is not None else []
+    )
     if seen and died is not None:
         findings.append(
             Finding(

@@ -80,15 +80,29 @@ def _kth_weekday(k: int) -> int:
 
 
 def _england_bank_holidays(first_year: int, last_year: int) -> dict[date, str]:
-    """England and Wales bank holidays (with substitute and one-off days) for the years given."""
-    # Imported here, not at module level: ``holidays`` costs ~70 ms to import and ~100 ms more
-    # on first use (it imports every country module), which import-time users of this module
-    # (e.g. CLI cold start, DESIGN §13) should not pay until a calendar is actually built.
+    """England and Wales bank holidays (with substitute and one-off days) for the years given.
+
+    The years the package's generated table covers (1990–2075, built from ``holidays`` by
+    ``make docs``) are read from it; only years outside it ask ``holidays`` itself, which
+    costs ~70 ms to import and ~100 ms more on first use.
+    """
+    from wtguidance._bank_holidays import BANK_HOLIDAYS, FIRST_YEAR, LAST_YEAR
+
+    low, high = max(first_year, FIRST_YEAR), min(last_year, LAST_YEAR)
+    table = {
+        date.fromisoformat(day): name for day, name in BANK_HOLIDAYS if low <= int(day[:4]) <= high
+    }
+    outside = [y for y in range(first_year, last_year + 1) if not low <= y <= high]
+    if outside:
+        table.update(_holidays_package(outside))
+    return table
+
+
+def _holidays_package(years: list[int]) -> dict[date, str]:
+    """Bank holidays for ``years`` straight from the ``holidays`` package."""
     import holidays
 
-    table = holidays.country_holidays(
-        "GB", subdiv="ENG", years=range(first_year, last_year + 1), language="en_GB"
-    )
+    table = holidays.country_holidays("GB", subdiv="ENG", years=years, language="en_GB")
     return {day: str(name) for day, name in table.items()}
 
 
@@ -103,12 +117,10 @@ def _as_date(value: object) -> date:
 class WorkingCalendar:
     """Working days in England over a fixed span of years, plus optional local closure days.
 
-    Construction of the default calendar (1990–2075) takes ~9–10 ms once ``holidays`` is
-    loaded (almost all of it inside ``holidays`` building its table; the sorted index takes
-    <1 ms). The first construction in a process also pays a one-off ~80–110 ms for
-    ``holidays`` to load its country registry, plus ~70 ms to import ``holidays`` if nothing
-    has yet (measured on Python 3.11.7, holidays 0.109). :meth:`with_extra_non_working`
-    (~0.2 ms) and unpickling reuse the bank-holiday table and do not call ``holidays`` again.
+    The bank holidays of 1990–2075 come from a table generated into the package, so the
+    default calendar takes about a millisecond to build; a span reaching outside those
+    years also asks ``holidays`` (a one-off ~150–180 ms to import it and load its country
+    registry). :meth:`with_extra_non_working` (~0.2 ms) and unpickling reuse the table.
     """
 
     __slots__ = (

@@ -55,6 +55,8 @@ ErrorCode = Literal[
     "xml-forbidden",
     "xml-not-well-formed",
     "missing-extra",
+    "unknown-engine",
+    "engine-failed",
     # the HTTP service (wtguidance.service): what only a request can get wrong
     "invalid-request",
     "body-too-large",
@@ -321,6 +323,27 @@ CATALOGUE: tuple[CodeGroup, ...] = (
         ),
     ),
     CodeGroup(
+        "Engines (`EngineError`, exit 2)",
+        (
+            CodeEntry(
+                ("unknown-engine",),
+                (
+                    "`engine=` (or `--engine`) names an engine that does not exist; the known "
+                    "ones are `native` (the default) and `durable` (docs/engines.md)."
+                ),
+            ),
+            CodeEntry(
+                ("engine-failed",),
+                (
+                    "durable_rules refused a rule when the pack was compiled into a ruleset "
+                    "(one of its limits, e.g. more than 32 values in one `where` test), or "
+                    "failed while matching a case. The message names the rule id and its "
+                    "file:line; the native engine is unaffected."
+                ),
+            ),
+        ),
+    ),
+    CodeGroup(
         "Command line (`UsageError`, exit 2)",
         (
             CodeEntry(
@@ -406,9 +429,10 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ("missing-extra",),
                 (
                     "A command needs an optional extra that is not installed, e.g. `wtguidance "
-                    "serve` without `pip install 'wtguidance[server]'`, or `cin-census --format "
-                    "html` (charts) without `pip install 'wtguidance[report]'`. The message "
-                    "names the extra and the missing package."
+                    "serve` without `pip install 'wtguidance[server]'`, `cin-census --format "
+                    "html` (charts) without `pip install 'wtguidance[report]'`, or `--engine "
+                    'durable` (`engine="durable"`, an `EngineError`) without `pip install '
+                    "'wtguidance[durable]'`. The message names the extra and the missing package."
                 ),
             ),
         ),

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from wtguidance._pack.compile import CompiledPack, compile_pack
@@ -40,10 +40,11 @@ def load_pack_dir(
     shown_as: str | None = None,
     vocabulary: Vocabulary | None = None,
     check_schema: bool = True,
+    cache: bool = False,
 ) -> CompiledPack:
-    """Load, validate and compile one edition directory."""
+    """Load, validate and compile one edition directory (``cache``: see ``load_pack``)."""
     base = Path(root) if isinstance(root, str) else root
-    raw = load_pack(base, shown_as=shown_as)
+    raw = load_pack(base, shown_as=shown_as, cache=cache)
     return compile_pack(validate_pack(raw, vocabulary, check_schema=check_schema))
 
 
@@ -100,10 +101,19 @@ class Editions:
 
     def window(self, edition: str) -> DateWindow:
         """The dates an edition governs: from its in-force date until the next one's."""
-        index = self.ids.index(self.get(edition).edition)
-        start = self.packs[index].pack.meta.in_force_from
-        end = self.packs[index + 1].pack.meta.in_force_from if index + 1 < len(self.packs) else None
-        return DateWindow(start, end)
+        window = self._windows.get(edition)
+        if window is None:
+            self.get(edition)  # raises UnknownIdError
+            raise AssertionError(edition)  # pragma: no cover
+        return window
+
+    @cached_property
+    def _windows(self) -> dict[str, DateWindow]:
+        starts = [p.pack.meta.in_force_from for p in self.packs]
+        return {
+            pack.edition: DateWindow(start, starts[i + 1] if i + 1 < len(starts) else None)
+            for i, (pack, start) in enumerate(zip(self.packs, starts, strict=True))
+        }
 
     def with_commenced(self, commenced: Mapping[str, dt.date]) -> Editions:
         """A what-if copy in which each named rule awaiting commencement
@@ -152,8 +162,9 @@ class Editions:
 
     def in_force_on(self, day: dt.date) -> CompiledPack | None:
         """The edition in force on ``day``, or None before the earliest one."""
+        windows = self._windows
         for pack in self.packs:
-            if self.window(pack.edition).contains(day):
+            if windows[pack.edition].contains(day):
                 return pack
         return None
 
@@ -180,7 +191,8 @@ def load_editions(root: Traversable | Path | str | None = None) -> Editions:
     entries = edition_dirs(base, shown)
     vocabulary = case_vocabulary()
     # The shipped packs are schema-checked by the test suite and `lint-packs`; at run time
-    # only the (cheap) semantic checks run again. Any other directory is checked in full.
+    # only the (cheap) semantic checks run again, on YAML parsed once per content and
+    # cached (see wtguidance._pack.cache). Any other directory is parsed and checked in full.
     return Editions(
         tuple(
             load_pack_dir(
@@ -188,6 +200,7 @@ def load_editions(root: Traversable | Path | str | None = None) -> Editions:
                 shown_as=f"{shown}/{e.name}",
                 vocabulary=vocabulary,
                 check_schema=root is not None,
+                cache=root is None,
             )
             for e in entries
         )

@@ -16,6 +16,7 @@ traceback for them.
     ├── ProtocolError        a local protocol cannot be read or is invalid
     ├── CalendarError        a date outside the supported calendar span
     ├── EvaluationError      conflicting conclusions found while evaluating
+    ├── EngineError          an engine that is unknown, not installed, or failed
     ├── UnknownIdError       an edition or rule id that is not encoded
     └── UsageError           a bad command-line value (bad date flag, missing file ...)
 
@@ -36,6 +37,7 @@ __all__ = [
     "DOCS_URL",
     "CalendarError",
     "CaseError",
+    "EngineError",
     "EvaluationError",
     "PackCompileError",
     "PackError",
@@ -167,6 +169,13 @@ class EvaluationError(WtGuidanceError):
     """Evaluation found conflicting conclusions (e.g. two rules disagree without precedence)."""
 
     default_code = "evaluation"
+
+
+class EngineError(WtGuidanceError):
+    """An evaluation engine that is unknown (``unknown-engine``), not installed
+    (``missing-extra``) or that failed on a rule (``engine-failed``)."""
+
+    default_code = "engine-failed"
 
 
 class UnknownIdError(WtGuidanceError):

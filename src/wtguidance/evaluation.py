@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
 from wtguidance._arguments import require, require_date
 from wtguidance._engine.context import PackRun
-from wtguidance._engine.facts import base_facts
-from wtguidance._engine.run import run_pack
+from wtguidance._engine.engines import PackRunner, pack_runner
+from wtguidance._engine.facts import Fact, base_facts
+from wtguidance._engine.plan import PackPlan, plan_pack
 from wtguidance._findings import (
     adult_at_referral_findings,
     after_as_of_findings,
@@ -29,7 +30,6 @@ from wtguidance._findings import (
     unjudged_obligations,
 )
 from wtguidance._pack.compile import CompiledPack
-from wtguidance._pack.model import ObligationSpec
 from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
 from wtguidance.case import Case, SourceEvidence
 from wtguidance.editions import Editions, shipped_editions
@@ -56,18 +56,33 @@ def default_calendar() -> WorkingCalendar:
 
 @dataclass(frozen=True)
 class Evaluator:
-    """A reusable evaluation context: editions, an optional local overlay, the calendar.
+    """A reusable evaluation context: editions, an optional local overlay, the calendar,
+    and the engine that matches and chains (``native``, the default, or ``durable``).
 
     Build it once and evaluate many cases with it; it is immutable and safe to share
     across threads. The working calendar is always derived from the overlay (its closure
-    days), so however the evaluator is built, a protocol is applied whole.
+    days), so however the evaluator is built, a protocol is applied whole. With
+    ``engine="durable"`` the editions are compiled into durable_rules rulesets when the
+    evaluator is built and deleted with it (docs/engines.md); an unknown engine, or
+    durable_rules not installed, raises :class:`~wtguidance.errors.EngineError`.
     """
 
     editions: Editions
     overlay: Overlay | None = None
+    engine: str = "native"
+    _run_pack: PackRunner = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_run_pack", pack_runner(self.engine, self.editions.packs))
 
     @classmethod
-    def create(cls, editions: Editions | None = None, overlay: Overlay | None = None) -> Evaluator:
+    def create(
+        cls,
+        editions: Editions | None = None,
+        overlay: Overlay | None = None,
+        *,
+        engine: str = "native",
+    ) -> Evaluator:
         """An evaluator over ``editions`` (default: the shipped ones) and ``overlay``.
 
         The overlay's own obligations (a protocol's ``local.`` duties) join its edition.
@@ -79,7 +94,7 @@ class Evaluator:
         editions = editions or shipped_editions()
         if overlay is not None and overlay.rules:
             editions = editions.with_rules(overlay.edition, overlay.rules)
-        return cls(editions, overlay)
+        return cls(editions, overlay, engine)
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -94,6 +109,14 @@ class Evaluator:
         """Each edition's window (see :meth:`Editions.window`), worked out once."""
         return {pack.edition: self.editions.window(pack.edition) for pack in self.editions.packs}
 
+    @cached_property
+    def _plans(self) -> Mapping[str, PackPlan]:
+        """Each edition compiled, with the overlay, for this evaluator's calendar."""
+        return {
+            pack.edition: plan_pack(pack, self.calendar, self.overlay)
+            for pack in self.editions.packs
+        }
+
     def evaluate(
         self,
         case: Case,
@@ -101,20 +124,22 @@ class Evaluator:
         edition: str = "auto",
         as_of: dt.date | None = None,
         evidence: SourceEvidence | None = None,
+        trace: bool = True,
     ) -> Outcome:
         """Judge ``case`` as it stood on ``as_of`` (default: today).
 
         ``edition="auto"`` judges each conclusion under the edition in force on its anchor
         date; an edition id pins the whole case. ``evidence`` names the events the case's
         source never records (an importer's), so obligations only they could satisfy are
-        ``not_evidenced`` rather than ``overdue``.
+        ``not_evidenced`` rather than ``overdue``. ``trace=False`` leaves the trace empty
+        and skips recording it (about a fifth of the work; for batch runs that never show
+        it); nothing else changes.
         """
         require(case, Case, "case", "evaluate", _CASE_HINT)
         if evidence is not None:
             require(evidence, SourceEvidence, "evidence", "evaluate")
         day = require_date(as_of, "as_of", "evaluate") or dt.date.today()
         pinned = edition != "auto"
-        chosen = [self.editions.get(edition)] if pinned else None
         events = case.sorted_events
         findings: list[Finding] = after_as_of_findings(events, day)
         if findings:
@@ -123,41 +148,65 @@ class Evaluator:
         findings.extend(child_findings(case.child, events))
         findings.extend(adult_at_referral_findings(case.child, events))
         facts = base_facts(events)
-        if chosen is None:
-            chosen = self._auto_packs(events)
+        chosen: list[tuple[CompiledPack, DateWindow]]
+        if pinned:
+            chosen = [(self.editions.get(edition), EVERY_DAY)]
+        else:
+            chosen = [(pack, self._windows[pack.edition]) for pack in self._auto_packs(events)]
             findings.extend(before_earliest_findings(events, self.editions))
+            if len(chosen) == 1 and chosen[0][1].contains(events[0].date):
+                # One edition governs every event, hence every anchor (all are event
+                # dates): nothing to filter, nothing can fall between two editions.
+                chosen = [(chosen[0][0], EVERY_DAY)]
+        plans = self._plans
         runs = [
             (
                 pack,
-                run_pack(
-                    pack,
+                window,
+                self._run_pack(
+                    plans[pack.edition],
                     facts,
                     case.child,
                     as_of=day,
-                    calendar=self.calendar,
-                    overlay=self.overlay,
-                    window=EVERY_DAY if pinned else self._windows[pack.edition],
+                    window=window,
                     evidence=evidence,
+                    trace=trace,
                 ),
             )
-            for pack in chosen
+            for pack, window in chosen
         ]
         outcome = self._assemble(case, day, runs, findings, pinned=pinned)
         if self.overlay is not None:
             outcome = _protocol_reach(outcome, self.overlay)
-        unjudged = unjudged_allocations(events, outcome, self.editions, pinned=pinned)
-        if not pinned:
-            unjudged += unjudged_obligations(runs, self.editions)
+        allocations = [f.event for f in facts.get(("event", "allocation"), ())]
+        unjudged = (
+            unjudged_allocations(allocations, outcome, self.editions, pinned=pinned)
+            if allocations
+            else []
+        )
+        if len(runs) > 1:
+            unjudged += unjudged_obligations([(p, r) for p, _, r in runs], self.editions)
         if unjudged:
             outcome = outcome.model_copy(update={"findings": (*outcome.findings, *unjudged)})
         return outcome
 
     def _auto_packs(self, events: Sequence[Any]) -> list[CompiledPack]:
         """The editions in force on some event's date, oldest first."""
-        dates = [e.date for e in events]  # sorted
+        if not events:
+            return []
+        first, last = events[0].date, events[-1].date  # sorted
+        packs = self.editions.packs
+        windows = self._windows
+        for pack in packs:  # the usual case: one edition governs every event
+            window = windows[pack.edition]
+            if window.contains(first):
+                if window.contains(last):
+                    return [pack]
+                break
+        dates = [e.date for e in events]
         wanted: list[CompiledPack] = []
-        for pack in self.editions.packs:
-            window = self._windows[pack.edition]
+        for pack in packs:
+            window = windows[pack.edition]
             index = bisect_left(dates, window.start) if window.start is not None else 0
             if index < len(dates) and window.contains(dates[index]):
                 wanted.append(pack)
@@ -167,7 +216,7 @@ class Evaluator:
         self,
         case: Case,
         day: dt.date,
-        runs: list[tuple[CompiledPack, PackRun]],
+        runs: list[tuple[CompiledPack, DateWindow, PackRun]],
         findings: list[Finding],
         *,
         pinned: bool,
@@ -175,30 +224,38 @@ class Evaluator:
         obligations: list[ObligationResult] = []
         holders: list[CaseHolderVerdict] = []
         sign_offs: list[SignOffResult] = []
-        traced: list[tuple[dt.date, int, str, tuple[str, ...], CompiledPack]] = []
+        traced: list[tuple[dt.date, int, str, tuple[str, ...], str]] = []
         timescales: list[TimescaleEntry] = []
         seen_timescales: set[tuple[str, str, tuple[tuple[str, int], ...], str, str]] = set()
         used: list[str] = []
-        made: list[Finding] = []  # findings the runs made, reported once each, in a fixed order
-        for pack, run in runs:
+        # findings the runs made, reported once each, in a fixed order
+        run_findings: dict[tuple[str, str, str], Finding] = {}
+        plans = self._plans
+        made: dict[tuple[str, dt.date], str] = {}
+
+        def label(fact: Fact) -> str:  # a fact is often in several entries
+            found = made.get((fact.name, fact.date))
+            if found is None:
+                found = made[(fact.name, fact.date)] = fact.label
+            return found
+
+        for pack, window, run in runs:
             edition = pack.edition
-            # the span of anchor dates this edition governs (all of them when pinned)
-            governs = (EVERY_DAY if pinned else self._windows[edition]).contains
-            overlay = self.overlay
-            if overlay is not None and overlay.edition != edition:
-                overlay = None
+            # the span of anchor dates this edition governs (every day when pinned)
+            everything = window is EVERY_DAY
+            governs = window.contains
+            sources = plans[edition].sources
             kept = 0
             for conclusion in run.obligations:
-                if not governs(conclusion.anchor):
+                if not everything and not governs(conclusion.anchor):
                     continue
-                item, spec = conclusion.item, conclusion.rule.then
-                assert isinstance(spec, ObligationSpec)
+                item = conclusion.item
                 kept += 1
                 obligations.append(item)
-                if item.timescale is not None:
-                    local = overlay is not None and spec.id in overlay.timescales
-                    source = "local" if local else spec.timescale_source
-                    limit = tuple(item.timescale.model_dump().items())
+                view = item.timescale
+                if view is not None:
+                    source = sources[item.rule]
+                    limit = tuple(view.model_dump().items())
                     key = (item.id, item.edition, limit, item.clock.event, source)
                     if key not in seen_timescales:
                         seen_timescales.add(key)
@@ -206,44 +263,45 @@ class Evaluator:
                             TimescaleEntry(
                                 obligation=item.id,
                                 edition=item.edition,
-                                timescale=item.timescale,
+                                timescale=view,
                                 from_=item.clock.event,
                                 source=source,
                             )
                         )
             for held in run.case_holders:
-                if governs(held.anchor):
+                if everything or governs(held.anchor):
                     kept += 1
                     holders.append(held.item)
             for signed in run.sign_offs:
-                if governs(signed.anchor):
+                if everything or governs(signed.anchor):
                     kept += 1
                     sign_offs.append(signed.item)
-            made.extend(finding for anchor, finding in run.findings if governs(anchor))
+            for anchor, finding in run.findings:
+                if everything or governs(anchor):
+                    run_findings[(finding.code, finding.message, finding.severity)] = finding
             ranks = pack.ranks
-            traced.extend(
-                (anchor, ranks[rule.id], rule.id, labels, pack)
-                for anchor, rule, labels in run.trace
-                if governs(anchor)
-            )
+            for anchor, rule, facts in run.trace:
+                if everything or governs(anchor):
+                    fired_on = tuple(map(label, facts))
+                    traced.append((anchor, ranks[rule.id], rule.id, fired_on, edition))
             if kept or pinned:
                 used.append(edition)
         # Every list is sorted on its content, so the outcome never depends on event, rule
         # or file order (items equal on every key are equal in value).
-        findings = findings + sorted(set(made), key=lambda f: (f.code, f.message))
+        findings = findings + [run_findings[key] for key in sorted(run_findings)]
         obligations.sort(key=_obligation_key)
         holders.sort(key=_holder_key)
         sign_offs.sort(key=_sign_off_key)
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
-        traced.sort(key=_trace_key)
+        traced.sort()  # entries equal up to the edition are equal (rule ids name it)
         trace = [
             TraceEntry(
                 rule=rule_id,
-                edition=pack.edition,
+                edition=edition,
                 fired_on=labels,
-                citation=pack.citations[rule_id],
+                citation=plans[edition].pack.citations[rule_id],
             )
-            for _anchor, _rank, rule_id, labels, pack in traced
+            for _anchor, _rank, rule_id, labels, edition in traced
         ]
         return Outcome(
             case_id=case.case_id,
@@ -259,12 +317,6 @@ class Evaluator:
 
 
 _NO_DATE = dt.date.min
-
-
-def _trace_key(
-    t: tuple[dt.date, int, str, tuple[str, ...], CompiledPack],
-) -> tuple[dt.date, int, str, tuple[str, ...]]:
-    return t[0], t[1], t[2], t[3]
 
 
 def _obligation_key(o: ObligationResult) -> tuple[object, ...]:
@@ -350,8 +402,11 @@ def evaluate(
     editions: Editions | None = None,
     overlay: Overlay | None = None,
     evidence: SourceEvidence | None = None,
+    trace: bool = True,
+    engine: str = "native",
 ) -> Outcome:
-    """Evaluate one case (see :class:`Evaluator` to reuse a context over many cases)."""
-    return Evaluator.create(editions, overlay).evaluate(
-        case, edition=edition, as_of=as_of, evidence=evidence
+    """Evaluate one case (see :class:`Evaluator` to reuse a context over many cases;
+    with ``engine="durable"`` that matters: each evaluator compiles its rulesets)."""
+    return Evaluator.create(editions, overlay, engine=engine).evaluate(
+        case, edition=edition, as_of=as_of, evidence=evidence, trace=trace
     )

@@ -1,22 +1,26 @@
 """The evaluation output (DESIGN §6): frozen, typed, and JSON-identical to the CLI.
 
 ``Outcome.model_dump(mode="json")`` is exactly what ``wtguidance evaluate --format json``
-prints. Absent optional values are ``null``; timescales serialise as
-``{"working_days": N}`` or ``{"months": N}``.
+prints. Absent optional values are ``null``; timescales serialise with their one unit:
+``{"working_days": N}``, ``{"months": N}``, ``{"working_days_before": N}`` (a copy due
+before publication), or from local protocols ``{"calendar_days": N}`` / ``{"hours": N}``.
+
+The results are :mod:`msgspec` structs, not pydantic models: the engine builds about twenty
+of them per case, and a struct is built in C without re-validating values the engine has
+already typed (mypy holds the engine to these types; the test suite converts generated
+outcomes back with validation). They keep the pydantic-style methods callers used:
+``model_dump`` (``mode="python"`` or ``"json"``, ``exclude``), ``model_dump_json``,
+``model_copy(update=...)`` and ``model_validate``; and they can be fields of pydantic models
+(the case diff holds two outcomes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, TypeVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SerializerFunctionWrapHandler,
-    model_serializer,
-)
+import msgspec
 
 from wtguidance.codes import FindingCode
 
@@ -46,12 +50,67 @@ ObligationStatus = Literal[
 ``not_evidenced``: only an event the source format never records could satisfy it."""
 SignOffStatus = Literal["given", "missing", "pending", "invalid"]
 
+R = TypeVar("R", bound="_Frozen")
+_PYTHON_TYPES = (dt.date,)
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+
+class _Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """An immutable result with the pydantic-style methods callers know."""
+
+    def model_dump(
+        self, *, mode: Literal["python", "json"] = "python", exclude: Iterable[str] | None = None
+    ) -> dict[str, Any]:
+        """The result as plain data: dates as ``date`` (``python``) or ISO strings (``json``)."""
+        data: dict[str, Any] = (
+            msgspec.to_builtins(self, builtin_types=_PYTHON_TYPES)
+            if mode == "python"
+            else _DECODER.decode(_ENCODER.encode(self))  # lists, like JSON itself
+        )
+        if exclude is not None:
+            for name in exclude:
+                data.pop(name, None)
+        return data
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """JSON text of ``model_dump(mode="json")``: compact, or indented by ``indent``."""
+        encoded = _ENCODER.encode(self)
+        if indent is not None:
+            encoded = msgspec.json.format(encoded, indent=indent)
+        return encoded.decode()
+
+    def model_copy(self: R, *, update: Mapping[str, Any] | None = None) -> R:
+        """A copy with the fields in ``update`` replaced (not validated)."""
+        return msgspec.structs.replace(self, **(update or {}))
+
+    @classmethod
+    def model_validate(cls: type[R], data: Any) -> R:
+        """Build (and check) a result from ``model_dump`` output, either mode."""
+        if isinstance(data, cls):
+            return data
+        try:
+            return msgspec.convert(data, cls)
+        except msgspec.ValidationError as exc:
+            raise ValueError(f"invalid {cls.__name__}: {exc}") from None
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Callable[[Any], Any]) -> Any:
+        """Lets a pydantic model hold a result (the case diff holds two outcomes)."""
+        from pydantic_core import core_schema
+
+        def dump(value: _Frozen, info: Any) -> dict[str, Any]:
+            return value.model_dump(mode="json" if info.mode_is_json() else "python")
+
+        return core_schema.no_info_plain_validator_function(
+            cls.model_validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(dump, info_arg=True),
+        )
 
 
-class CitationView(_Frozen):
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder()
+
+
+class CitationView(_Frozen, frozen=True):
     """Edition, chapter, section, paragraph (null unless verified) and source URL."""
 
     edition: str
@@ -61,7 +120,7 @@ class CitationView(_Frozen):
     url: str
 
 
-class TimescaleView(_Frozen):
+class TimescaleView(_Frozen, frozen=True, omit_defaults=True):
     """A limit in one unit; serialises with only the set key (``{"working_days": 45}``).
 
     ``working_days_before`` counts back from the clock (a copy due before publication);
@@ -74,23 +133,15 @@ class TimescaleView(_Frozen):
     calendar_days: int | None = None
     hours: int | None = None
 
-    @model_serializer
-    def _serialise(self) -> dict[str, int]:
-        for name in ("working_days", "months", "working_days_before", "calendar_days", "hours"):
-            value = getattr(self, name)
-            if value is not None:
-                return {name: value}
-        return {}
 
-
-class Clock(_Frozen):
+class Clock(_Frozen, frozen=True):
     """The event a timescale runs from, and its date (day 0)."""
 
     event: str
     date: dt.date
 
 
-class ObligationResult(_Frozen):
+class ObligationResult(_Frozen, frozen=True, omit_defaults=True):
     id: str
     edition: str
     rule: str
@@ -105,26 +156,18 @@ class ObligationResult(_Frozen):
     citation: CitationView
     #: why the status is ``ended`` or ``not_evidenced`` (absent from JSON otherwise)
     reason: str | None = None
-    #: for a limit in hours counted with times of day: the due moment and when it was
-    #: met (absent from JSON otherwise)
+    #: for a limit in hours counted with times of day: the due moment and when it was met
+    #: (absent from JSON otherwise)
     due_at: dt.datetime | None = None
     satisfied_at: dt.datetime | None = None
 
-    @model_serializer(mode="wrap")
-    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        for optional in ("reason", "due_at", "satisfied_at"):
-            if data.get(optional) is None:
-                data.pop(optional, None)
-        return data
 
-
-class PersonView(_Frozen):
+class PersonView(_Frozen, frozen=True):
     role: str
     social_work_qualified: bool
 
 
-class PermittedHolder(_Frozen):
+class PermittedHolder(_Frozen, frozen=True):
     """Who may lead a stage, and the oversight their leading needs."""
 
     roles: tuple[str, ...]
@@ -134,13 +177,13 @@ class PermittedHolder(_Frozen):
     supervisor_social_work_qualified: bool | None
 
 
-class AllocationView(_Frozen):
+class AllocationView(_Frozen, frozen=True):
     date: dt.date
     practitioner: PersonView
     supervisor: PersonView | None
 
 
-class CaseHolderVerdict(_Frozen):
+class CaseHolderVerdict(_Frozen, frozen=True):
     stage: str
     edition: str
     rule: str
@@ -151,12 +194,12 @@ class CaseHolderVerdict(_Frozen):
     citation: CitationView
 
 
-class RequiredSigner(_Frozen):
+class RequiredSigner(_Frozen, frozen=True):
     roles: tuple[str, ...]
     social_work_qualified: bool | None
 
 
-class SignOffResult(_Frozen):
+class SignOffResult(_Frozen, frozen=True, kw_only=True):
     id: str
     edition: str
     rule: str
@@ -172,34 +215,30 @@ class SignOffResult(_Frozen):
     citation: CitationView
 
 
-class TimescaleEntry(_Frozen):
+class TimescaleEntry(_Frozen, frozen=True, rename={"from_": "from"}):
     """A limit that applied: to which obligation, under which edition, from which event."""
-
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True
-    )
 
     obligation: str
     edition: str
     timescale: TimescaleView
-    from_: str = Field(alias="from")
+    from_: str
     source: Literal["statute", "guidance", "panel_guidance", "local"]
 
 
-class Finding(_Frozen):
+class Finding(_Frozen, frozen=True):
     code: FindingCode
     severity: Literal["error", "warning", "info"]
     message: str
 
 
-class TraceEntry(_Frozen):
+class TraceEntry(_Frozen, frozen=True):
     rule: str
     edition: str
     fired_on: tuple[str, ...]
     citation: CitationView
 
 
-class Outcome(_Frozen):
+class Outcome(_Frozen, frozen=True):
     """Everything one evaluation concluded about one case."""
 
     case_id: str

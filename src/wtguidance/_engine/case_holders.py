@@ -9,50 +9,36 @@ from __future__ import annotations
 from typing import Any
 
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
-from wtguidance._engine.facts import NO_FACTS
-from wtguidance._pack.model import CaseHolderSpec, Rule
-from wtguidance._pack.views import permitted_holder
+from wtguidance._engine.facts import NO_FACTS, Fact
+from wtguidance._engine.plan import CaseHolderPlan
+from wtguidance._pack.model import CaseHolderSpec
 from wtguidance.results import AllocationView, CaseHolderVerdict, PermittedHolder, PersonView
 
-__all__ = ["conclude_case_holders"]
+__all__ = ["conclude_case_holders", "judge_allocation"]
 
 
 def conclude_case_holders(ctx: RunContext) -> None:
     """Judge every allocation, and every active stage with none, against the edition."""
+    if not ctx.plan.case_holders:
+        return
     produced: Conclusions[CaseHolderVerdict] = Conclusions()
-    allocations = ctx.facts.get(("event", "allocation"), NO_FACTS)
-    for rule in ctx.pack.case_holders:
-        spec = rule.then
-        assert isinstance(spec, CaseHolderSpec)
-        mine = [a for a in allocations if a.event.stage == spec.stage]
-        if not mine and ctx.absent(rule.match):
-            continue
-        permitted = _permitted(ctx, rule, spec)
-        for allocation in mine:
-            if not rule.in_force_on(allocation.date):
-                continue
-            compliant, reason = _judge_allocation(spec, permitted, allocation.event)
-            ctx.traced(rule, allocation.date, allocation)
-            verdict = CaseHolderVerdict(
-                stage=spec.stage,
-                edition=rule.edition,
-                rule=rule.id,
-                permitted=permitted,
-                allocation=AllocationView(
-                    date=allocation.date,
-                    practitioner=_person(allocation.event.practitioner),
-                    supervisor=_person(allocation.event.supervisor)
-                    if allocation.event.supervisor is not None
-                    else None,
-                ),
-                compliant=compliant,
-                reason=reason,
-                citation=ctx.pack.citations[rule.id],
-            )
-            produced.keep((spec.stage, allocation.seq), Conclusion(allocation.date, verdict, rule))
+    by_stage: dict[str, list[Fact]] = {}
+    for allocation in ctx.facts.get(("event", "allocation"), NO_FACTS):
+        by_stage.setdefault(allocation.event.stage, []).append(allocation)
+    for plan in ctx.plan.case_holders:
+        spec, rule = plan.spec, plan.rule
+        mine = by_stage.get(spec.stage)
         if mine:
+            for allocation in mine:
+                if not rule.in_force_on(allocation.date):
+                    continue
+                verdict = judge_allocation(ctx, plan, allocation)
+                key = (spec.stage, allocation.seq)
+                produced.keep(key, Conclusion(allocation.date, verdict, rule))
             continue
-        active = ctx.triggers(rule)
+        if ctx.absent(plan.match):
+            continue
+        active = ctx.triggers(plan)
         if not active:
             continue
         start = active[0]
@@ -61,23 +47,36 @@ def conclude_case_holders(ctx: RunContext) -> None:
             stage=spec.stage,
             edition=rule.edition,
             rule=rule.id,
-            permitted=permitted,
+            permitted=plan.permitted,
             allocation=None,
             compliant=False,
             reason=f"stage {spec.stage} is active (since {start.date.isoformat()}, "
             f"{start.name}) but no allocation is recorded",
-            citation=ctx.citation(rule),
+            citation=plan.citation,
         )
         produced.keep((spec.stage, -1), Conclusion(start.date, verdict, rule))
     ctx.out.case_holders.extend(produced)
 
 
-def _permitted(ctx: RunContext, rule: Rule, spec: CaseHolderSpec) -> PermittedHolder:
-    """Who may lead the stage: the edition's roles, narrowed by a local protocol."""
-    if ctx.overlay is not None and spec.stage in ctx.overlay.lead_roles:
-        local = set(ctx.overlay.lead_roles[spec.stage])
-        return permitted_holder(spec, tuple(r for r in spec.lead.roles if r in local))
-    return ctx.pack.permitted[rule.id]
+def judge_allocation(ctx: RunContext, plan: CaseHolderPlan, allocation: Fact) -> CaseHolderVerdict:
+    """The verdict on one allocation under the edition (and any local narrowing)."""
+    spec, rule, event = plan.spec, plan.rule, allocation.event
+    compliant, reason = _judge_allocation(spec, plan.permitted, event)
+    ctx.traced(rule, allocation.date, allocation)
+    return CaseHolderVerdict(
+        stage=spec.stage,
+        edition=rule.edition,
+        rule=rule.id,
+        permitted=plan.permitted,
+        allocation=AllocationView(
+            date=allocation.date,
+            practitioner=_person(event.practitioner),
+            supervisor=_person(event.supervisor) if event.supervisor is not None else None,
+        ),
+        compliant=compliant,
+        reason=reason,
+        citation=plan.citation,
+    )
 
 
 def _judge_allocation(

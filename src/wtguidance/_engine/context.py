@@ -11,49 +11,31 @@ The result does not depend on rule, file or event order: facts are kept sorted b
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from wtguidance._engine.facts import NO_FACTS, Fact, FactKey, fact_order, label
-from wtguidance._pack.compile import CompiledPack
-from wtguidance._pack.model import (
-    AllOf,
-    AnyOf,
-    AssertSpec,
-    ChildIs,
-    Condition,
-    Exists,
-    NotOf,
-    Pattern,
-    Rule,
-    Timescale,
-)
-from wtguidance._pack.views import timescale_view
-from wtguidance.calendar import DateWindow, WorkingCalendar, add_months
+from wtguidance._engine.facts import NO_FACTS, Fact, FactKey, fact_date, fact_order
+from wtguidance._engine.plan import PackPlan, RulePlan, Selection
+from wtguidance._pack.model import Rule
+from wtguidance.calendar import EVERY_DAY, DateWindow
 from wtguidance.case import SourceEvidence
 from wtguidance.errors import EvaluationError
-from wtguidance.overlay import Overlay
-from wtguidance.results import (
-    CaseHolderVerdict,
-    CitationView,
-    Finding,
-    ObligationResult,
-    SignOffResult,
-    TimescaleView,
-)
+from wtguidance.results import CaseHolderVerdict, Finding, ObligationResult, SignOffResult
 
 __all__ = ["Conclusion", "Conclusions", "PackRun", "RunContext"]
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Conclusion(Generic[T]):
     """One thing an edition concluded, the rule that did, and its anchor date.
 
     The anchor (clock start, allocation date or trigger date) decides which edition
-    judges the conclusion under ``edition: auto``.
+    judges the conclusion under ``edition: auto``. Built for every result of every case,
+    so a plain slotted class (nothing changes one once built).
     """
 
     anchor: dt.date
@@ -69,11 +51,13 @@ class PackRun:
     obligations: list[Conclusion[ObligationResult]] = field(default_factory=list)
     case_holders: list[Conclusion[CaseHolderVerdict]] = field(default_factory=list)
     sign_offs: list[Conclusion[SignOffResult]] = field(default_factory=list)
-    trace: list[tuple[dt.date, Rule, tuple[str, ...]]] = field(default_factory=list)
+    #: (anchor, rule, the facts it fired on); labels are made only if the trace is wanted
+    trace: list[tuple[dt.date, Rule, tuple[Fact, ...]]] = field(default_factory=list)
     #: every obligation instance this edition opened, judged or withdrawn: (id, anchor, clock)
-    considered: list[tuple[str, dt.date, str]] = field(default_factory=list)
+    considered: list[tuple[str, dt.date, Fact]] = field(default_factory=list)
     #: findings the run made (a trigger joined to an earlier undecided one, a duty awaiting
-    #: commencement), each with the anchor date that decides which edition reports it
+    #: commencement, hours judged by date), each with the anchor date that decides which
+    #: edition reports it
     findings: list[tuple[dt.date, Finding]] = field(default_factory=list)
 
 
@@ -114,229 +98,136 @@ class Conclusions(Generic[T]):
 class RunContext:
     """One edition evaluated over one case's facts: the state every conclusion kind reads."""
 
+    __slots__ = ("as_of", "child", "evidence", "facts", "memo", "out", "plan", "trace", "window")
+
     def __init__(
         self,
-        pack: CompiledPack,
+        plan: PackPlan,
         facts: Mapping[FactKey, list[Fact]],
         child: Any,
         as_of: dt.date,
-        calendar: WorkingCalendar,
-        overlay: Overlay | None,
         window: DateWindow,
         evidence: SourceEvidence | None = None,
+        *,
+        trace: bool = True,
     ) -> None:
-        self.pack = pack
+        self.plan = plan
         self.window = window
         # Lists are never mutated: deriving a fact replaces its list with a new one.
         self.facts: dict[FactKey, list[Fact]] = dict(facts)
         self.child = child
         self.as_of = as_of
-        self.calendar = calendar
-        self.overlay = overlay if overlay is not None and overlay.edition == pack.edition else None
         self.evidence = evidence
-        self.out = PackRun(pack.edition)
-        self.trace = self.out.trace
-        self.memo: dict[int, list[Fact]] = {}
-        self.views: dict[Timescale, TimescaleView] = {}
+        self.out = PackRun(plan.edition)
+        self.trace = self.out.trace if trace else None
+        self.memo: list[list[Fact] | None] = [None] * plan.slots
 
     # -- matching ----------------------------------------------------------------
-    def matching(self, pattern: Pattern) -> list[Fact]:
-        """The facts ``pattern`` matches, in date order."""
+    def matching(self, selection: Selection) -> list[Fact]:
+        """The facts a compiled pattern matches, in date order."""
         # Safe to memoise: rules run in dependency order, so by the time a pattern over a
         # derived fact is read, every rule that asserts that fact has already run.
-        key = id(pattern)
-        found = self.memo.get(key)
+        found = self.memo[selection.slot]
         if found is None:
-            found = self.facts.get((pattern.kind, pattern.name), NO_FACTS)
-            if pattern.where:
-                test = self.pack.matchers[key]
+            found = self.facts.get(selection.key, NO_FACTS)
+            test = selection.test
+            if test is not None and found:
                 found = [f for f in found if test(f.event)]
-            self.memo[key] = found
+            self.memo[selection.slot] = found
         return found
 
-    def holds(
-        self,
-        condition: Condition | None,
-        trigger: Fact,
-        until: dt.date | None,
-        since: dt.date | None = None,
-    ) -> bool:
-        """Evaluate ``condition`` relative to ``trigger``; ``until`` is the next trigger's
-        date, ``since`` the previous one's (None: there is none)."""
-        if condition is None:
-            return True
-        if isinstance(condition, Exists):
-            return self.exists(condition, trigger, until, since)
-        if isinstance(condition, AllOf):
-            return all(self.holds(item, trigger, until, since) for item in condition.items)
-        if isinstance(condition, AnyOf):
-            return any(self.holds(item, trigger, until, since) for item in condition.items)
-        if isinstance(condition, NotOf):
-            return not self.holds(condition.item, trigger, until, since)
-        assert isinstance(condition, ChildIs)
-        return bool(getattr(self.child, condition.field, None) == condition.value)
-
-    def exists(
-        self,
-        condition: Exists,
-        trigger: Fact,
-        until: dt.date | None,
-        since: dt.date | None = None,
-    ) -> bool:
-        """True when a fact other than ``trigger`` matches, dated as the condition asks."""
-        day = trigger.date
-        relation = condition.relative
-        for fact in self.matching(condition.pattern):
-            if fact is trigger:
-                continue
-            if (
-                relation == "any_time"
-                or (relation == "before" and fact.date < day)
-                or (relation == "on_or_before" and fact.date <= day)
-                or (relation == "on_or_after" and fact.date >= day)
-                or (relation == "after" and fact.date > day)
-                or (
-                    relation == "until_next_trigger"
-                    and fact.date >= day
-                    and (until is None or fact.date < until)
-                )
-                or (
-                    relation == "since_previous_trigger"
-                    and fact.date <= day
-                    and (since is None or fact.date > since)
-                )
-            ):
-                return True
-        return False
-
-    def absent(self, pattern: Pattern) -> bool:
+    def absent(self, selection: Selection) -> bool:
         """True when no fact of the pattern's kind and name exists (a cheap pre-check)."""
-        return not self.facts.get((pattern.kind, pattern.name))
+        return not self.facts.get(selection.key)
 
-    def triggers(self, rule: Rule) -> list[Fact]:
-        """The facts that fire ``rule``: its pattern matches, in force, ``when`` holds.
+    def triggers(self, plan: RulePlan) -> list[Fact]:
+        """The facts that fire a rule: its pattern matches, in force, ``when`` holds.
 
         ``until_next_trigger`` conditions look from a trigger up to the next trigger that
-        arrives once this one is *decided* (some fact of a kind the condition reads has
-        come). A trigger that arrives while an earlier one is still undecided joins the
-        earlier one's episode: the earlier one's clock stands (a second referral does not
-        restart the assessment), the later one does not fire, and a ``joined-episode``
-        finding says so (nothing is dropped silently).
+        arrives once this one is *decided* (a fact of a kind the condition reads has come:
+        a referral decision, an assessment started). A trigger that arrives while an
+        earlier one is still undecided joins the earlier one's episode: the earlier clock
+        stands (a second referral does not restart the 45 days), the later trigger does
+        not fire, and a ``joined-episode`` finding says so (nothing is dropped silently).
+        ``since_previous_trigger`` conditions look back to the previous trigger.
         """
-        matches = self.matching(rule.match)
-        if rule.when is None and rule.in_force_from is None and rule.in_force_until is None:
+        matches = self.matching(plan.match)
+        if not plan.filtered:
             return matches
-        deciding = _until_next_kinds(rule.when)
+        in_force, when, deciding = plan.in_force, plan.when, plan.deciding
         found = []
+        count = len(matches)
+        following = 0  # index of the first match dated after the current one
+        since: dt.date | None = None  # the previous trigger's date (an earlier day)
         joined: set[int] = set()
-        since: dt.date | None = None
         for index, fact in enumerate(matches):
             if index and matches[index - 1].date < fact.date:
                 since = matches[index - 1].date
-            if fact.seq in joined or not rule.in_force_on(fact.date):
+            if fact.seq in joined or (in_force is not None and not in_force(fact.date)):
                 continue
-            later = [m for m in matches[index + 1 :] if m.date > fact.date]
-            waiting: list[Fact] = []
-            until: dt.date | None = None
-            for other in later:
-                if not deciding or self._decided(deciding, fact.date, other.date):
-                    until = other.date
-                    break
-                waiting.append(other)
-            if self.holds(rule.when, fact, until, since):
-                found.append(fact)
-                for other in waiting:
+            if when is not None:
+                following = max(following, index + 1)
+                while following < count and matches[following].date <= fact.date:
+                    following += 1
+                nxt = following
+                while deciding and nxt < count and not self._decided(plan, fact, matches[nxt]):
+                    nxt += 1  # that trigger came while this one was undecided: it joins
+                until = matches[nxt].date if nxt < count else None
+                if not when(self, fact, until, since):
+                    continue
+                for other in matches[following:nxt]:
                     joined.add(other.seq)
-                    self.out.findings.append(
-                        (
-                            fact.date,
-                            Finding(
-                                code="joined-episode",
-                                severity="warning",
-                                message=f"{other.label} arrived while {fact.label} was still "
-                                f"undecided; {rule.id} runs from {fact.label} and "
-                                f"{other.label} does not start a clock of its own",
-                            ),
-                        )
-                    )
+                    self._joined(plan, fact, other)
+            found.append(fact)
         return found
 
-    def _decided(self, kinds: frozenset[FactKey], start: dt.date, end: dt.date) -> bool:
-        """Did a fact of one of ``kinds`` come on or after ``start`` and before ``end``?"""
-        for key in kinds:
-            for fact in self.facts.get(key, NO_FACTS):
-                if start <= fact.date < end:
-                    return True
+    def _decided(self, plan: RulePlan, trigger: Fact, later: Fact) -> bool:
+        """Did a deciding fact come on or after ``trigger`` and before ``later``?"""
+        for selection in plan.deciding:
+            found = self.matching(selection)
+            index = bisect_left(found, trigger.date, key=fact_date)
+            if index < len(found) and found[index].date < later.date:
+                return True
         return False
 
-    def citation(self, rule: Rule) -> CitationView:
-        return self.pack.citations[rule.id]
+    def _joined(self, plan: RulePlan, first: Fact, later: Fact) -> None:
+        self.out.findings.append(
+            (
+                first.date,
+                Finding(
+                    code="joined-episode",
+                    severity="warning",
+                    message=f"{later.label} arrived while {first.label} was still undecided; "
+                    f"{plan.rule.id} runs from {first.label} and {later.label} does not "
+                    "start a clock of its own",
+                ),
+            )
+        )
 
     def traced(self, rule: Rule, anchor: dt.date, first: Fact, second: Fact | None = None) -> None:
         """Record that ``rule`` fired on ``first`` (and ``second``)."""
-        labels = (first.label,) if second is None else (first.label, second.label)
-        self.trace.append((anchor, rule, labels))
+        if self.trace is not None:
+            self.trace.append((anchor, rule, (first,) if second is None else (first, second)))
 
     def governs(self, day: dt.date) -> bool:
         """Does this edition judge conclusions anchored on ``day``?"""
-        return self.window.contains(day)
+        return self.window is EVERY_DAY or self.window.contains(day)
 
     # -- forward chaining ------------------------------------------------------
     def derive(self) -> None:
         """Run every deriving rule once, in dependency order, adding derived facts."""
         facts = self.facts
-        for rule in self.pack.derivations:
-            assert isinstance(rule.then, AssertSpec)
-            if self.absent(rule.match):
+        for plan in self.plan.derivations:
+            if self.absent(plan.match):
                 continue
-            name = rule.then.fact
+            name = plan.fact
             new: list[Fact] = []
-            for trigger in self.triggers(rule):
+            for trigger in self.triggers(plan):
                 day = trigger.date
-                new.append(Fact("fact", name, day, trigger.seq, trigger.event, label(name, day)))
-                self.trace.append((day, rule, (trigger.label,)))
+                new.append(Fact("fact", name, day, trigger.seq, trigger.event))
+                self.traced(plan.rule, day, trigger)
             if new:
                 key = ("fact", name)
                 merged = facts.get(key, NO_FACTS) + new
                 merged.sort(key=fact_order)
                 facts[key] = merged
-
-    # -- dates -------------------------------------------------------------------
-    def due_date(self, clock: dt.date, timescale: Timescale | None) -> dt.date | None:
-        """The due date of a clock started on ``clock`` (DESIGN §5), or None if unset."""
-        if timescale is None:
-            return None
-        if timescale.months is not None:
-            return add_months(clock, timescale.months)
-        if timescale.working_days_before is not None:
-            return self.calendar.subtract_working_days(clock, timescale.working_days_before)
-        if timescale.calendar_days is not None:
-            return clock + dt.timedelta(days=timescale.calendar_days)
-        if timescale.hours is not None:
-            # judged by date: the due day is the day the hours run out (see local clocks)
-            return clock + dt.timedelta(days=-(-timescale.hours // 24))
-        assert timescale.working_days is not None
-        trigger = self.overlay.trigger if self.overlay else "same_day"
-        return self.calendar.add_working_days(clock, timescale.working_days, trigger=trigger)
-
-    def timescale_view(self, timescale: Timescale) -> TimescaleView:
-        """The output view of a (local) timescale, built once per run."""
-        view = self.views.get(timescale)
-        if view is None:
-            view = self.views[timescale] = timescale_view(timescale)
-        return view
-
-
-def _until_next_kinds(condition: Condition | None) -> frozenset[FactKey]:
-    """The (kind, name) of every fact an ``until_next_trigger`` condition reads."""
-    found: set[FactKey] = set()
-    stack = [condition] if condition is not None else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (AllOf, AnyOf)):
-            stack.extend(item.items)
-        elif isinstance(item, NotOf):
-            stack.append(item.item)
-        elif isinstance(item, Exists) and item.relative == "until_next_trigger":
-            found.add((item.pattern.kind, item.pattern.name))
-    return frozenset(found)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
-__all__ = ["NO_FACTS", "Fact", "FactKey", "base_facts", "fact_order", "label"]
+__all__ = ["NO_FACTS", "Fact", "FactKey", "base_facts", "fact_date", "fact_order", "label"]
 
 FactKey = tuple[str, str]
 
@@ -15,7 +16,8 @@ class Fact(NamedTuple):
     """A dated fact: a case event (``kind='event'``) or one derived from it.
 
     ``seq`` is the event's position in the date-sorted case, which keeps every ordering
-    deterministic; ``label`` (``referral@2024-01-05``) is what the trace shows.
+    deterministic; :attr:`label` (``referral@2024-01-05``) is what the trace shows, built
+    only when a trace is.
     """
 
     kind: str
@@ -23,7 +25,10 @@ class Fact(NamedTuple):
     date: dt.date
     seq: int
     event: Any
-    label: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.date.isoformat()}"
 
 
 NO_FACTS: list[Fact] = []  # never mutated: stands in for a fact key with no facts
@@ -39,12 +44,17 @@ def fact_order(fact: Fact) -> tuple[dt.date, int]:
     return fact.date, fact.seq
 
 
+fact_date: Callable[[Fact], dt.date] = attrgetter("date")
+"""A fact's date: the key for bisecting a date-sorted list of facts (C speed)."""
+
+
 def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
     """Index case events (already sorted by date, then input position) as facts."""
     facts: dict[FactKey, list[Fact]] = {}
+    new = tuple.__new__  # what Fact(...) does, without its Python-level frame
     for seq, event in enumerate(events):
-        name, day = event.type, event.date
-        fact = Fact("event", name, day, seq, event, f"{name}@{day.isoformat()}")
+        name = event.type
+        fact: Fact = new(Fact, ("event", name, event.date, seq, event))
         found = facts.get(("event", name))
         if found is None:
             facts[("event", name)] = [fact]

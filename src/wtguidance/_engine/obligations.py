@@ -21,18 +21,19 @@ from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
-from wtguidance._engine.facts import NO_FACTS, Fact
-from wtguidance._pack.model import ClockStop, ObligationSpec, Rule, Timescale
+from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
+from wtguidance._engine.plan import ObligationPlan, Selection
+from wtguidance._pack.model import ClockStop, ObligationSpec, Window
 from wtguidance.results import Clock, Finding, ObligationResult, ObligationStatus
 
-__all__ = ["conclude_obligations", "eighteenth_birthday"]
+__all__ = ["Episode", "conclude_obligations", "eighteenth_birthday", "judge_episode"]
 
 
 class Episode(NamedTuple):
     """One obligation instance: its clock, the fact that satisfies it (if any), its anchor.
 
     ``repeat`` marks a later interval of a repeating clock (it runs from the previous
-    satisfying event, for ``repeat_every``).
+    satisfying event, with ``repeat_every``).
     """
 
     clock: Fact
@@ -51,27 +52,35 @@ class Stop(NamedTuple):
 def conclude_obligations(ctx: RunContext) -> None:
     """Judge every obligation rule of the edition; add the results to ``ctx.out``."""
     produced: Conclusions[ObligationResult] = Conclusions()
-    for rule in ctx.pack.obligations:
-        spec = rule.then
-        assert isinstance(spec, ObligationSpec)
-        if ctx.absent(rule.match):
+    considered = ctx.out.considered
+    for plan in ctx.plan.obligations:
+        if ctx.absent(plan.match):
             continue
         # the facts that withdraw or end an instance (each list sorted by date)
-        withdrawn = [m for m in map(ctx.matching, spec.withdrawn_by) if m]
-        ended = [m for m in map(ctx.matching, spec.ended_by) if m]
-        for episode in _episodes(ctx, rule, spec, withdrawn + ended):
-            ctx.out.considered.append((spec.id, episode.anchor, episode.clock.label))
+        withdrawn = (
+            [m for m in map(ctx.matching, plan.withdrawn_by) if m] if plan.withdrawn_by else []
+        )
+        ended = [m for m in map(ctx.matching, plan.ended_by) if m] if plan.ended_by else []
+        obligation = plan.spec.id
+        for episode in _episodes(ctx, plan, withdrawn + ended):
+            considered.append((obligation, episode.anchor, episode.clock))
             if not ctx.governs(episode.anchor):
                 continue  # another edition judges this episode
-            item = _judge(ctx, rule, spec, episode, withdrawn, ended)
+            item = judge_episode(ctx, plan, episode, withdrawn, ended)
             if item is not None:
-                produced.keep((spec.id, episode.clock.seq), Conclusion(episode.anchor, item, rule))
+                key = (obligation, episode.clock.seq)
+                produced.keep(key, Conclusion(episode.anchor, item, plan.rule))
     ctx.out.obligations.extend(produced)
 
 
-def _episodes(
-    ctx: RunContext, rule: Rule, spec: ObligationSpec, enders: list[list[Fact]]
-) -> list[Episode]:
+def _present(ctx: RunContext, selections: tuple[Selection, ...]) -> list[list[Fact]]:
+    """The non-empty fact lists of ``selections`` (most rules name none)."""
+    if not selections:
+        return []
+    return [found for found in map(ctx.matching, selections) if found]
+
+
+def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -> list[Episode]:
     """Open one obligation per clock event and give each its own satisfying event.
 
     A satisfying event answers one clock only (the earliest clock that can use it), so
@@ -84,46 +93,50 @@ def _episodes(
     under one edition is judged by it even when ``restart`` moves the clock to a date
     the next edition governs (otherwise neither edition would judge it).
     """
-    satisfiers = ctx.matching(spec.satisfied_by)
-    dates = [f.date for f in satisfiers]
-    used: set[int] = set()
+    satisfiers = ctx.matching(plan.satisfied_by)
+    claims = Claims()
+    on_repeat = plan.spec.on_repeat
     opened: list[Episode] = []
+    taken: list[int] = []  # the satisfier index each opened instance took (-1: none)
     # when each opened instance stopped running (met, withdrawn or ended), if it did
     closes: list[dt.date | None] = []
-    clocks = ctx.triggers(rule)
+    clocks = ctx.triggers(plan)
     for position, clock in enumerate(clocks):
         anchor = clock.date
-        if opened and spec.on_repeat != "separate":
+        if opened and on_repeat != "separate":
             closed = closes[-1]
             if closed is None or closed > clock.date:
-                if spec.on_repeat == "keep_first":
-                    ctx.traced(rule, opened[-1].anchor, clock)
+                if on_repeat == "keep_first":
+                    ctx.traced(plan.rule, opened[-1].anchor, clock)
                     continue
                 previous = opened.pop()
                 closes.pop()
                 anchor = previous.anchor
-                if previous.satisfier is not None:
-                    used.discard(previous.satisfier.seq)
+                claims.release(taken.pop())
         ender = _first_ender(enders, clock.date) if enders else None
-        satisfier = _first_unused(satisfiers, dates, clock.date, spec.window, used, ender)
-        if satisfier is None and spec.window == "on_or_before":
+        index = _first_unused(satisfiers, clock.date, plan.window, claims, ender)
+        if index < 0 and plan.window == "on_or_before":
             # Nothing came in time: the first one after the clock meets it late (an offer
             # made after the application is late, not missing), unless it came on or after
-            # the next clock, which it meets on time.
+            # the next clock, which it then meets on time.
+            index = _first_unused(satisfiers, clock.date, "after", claims, ender)
             following = next((c.date for c in clocks[position + 1 :] if c.date > clock.date), None)
-            satisfier = _first_unused(satisfiers, dates, clock.date, "after", used, ender)
-            if satisfier is not None and following is not None and satisfier.date >= following:
-                satisfier = None
+            if index >= 0 and following is not None and satisfiers[index].date >= following:
+                index = -1
+        satisfier = satisfiers[index] if index >= 0 else None
         if satisfier is not None and ctx.governs(anchor):
             # a clock judged by another edition must not take this edition's satisfier
-            used.add(satisfier.seq)
+            claims.take(index)
+            taken.append(index)
+        else:
+            taken.append(-1)
         opened.append(Episode(clock, satisfier, anchor))
         if satisfier is not None and (ender is None or satisfier.date < ender):
             closes.append(satisfier.date)
         else:
             closes.append(ender)
-    if spec.repeat_every is not None:
-        opened = _repeat(ctx, opened, satisfiers, dates, used, enders)
+    if plan.repeat_due is not None:
+        return _repeat(ctx, opened, satisfiers, claims, enders)
     return opened
 
 
@@ -131,8 +144,7 @@ def _repeat(
     ctx: RunContext,
     first: list[Episode],
     satisfiers: list[Fact],
-    dates: list[dt.date],
-    used: set[int],
+    claims: Claims,
     enders: list[list[Fact]],
 ) -> list[Episode]:
     """Chain a repeating clock: each satisfying event opens the next interval.
@@ -149,85 +161,118 @@ def _repeat(
             start = current.satisfier
             ender = _first_ender(enders, current.clock.date) if enders else None
             if ender is not None and ender <= start.date:
-                break  # the run ended before (or as) this visit happened
+                break  # the run ended before (or as) this satisfier came
             ender = _first_ender(enders, start.date) if enders else None
-            following = _first_unused(satisfiers, dates, start.date, "after", used, ender)
+            index = _first_unused(satisfiers, start.date, "after", claims, ender)
+            following = satisfiers[index] if index >= 0 else None
             if following is not None and ctx.governs(start.date):
-                used.add(following.seq)
+                claims.take(index)
             current = Episode(start, following, start.date, repeat=True)
             chained.append(current)
     return chained
 
 
+class Claims:
+    """Which satisfiers (by index in their date-sorted list) clocks have taken.
+
+    Skip pointers over runs of taken satisfiers, shortened as they are followed, keep the
+    search for the next free one close to constant time, however many clocks share a day.
+    Freeing a satisfier (a ``restart``) rebuilds the pointers from the taken set.
+    """
+
+    __slots__ = ("_next", "_previous", "_taken")
+
+    def __init__(self) -> None:
+        self._taken: set[int] = set()
+        self._next: dict[int, int] = {}
+        self._previous: dict[int, int] = {}
+
+    def take(self, index: int) -> None:
+        self._taken.add(index)
+        self._next[index] = index + 1
+        self._previous[index] = index - 1
+
+    def release(self, index: int) -> None:
+        if index in self._taken:
+            self._taken.discard(index)
+            self._next = {i: i + 1 for i in self._taken}
+            self._previous = {i: i - 1 for i in self._taken}
+
+    def free_from(self, index: int) -> int:
+        """The smallest free index at or after ``index``."""
+        return _follow(self._next, index)
+
+    def free_through(self, index: int) -> int:
+        """The largest free index at or before ``index`` (-1 when there is none)."""
+        return _follow(self._previous, index)
+
+
+def _follow(pointers: dict[int, int], index: int) -> int:
+    end = index
+    while end in pointers:
+        end = pointers[end]
+    while index != end:  # every index passed now points straight at the end
+        pointers[index], index = end, pointers[index]
+    return end
+
+
 def _first_unused(
-    satisfiers: list[Fact],
-    dates: list[dt.date],
-    day: dt.date,
-    window: str,
-    used: set[int],
-    latest: dt.date | None,
-) -> Fact | None:
-    """The satisfier this clock takes: unused, in the window, not after an ender."""
+    satisfiers: list[Fact], day: dt.date, window: Window, claims: Claims, latest: dt.date | None
+) -> int:
+    """The index of the satisfier this clock takes (-1: none): free, in the window, not
+    after an ender."""
     if window == "on_or_before":
-        for index in range(bisect_right(dates, day) - 1, -1, -1):
-            if satisfiers[index].seq not in used:
-                return satisfiers[index]
-        return None
-    start = (bisect_left if window == "on_or_after" else bisect_right)(dates, day)
-    for index in range(start, len(satisfiers)):
-        if latest is not None and satisfiers[index].date > latest:
-            return None
-        if satisfiers[index].seq not in used:
-            return satisfiers[index]
-    return None
+        return claims.free_through(bisect_right(satisfiers, day, key=fact_date) - 1)
+    bisect = bisect_left if window == "on_or_after" else bisect_right
+    index = claims.free_from(bisect(satisfiers, day, key=fact_date))
+    if index >= len(satisfiers) or (latest is not None and satisfiers[index].date > latest):
+        return -1
+    return index
 
 
 def _first_ender(enders: list[list[Fact]], day: dt.date) -> dt.date | None:
     """The earliest date on or after ``day`` in any of the date-sorted ``enders``."""
     found: dt.date | None = None
     for facts in enders:
-        index = bisect_left(facts, day, key=_fact_date)
+        index = bisect_left(facts, day, key=fact_date)
         if index < len(facts) and (found is None or facts[index].date < found):
             found = facts[index].date
     return found
 
 
-def _fact_date(fact: Fact) -> dt.date:
-    return fact.date
-
-
-def _judge(
+def judge_episode(
     ctx: RunContext,
-    rule: Rule,
-    spec: ObligationSpec,
+    plan: ObligationPlan,
     episode: Episode,
     withdrawn: list[list[Fact]],
     ended: list[list[Fact]],
 ) -> ObligationResult | None:
     """The result for one episode, or None when it was withdrawn or ended by an event."""
     clock, satisfier, anchor, repeat = episode
-    timescale = spec.timescale
-    view = ctx.pack.timescales.get(rule.id)
-    if repeat and spec.repeat_every is not None:
-        timescale = spec.repeat_every
-        view = ctx.timescale_view(timescale)
-    elif ctx.overlay is not None and spec.id in ctx.overlay.timescales:
-        timescale = ctx.overlay.timescales[spec.id]
-        view = ctx.timescale_view(timescale)
-    due = ctx.due_date(clock.date, timescale)
-    due_at = _due_at(ctx, rule, clock, satisfier, timescale, anchor)
+    spec = plan.spec
+    if repeat and plan.repeat_due is not None:
+        due, view = plan.repeat_due(clock.date), plan.repeat_view
+    else:
+        due, view = plan.due(clock.date), plan.view
+    due_at = _due_at(ctx, plan, clock, satisfier, anchor) if not repeat else None
     if due_at is not None:
         due = due_at.date()
     limit = satisfier.date if satisfier is not None else None
-    for enders, before_due_only in ((withdrawn, False), (ended, True)):
+    for enders, before_due_only in (
+        ((withdrawn, False), (ended, True)) if withdrawn or ended else ()
+    ):
         for facts in enders:
-            for ender in facts:
-                if ender.date < clock.date or (limit is not None and ender.date >= limit):
-                    continue
-                if before_due_only and due is not None and ender.date > due:
-                    continue
-                ctx.traced(rule, anchor, clock, ender)
-                return None
+            # only the first one on or after the clock can qualify (the limits are upper)
+            index = bisect_left(facts, clock.date, key=fact_date)
+            if index == len(facts):
+                continue
+            ender = facts[index]
+            if limit is not None and ender.date >= limit:
+                continue
+            if before_due_only and due is not None and ender.date > due:
+                continue
+            ctx.traced(plan.rule, anchor, clock, ender)
+            return None
     status: ObligationStatus
     reason: str | None = None
     if limit is not None and due_at is not None:
@@ -236,7 +281,7 @@ def _judge(
     elif limit is not None:
         status = "unscheduled" if due is None else "met" if limit <= due else "met_late"
     else:
-        stop = _stop(ctx, spec, clock.date)
+        stop = _stop(ctx, spec, clock.date) if spec.clock_stops else None
         if stop is not None and (due is None or due > stop.day):
             status, reason = "ended", f"{stop.reason} before it fell due"
         elif ctx.evidence is not None and _not_evidenced(ctx, spec):
@@ -246,7 +291,8 @@ def _judge(
             status = "unscheduled"
         else:
             status = "pending" if ctx.as_of <= due else "overdue"
-    ctx.traced(rule, anchor, clock, satisfier)
+    ctx.traced(plan.rule, anchor, clock, satisfier)
+    rule = plan.rule
     return ObligationResult(
         id=spec.id,
         edition=rule.edition,
@@ -259,7 +305,7 @@ def _judge(
         due=due,
         status=status,
         satisfied_on=limit,
-        citation=ctx.pack.citations[rule.id],
+        citation=plan.citation,
         reason=reason,
         due_at=due_at,
         satisfied_at=_moment(satisfier) if due_at is not None and satisfier is not None else None,
@@ -272,12 +318,7 @@ def _moment(fact: Fact) -> dt.datetime:
 
 
 def _due_at(
-    ctx: RunContext,
-    rule: Rule,
-    clock: Fact,
-    satisfier: Fact | None,
-    timescale: Timescale | None,
-    anchor: dt.date,
+    ctx: RunContext, plan: ObligationPlan, clock: Fact, satisfier: Fact | None, anchor: dt.date
 ) -> dt.datetime | None:
     """The due moment of a limit in hours, when the record has the times to count them.
 
@@ -285,21 +326,22 @@ def _due_at(
     by the date (due by the end of the day the hours would run out on, so never earlier
     than the truth), and an ``hours-judged-by-date`` finding says so.
     """
+    timescale = plan.timescale
     if timescale is None or timescale.hours is None:
         return None
     start = getattr(clock.event, "time", None)
     if start is not None and (satisfier is None or getattr(satisfier.event, "time", None)):
         return _moment(clock) + dt.timedelta(hours=timescale.hours)
-    missing = clock.label if start is None else satisfier.label if satisfier else clock.label
+    missing = clock if start is None or satisfier is None else satisfier
     ctx.out.findings.append(
         (
             anchor,
             Finding(
                 code="hours-judged-by-date",
                 severity="warning",
-                message=f"{rule.id} counts {timescale.hours} hours from {clock.label}, but "
-                f"{missing} has no time of day; judged by date (due by the end of "
-                f"{ctx.due_date(clock.date, timescale)})",
+                message=f"{plan.rule.id} counts {timescale.hours} hours from {clock.label}, "
+                f"but {missing.label} has no time of day; judged by date (due by the end "
+                f"of {plan.due(clock.date)})",
             ),
         )
     )
@@ -315,14 +357,20 @@ def _not_evidenced(ctx: RunContext, spec: ObligationSpec) -> bool:
 
 def _stop(ctx: RunContext, spec: ObligationSpec, start: dt.date) -> Stop | None:
     """The first point on or after ``start`` (and by ``as_of``) where this clock stops."""
+    child = ctx.child
+    if (
+        ("event", "case_closed") not in ctx.facts
+        and getattr(child, "date_of_death", None) is None
+        and getattr(child, "date_of_birth", None) is None
+    ):
+        return None  # nothing in this case can stop a clock
     stops: list[Stop] = []
     wanted: frozenset[ClockStop] = spec.clock_stops
     if "case_closed" in wanted:
         closures = ctx.facts.get(("event", "case_closed"), NO_FACTS)
-        index = bisect_left(closures, start, key=_fact_date)
+        index = bisect_left(closures, start, key=fact_date)
         if index < len(closures):
             stops.append(Stop(closures[index].date, f"the case closed on {closures[index].date}"))
-    child = ctx.child
     death: dt.date | None = getattr(child, "date_of_death", None)
     if "death" in wanted and death is not None:
         stops.append(Stop(max(death, start), f"the child died on {death}"))

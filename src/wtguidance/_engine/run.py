@@ -10,40 +10,44 @@ from wtguidance._engine.case_holders import conclude_case_holders
 from wtguidance._engine.context import PackRun, RunContext
 from wtguidance._engine.facts import Fact, FactKey
 from wtguidance._engine.obligations import conclude_obligations
+from wtguidance._engine.plan import PackPlan
 from wtguidance._engine.sign_offs import conclude_sign_offs
-from wtguidance._pack.compile import CompiledPack
-from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
+from wtguidance.calendar import EVERY_DAY, DateWindow
 from wtguidance.case import SourceEvidence
-from wtguidance.overlay import Overlay
 from wtguidance.results import Finding
 
-__all__ = ["run_pack"]
+__all__ = ["conclude", "run_pack"]
 
 #: the conclusion kinds, in the order they run (each reads the derived facts only)
 CONCLUSIONS = (conclude_obligations, conclude_case_holders, conclude_sign_offs)
 
 
 def run_pack(
-    pack: CompiledPack,
+    plan: PackPlan,
     facts: Mapping[FactKey, list[Fact]],
     child: Any,
     *,
     as_of: dt.date,
-    calendar: WorkingCalendar,
-    overlay: Overlay | None = None,
     window: DateWindow = EVERY_DAY,
     evidence: SourceEvidence | None = None,
+    trace: bool = True,
 ) -> PackRun:
-    """Evaluate one compiled edition over a case's facts.
+    """Evaluate one planned edition (see :func:`~wtguidance._engine.plan.plan_pack`).
 
     ``window`` is the span of anchor dates this edition governs (``edition: auto``);
     clocks outside it are still computed (they shape repeats) but are judged elsewhere.
-    ``evidence`` says which events the case's source can never record.
+    ``evidence`` says which events the case's source can never record. ``trace=False``
+    records no trace (batch work that never shows it).
     """
-    ctx = RunContext(pack, facts, child, as_of, calendar, overlay, window, evidence)
+    ctx = RunContext(plan, facts, child, as_of, window, evidence, trace=trace)
     ctx.derive()
-    for conclude in CONCLUSIONS:
-        conclude(ctx)
+    return conclude(ctx)
+
+
+def conclude(ctx: RunContext) -> PackRun:
+    """Run every conclusion kind over a context whose facts are derived (any engine's)."""
+    for conclude_kind in CONCLUSIONS:
+        conclude_kind(ctx)
     _note_dormant(ctx)
     return ctx.out
 
@@ -54,12 +58,14 @@ def _note_dormant(ctx: RunContext) -> None:
     Such a rule (``in_force_from: pending``) is never applied, but a case that would
     trigger it is told so, with the rule that judges it meanwhile (if any).
     """
-    for rule in ctx.pack.dormant:
-        matches = ctx.matching(rule.match)
+    for plan in ctx.plan.dormant:
+        matches = ctx.matching(plan.match)
         for index, fact in enumerate(matches):
-            since = max((m.date for m in matches[:index] if m.date < fact.date), default=None)
-            if not ctx.holds(rule.when, fact, None, since):
-                continue
+            if plan.when is not None:
+                since = max((m.date for m in matches[:index] if m.date < fact.date), default=None)
+                if not plan.when(ctx, fact, None, since):
+                    continue
+            rule = plan.rule
             instead = f"; {rule.overrides} judges it meanwhile" if rule.overrides else ""
             ctx.out.findings.append(
                 (
@@ -68,7 +74,7 @@ def _note_dormant(ctx: RunContext) -> None:
                         code="not-commenced",
                         severity="info",
                         message=f"{rule.id} ({rule.output_id}) would apply to {fact.label} "
-                        f"but awaits commencement (in_force_from: pending) and is not "
+                        "but awaits commencement (in_force_from: pending) and is not "
                         f"applied{instead}",
                     ),
                 )

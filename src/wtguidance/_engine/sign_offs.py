@@ -3,101 +3,100 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
-from wtguidance._engine.facts import NO_FACTS, Fact
-from wtguidance._pack.model import PersonSpec, Rule, SignOffSpec
-from wtguidance._pack.views import required_signer
-from wtguidance.results import PersonView, RequiredSigner, SignOffResult, SignOffStatus
+from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
+from wtguidance._engine.plan import SignOffPlan
+from wtguidance._pack.model import PersonSpec
+from wtguidance.results import PersonView, SignOffResult, SignOffStatus
 
-__all__ = ["conclude_sign_offs"]
+__all__ = ["conclude_sign_offs", "judge_sign_off"]
 
 
 def conclude_sign_offs(ctx: RunContext) -> None:
     """Judge every sign-off the edition requires: given, missing, pending or invalid."""
+    if not ctx.plan.sign_offs:
+        return
     produced: Conclusions[SignOffResult] = Conclusions()
-    signatures = ctx.facts.get(("event", "sign_off"), NO_FACTS)
-    for rule in ctx.pack.sign_offs:
-        spec = rule.then
-        assert isinstance(spec, SignOffSpec)
-        if ctx.absent(rule.match):
+    by_subject: dict[str, list[Fact]] = {}
+    for signature in ctx.facts.get(("event", "sign_off"), NO_FACTS):
+        by_subject.setdefault(signature.event.subject, []).append(signature)
+    for plan in ctx.plan.sign_offs:
+        if ctx.absent(plan.match):
             continue
-        required = spec.required_from
-        signer = ctx.pack.signers[rule.id]
-        if ctx.overlay is not None and spec.id in ctx.overlay.sign_offs:
-            required = ctx.overlay.sign_offs[spec.id]
-            signer = required_signer(required)
-        mine = [s for s in signatures if s.event.subject == spec.subject]
-        givers = ctx.matching(spec.given_by) if spec.given_by is not None else NO_FACTS
-        triggers = ctx.triggers(rule)
+        mine = by_subject.get(plan.spec.subject, NO_FACTS)
+        givers = ctx.matching(plan.given_by) if plan.given_by is not None else NO_FACTS
+        triggers = ctx.triggers(plan)
         previous_done: dt.date | None = None
         for index, trigger in enumerate(triggers):
             # the subject's window runs to the next trigger on a later day: triggers on the
             # same day (two allocations decided together) share it, so one sign-off that
             # day gives each of them
             until = next((t.date for t in triggers[index + 1 :] if t.date > trigger.date), None)
-            done = _done(ctx, spec, trigger, until)
-            result = _judge_sign_off(
-                ctx, rule, spec, required, signer, trigger, done, until, mine, givers, previous_done
-            )
+            done = _done(ctx, plan, trigger, until)
+            result = judge_sign_off(ctx, plan, trigger, done, until, mine, givers, previous_done)
             previous_done = done.date if done is not None else previous_done
-            produced.keep((spec.id, trigger.seq), Conclusion(trigger.date, result, rule))
+            key = (plan.spec.id, trigger.seq)
+            produced.keep(key, Conclusion(trigger.date, result, plan.rule))
     ctx.out.sign_offs.extend(produced)
 
 
-def _done(ctx: RunContext, spec: SignOffSpec, trigger: Fact, until: dt.date | None) -> Fact | None:
+def _done(ctx: RunContext, plan: SignOffPlan, trigger: Fact, until: dt.date | None) -> Fact | None:
     """The fact that completes the subject (the trigger itself when nothing else is named)."""
-    if spec.done_when is None:
+    if plan.done_when is None:
         return trigger
-    for fact in ctx.matching(spec.done_when):
-        if fact.date >= trigger.date and (until is None or fact.date < until):
-            return fact
+    facts = ctx.matching(plan.done_when)
+    index = bisect_left(facts, trigger.date, key=fact_date)
+    if index < len(facts) and (until is None or facts[index].date < until):
+        return facts[index]
     return None
 
 
-def _judge_sign_off(
+def judge_sign_off(
     ctx: RunContext,
-    rule: Rule,
-    spec: SignOffSpec,
-    required: PersonSpec,
-    signer: RequiredSigner,
+    plan: SignOffPlan,
     trigger: Fact,
     done: Fact | None,
     until: dt.date | None,
-    signatures: Iterable[Fact],
-    givers: Iterable[Fact],
+    signatures: list[Fact],
+    givers: list[Fact],
     previous_done: dt.date | None,
 ) -> SignOffResult:
+    """The sign-off of one subject: ``signatures`` and ``givers`` are sorted by date."""
     given_on: dt.date | None = None
     signed_by: PersonView | None = None
     status: SignOffStatus
     if done is None:
         status = "pending"
     else:
-        in_window = [
-            s for s in signatures if s.date >= done.date and (until is None or s.date < until)
-        ]
-        valid = [s for s in in_window if _permits(required, s.event.by)]
-        by_event = [
-            g
-            for g in givers
-            if g.date <= done.date and (previous_done is None or g.date > previous_done)
-        ]
-        dates = [s.date for s in valid] + [g.date for g in by_event]
+        # signatures from the day the subject was done until the next trigger
+        low = bisect_left(signatures, done.date, key=fact_date)
+        high = len(signatures) if until is None else bisect_left(signatures, until, key=fact_date)
+        required = plan.required
+        # the first permitted signature (signatures are in date, then case, order)
+        signer = next((s for s in signatures[low:high] if _permits(required, s.event.by)), None)
+        signed = signer.date if signer is not None else None
+        # an event that gives the sign-off, after the last subject done and by this one
+        first = 0 if previous_done is None else bisect_right(givers, previous_done, key=fact_date)
+        given = givers[first].date if first < len(givers) else None
+        if given is not None and given > done.date:
+            given = None
+        dates = [d for d in (signed, given) if d is not None]
         if dates:
             status, given_on = "given", min(dates)
             # who signed: the first permitted signature that day (none when an event,
             # such as a conference's decision, gave the sign-off)
-            first = min((s for s in valid if s.date == given_on), key=_order, default=None)
-            signed_by = _person(first.event.by) if first is not None else None
-        elif in_window:
+            if signer is not None and signed == given_on:
+                signed_by = _person(signer.event.by)
+        elif high > low:
             status = "invalid"
-            signed_by = _person(min(in_window, key=_order).event.by)
+            signed_by = _person(signatures[low].event.by)
         else:
             status = "missing"
-    ctx.traced(rule, trigger.date, trigger, done)
+    ctx.traced(plan.rule, trigger.date, trigger, done)
+    rule, spec = plan.rule, plan.spec
     return SignOffResult(
         id=spec.id,
         edition=rule.edition,
@@ -105,16 +104,12 @@ def _judge_sign_off(
         subject=spec.subject,
         summary=rule.summary,
         subject_date=done.date if done is not None else None,
-        required_from=signer,
+        required_from=plan.signer,
         status=status,
         given_on=given_on,
         signed_by=signed_by,
-        citation=ctx.citation(rule),
+        citation=plan.citation,
     )
-
-
-def _order(fact: Fact) -> tuple[dt.date, int]:
-    return fact.date, fact.seq
 
 
 def _person(person: Any) -> PersonView:

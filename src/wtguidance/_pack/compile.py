@@ -39,10 +39,22 @@ Matcher = Callable[[Any], bool]
 
 
 def make_matcher(pattern: Pattern) -> Matcher:
-    """A predicate over a case event testing the pattern's ``where`` clauses."""
+    """A predicate over a case event testing the pattern's ``where`` clauses.
+
+    A missing value (``None`` anywhere along the path) is never in ``values``: it fails
+    an ``in`` test and passes a ``not in`` test. The common shape, one clause on a field
+    of the event itself, gets a predicate of its own.
+    """
     clauses = tuple((w.path, w.negate, w.values) for w in pattern.where)
     if not clauses:
         return _always
+    if len(clauses) == 1 and len(clauses[0][0]) == 1:
+        ((field,), negate, values) = clauses[0]
+
+        def one_field(event: Any) -> bool:
+            return (getattr(event, field, None) in values) != negate
+
+        return one_field
 
     def matches(event: Any) -> bool:
         for path, negate, values in clauses:

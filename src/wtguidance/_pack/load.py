@@ -23,13 +23,16 @@ class RawPack:
     topics: tuple[YamlDocument, ...]
 
 
-def _read(entry: Traversable | Path, shown: str) -> YamlDocument:
+def _text(entry: Traversable | Path, shown: str) -> str:
     try:
-        text = entry.read_text(encoding="utf-8")
+        return entry.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise PackSyntaxError(
             f"file is not UTF-8 text ({exc.reason})", location=SourceLocation(shown, 1, 1)
         ) from None
+
+
+def _parse(text: str, shown: str) -> YamlDocument:
     try:
         return load_yaml(text, shown)
     except YamlProblem as problem:
@@ -38,10 +41,14 @@ def _read(entry: Traversable | Path, shown: str) -> YamlDocument:
         ) from None
 
 
-def load_pack(root: Traversable | Path, *, shown_as: str | None = None) -> RawPack:
+def load_pack(
+    root: Traversable | Path, *, shown_as: str | None = None, cache: bool = False
+) -> RawPack:
     """Read ``pack.yaml`` and every other ``*.yaml`` file (sorted by name) in ``root``.
 
     ``shown_as`` is the directory name used in error locations (e.g. ``rules/2023``).
+    ``cache=True`` takes the parsed YAML from the content-keyed cache when these exact
+    files were parsed before (see :mod:`wtguidance._pack.cache`).
     """
     label = shown_as or str(root)
     if not root.is_dir():
@@ -58,9 +65,15 @@ def load_pack(root: Traversable | Path, *, shown_as: str | None = None) -> RawPa
             location=SourceLocation(f"{label}/{MANIFEST}"),
             hint="every edition directory needs a pack.yaml with its metadata",
         )
-    manifest = _read(entries.pop(MANIFEST), f"{label}/{MANIFEST}")
-    topics = tuple(_read(entries[name], f"{label}/{name}") for name in sorted(entries))
-    return RawPack(label, manifest, topics)
+    names = [MANIFEST, *sorted(n for n in entries if n != MANIFEST)]
+    sources = [(f"{label}/{n}", _text(entries[n], f"{label}/{n}")) for n in names]
+    if cache:
+        from wtguidance._pack.cache import parse_cached
+
+        documents = parse_cached(label, sources, _parse)
+    else:
+        documents = [_parse(text, shown) for shown, text in sources]
+    return RawPack(label, documents[0], tuple(documents[1:]))
 
 
 def edition_dirs(root: Traversable | Path, shown: str) -> list[Traversable | Path]:

@@ -12,7 +12,7 @@ To read a case from JSON text with errors that name the line and field, use
 
 from __future__ import annotations
 
-from datetime import date
+from operator import attrgetter
 from typing import Annotated, Any
 
 from pydantic import Field, StrictBool, StrictStr, model_validator
@@ -63,8 +63,7 @@ class Case(Record):
         return tuple(sorted(self.events, key=_event_date))
 
 
-def _event_date(event: Event) -> date:
-    return event.date
+_event_date = attrgetter("date")
 
 
 def case_json_schema() -> dict[str, Any]:

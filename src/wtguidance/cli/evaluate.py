@@ -21,8 +21,6 @@ FORMATS = ("text", "json", "markdown", "html")
 
 
 def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
-    from wtguidance._render.documents import outcome_document
-    from wtguidance._render.outcome import outcome_html, outcome_markdown, outcome_table
     from wtguidance.case import parse_case_json
     from wtguidance.editions import shipped_editions
     from wtguidance.evaluation import Evaluator
@@ -39,10 +37,17 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
         from wtguidance.cli.protocol import overlay_from_file
 
         overlay = overlay_from_file(args.protocol, ctx, editions)
-    outcome = Evaluator.create(editions, overlay).evaluate(case, edition=args.edition, as_of=as_of)
+    evaluator = Evaluator.create(editions, overlay, engine=args.engine)
+    outcome = evaluator.evaluate(case, edition=args.edition, as_of=as_of)
     if args.format == "json":
+        from wtguidance._render.documents import outcome_document
+
         ctx.write(outcome_document(outcome))
-    elif args.format == "markdown":
+        return 0
+    # the renderers (and rich) are imported only for the formats that need them
+    from wtguidance._render.outcome import outcome_html, outcome_markdown, outcome_table
+
+    if args.format == "markdown":
         ctx.write(outcome_markdown(outcome))
     elif args.format == "html":
         ctx.write(outcome_html(outcome))
@@ -60,4 +65,11 @@ def register(commands: Commands) -> None:
     add_format(evaluate, FORMATS, "text")
     evaluate.add_argument("--protocol", help="apply a valid local protocol (YAML) as an overlay")
     add_limits(evaluate)
+    evaluate.add_argument(
+        "--engine",
+        default="native",
+        metavar="{native,durable}",
+        help="the rule engine: native (default) or durable (durable_rules; the 'durable' "
+        "extra); both give the same outcome, see docs/engines.md",
+    )
     evaluate.set_defaults(handler=_cmd_evaluate)

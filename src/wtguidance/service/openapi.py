@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from wtguidance.case import Case
-from wtguidance.results import Outcome
 from wtguidance.service.errors import ErrorResponse
+from wtguidance.service.outcome_schema import Outcome
 from wtguidance.service.requests import DiffCaseRequest, EvaluateRequest
 
 if TYPE_CHECKING:

@@ -99,7 +99,7 @@ def _by_obligation(summary: CaseloadSummary) -> Chart | None:
             left = [a + b for a, b in zip(left, values, strict=True)]
     axes.set_xlabel("obligation instances", fontsize=9)
     axes.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4)
-    _style(axes)
+    _style(axes, integer_x=True)  # counts along x; y keeps one tick per obligation
     return (
         "Timeliness by obligation",
         _svg(figure),

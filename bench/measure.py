@@ -1,0 +1,107 @@
+"""How the bench times things: chunks alternated between workloads, thread CPU time, medians.
+
+The machines are shared and noisy: wall-clock "best of" readings moved by 2× between runs.
+Interleaving the workloads in small chunks makes every workload see the same machine
+conditions, thread CPU time leaves out time spent descheduled, and medians over several
+rounds drop the odd slow or lucky round.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: one workload: a name and what it does to one chunk of its items
+Workload = tuple[str, Callable[[Sequence[Any]], object], Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Microseconds per item for each round (medians are what the bench prints)."""
+
+    name: str
+    per_item_us: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.per_item_us)
+
+
+def interleaved(workloads: Sequence[Workload], *, chunk: int, rounds: int) -> list[Timing]:
+    """Run every workload over its items, chunk by chunk in turn, ``rounds`` times.
+
+    All workloads must have the same number of items (the same cases, in whatever form
+    each one takes). Returns µs per item per round, in thread CPU time.
+    """
+    count = len(workloads[0][2])
+    if any(len(items) != count for _, _, items in workloads):
+        raise ValueError("every workload needs the same number of items")
+    clock = time.thread_time
+    for _name, action, items in workloads:  # warm caches and lazy imports
+        action(items[:chunk])
+    totals: dict[str, list[float]] = {name: [] for name, _, _ in workloads}
+    for _ in range(rounds):
+        spent = dict.fromkeys(totals, 0.0)
+        for start in range(0, count, chunk):
+            for name, action, items in workloads:
+                part = items[start : start + chunk]
+                begin = clock()
+                action(part)
+                spent[name] += clock() - begin
+        for name, seconds in spent.items():
+            totals[name].append(seconds / count * 1e6)
+    return [Timing(name, tuple(values)) for name, values in totals.items()]
+
+
+def ratio_per_round(numerator: Timing, denominator: Timing) -> float:
+    """The median of the per-round ratios (each round's two figures share its conditions)."""
+    return statistics.median(
+        a / b for a, b in zip(numerator.per_item_us, denominator.per_item_us, strict=True)
+    )
+
+
+def repeat_cpu(action: Callable[[], object], *, times: int) -> float:
+    """Median thread CPU seconds of ``times`` runs of ``action``."""
+    clock = time.thread_time
+    spent = []
+    for _ in range(times):
+        begin = clock()
+        action()
+        spent.append(clock() - begin)
+    return statistics.median(spent)
+
+
+@dataclass(frozen=True)
+class Paired:
+    """Whole-process wall times of a command and its baseline, run in turn."""
+
+    command_ms: float
+    baseline_ms: float
+    ratio: float
+
+
+def paired_processes(command: list[str], baseline: list[str], *, pairs: int) -> Paired:
+    """Run ``command`` and ``baseline`` in turn (A B A B …); medians and the paired ratio."""
+    a_times: list[float] = []
+    b_times: list[float] = []
+    for index in range(pairs + 1):
+        a = _wall(command)
+        b = _wall(baseline)
+        if index:  # the first pair warms the disk cache
+            a_times.append(a)
+            b_times.append(b)
+    return Paired(
+        statistics.median(a_times) * 1e3,
+        statistics.median(b_times) * 1e3,
+        statistics.median(a / b for a, b in zip(a_times, b_times, strict=True)),
+    )
+
+
+def _wall(argv: list[str]) -> float:
+    begin = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - begin

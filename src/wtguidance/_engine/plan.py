@@ -1,0 +1,426 @@
+"""An edition (with its local overlay) compiled for evaluation: one plan per rule.
+
+Built once per :class:`~wtguidance.evaluation.Evaluator` and edition, never per case.
+Every decision that does not depend on the case is taken here: which facts a pattern
+reads and the test on each; each ``when`` condition as a closure that answers in constant
+or logarithmic time from date-sorted facts; each obligation's due-date function (months,
+or working days on the evaluator's calendar with the overlay's counting policy); the
+output objects that do not depend on the case (citation, timescale, who may lead, who
+must sign), after any local tightening. No source text is generated and nothing is
+``eval``'d: plans are closures over the validated pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import reduce
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from wtguidance._engine.facts import Fact, FactKey, fact_date
+from wtguidance._pack.compile import CompiledPack, Matcher
+from wtguidance._pack.model import (
+    AllOf,
+    AnyOf,
+    AssertSpec,
+    CaseHolderSpec,
+    ChildIs,
+    Condition,
+    Exists,
+    NotOf,
+    ObligationSpec,
+    Pattern,
+    PersonSpec,
+    Rule,
+    SignOffSpec,
+    Timescale,
+    TimescaleSource,
+    Window,
+)
+from wtguidance._pack.views import permitted_holder, required_signer, timescale_view
+from wtguidance.calendar import WorkingCalendar, add_months
+from wtguidance.overlay import Overlay
+from wtguidance.results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
+
+__all__ = [
+    "CaseHolderPlan",
+    "DerivationPlan",
+    "ObligationPlan",
+    "PackPlan",
+    "Reader",
+    "RulePlan",
+    "Selection",
+    "SignOffPlan",
+    "plan_pack",
+]
+
+
+class Reader(Protocol):
+    """What a condition reads while a rule runs (the run context)."""
+
+    child: Any
+
+    def matching(self, selection: Selection) -> list[Fact]: ...
+
+
+#: a compiled ``when`` condition: (reader, trigger fact, next trigger's date, previous
+#: trigger's date) → holds?
+Test = Callable[[Reader, Fact, "dt.date | None", "dt.date | None"], bool]
+DueDate = Callable[[dt.date], "dt.date | None"]
+Day = dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A compiled pattern: the facts it reads (``key``), the test on each, its memo slot."""
+
+    key: FactKey
+    test: Matcher | None
+    slot: int
+
+
+@dataclass(frozen=True, slots=True)
+class RulePlan:
+    """What every rule has: the rule, its trigger, when it is in force, its condition."""
+
+    rule: Rule
+    match: Selection
+    in_force: Callable[[dt.date], bool] | None
+    when: Test | None
+    #: True when some trigger facts may not fire the rule (dates or a condition)
+    filtered: bool
+    #: the facts whose arrival *decides* a trigger for its ``until_next_trigger``
+    #: conditions (any referral decision, any assessment started); a later trigger that
+    #: comes while an earlier one is undecided joins it (``joined-episode``)
+    deciding: tuple[Selection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DerivationPlan(RulePlan):
+    fact: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationPlan(RulePlan):
+    spec: ObligationSpec
+    satisfied_by: Selection
+    window: Window
+    withdrawn_by: tuple[Selection, ...]
+    ended_by: tuple[Selection, ...]
+    due: DueDate
+    view: TimescaleView | None
+    #: where the limit comes from, for the outcome's ``timescales`` (``local`` if overlaid)
+    source: TimescaleSource
+    citation: CitationView
+    #: the limit itself (limits in hours are counted from the events' times of day)
+    timescale: Timescale | None = None
+    #: a repeating clock: the due date and view of each later interval
+    repeat_due: DueDate | None = None
+    repeat_view: TimescaleView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseHolderPlan(RulePlan):
+    spec: CaseHolderSpec
+    permitted: PermittedHolder
+    citation: CitationView
+
+
+@dataclass(frozen=True, slots=True)
+class SignOffPlan(RulePlan):
+    spec: SignOffSpec
+    required: PersonSpec
+    signer: RequiredSigner
+    done_when: Selection | None
+    given_by: Selection | None
+    citation: CitationView
+
+
+@dataclass(frozen=True, slots=True)
+class PackPlan:
+    """One edition ready to run over a case's facts."""
+
+    pack: CompiledPack
+    overlay: Overlay | None  # only when it tightens this edition
+    slots: int
+    #: one pattern per memo slot, in slot order (what another engine matches instead)
+    patterns: tuple[Pattern, ...]
+    derivations: tuple[DerivationPlan, ...]
+    obligations: tuple[ObligationPlan, ...]
+    case_holders: tuple[CaseHolderPlan, ...]
+    sign_offs: tuple[SignOffPlan, ...]
+    #: obligation rule id → where its limit comes from (for the outcome's ``timescales``)
+    sources: Mapping[str, TimescaleSource]
+    #: rules awaiting commencement (``in_force_from: pending``): never applied, but a case
+    #: they would apply to gets a ``not-commenced`` finding
+    dormant: tuple[RulePlan, ...] = ()
+
+    @property
+    def edition(self) -> str:
+        return self.pack.edition
+
+
+def plan_pack(
+    pack: CompiledPack, calendar: WorkingCalendar, overlay: Overlay | None = None
+) -> PackPlan:
+    """Compile ``pack`` (tightened by ``overlay`` when it is for this edition) into plans."""
+    mine = overlay if overlay is not None and overlay.edition == pack.edition else None
+    slots: dict[tuple[object, ...], Selection] = {}
+    patterns: list[Pattern] = []
+
+    def select(pattern: Pattern) -> Selection:
+        # patterns equal but for where they were written share one memo slot
+        key = (pattern.kind, pattern.name, pattern.where)
+        found = slots.get(key)
+        if found is None:
+            test = pack.matcher(pattern) if pattern.where else None
+            found = slots[key] = Selection((pattern.kind, pattern.name), test, len(slots))
+            patterns.append(pattern)
+        return found
+
+    def base(rule: Rule) -> dict[str, Any]:
+        in_force = _in_force(rule)
+        return {
+            "rule": rule,
+            "match": select(rule.match),
+            "in_force": in_force,
+            "when": _condition(rule.when, select) if rule.when is not None else None,
+            "filtered": in_force is not None or rule.when is not None,
+            "deciding": tuple(select(p) for p in _until_next_patterns(rule.when)),
+        }
+
+    trigger = mine.trigger if mine is not None else "same_day"
+    derivations = tuple(
+        DerivationPlan(**base(r), fact=_then(r, AssertSpec).fact) for r in pack.derivations
+    )
+    obligations = []
+    for rule in pack.obligations:
+        spec = _then(rule, ObligationSpec)
+        timescale, view = spec.timescale, pack.timescales.get(rule.id)
+        source = spec.timescale_source
+        if mine is not None and spec.id in mine.timescales:
+            timescale, source = mine.timescales[spec.id], "local"
+            view = timescale_view(timescale)
+        repeat = spec.repeat_every
+        obligations.append(
+            ObligationPlan(
+                **base(rule),
+                spec=spec,
+                satisfied_by=select(spec.satisfied_by),
+                window=spec.window,
+                withdrawn_by=tuple(map(select, spec.withdrawn_by)),
+                ended_by=tuple(map(select, spec.ended_by)),
+                due=_due_date(timescale, calendar, trigger),
+                view=view,
+                source=source,
+                citation=pack.citations[rule.id],
+                timescale=timescale,
+                repeat_due=_due_date(repeat, calendar, trigger) if repeat else None,
+                repeat_view=timescale_view(repeat) if repeat else None,
+            )
+        )
+    holders = []
+    for rule in pack.case_holders:
+        spec_h = _then(rule, CaseHolderSpec)
+        permitted = pack.permitted[rule.id]
+        if mine is not None and spec_h.stage in mine.lead_roles:
+            local = set(mine.lead_roles[spec_h.stage])
+            permitted = permitted_holder(spec_h, tuple(r for r in spec_h.lead.roles if r in local))
+        holders.append(
+            CaseHolderPlan(
+                **base(rule), spec=spec_h, permitted=permitted, citation=pack.citations[rule.id]
+            )
+        )
+    sign_offs = []
+    for rule in pack.sign_offs:
+        spec_s = _then(rule, SignOffSpec)
+        required, signer = spec_s.required_from, pack.signers[rule.id]
+        if mine is not None and spec_s.id in mine.sign_offs:
+            required = mine.sign_offs[spec_s.id]
+            signer = required_signer(required)
+        sign_offs.append(
+            SignOffPlan(
+                **base(rule),
+                spec=spec_s,
+                required=required,
+                signer=signer,
+                done_when=select(spec_s.done_when) if spec_s.done_when is not None else None,
+                given_by=select(spec_s.given_by) if spec_s.given_by is not None else None,
+                citation=pack.citations[rule.id],
+            )
+        )
+    # before counting the slots: a dormant rule's patterns are matched too
+    dormant = tuple(RulePlan(**base(r)) for r in pack.dormant)
+    return PackPlan(
+        pack=pack,
+        overlay=mine,
+        slots=len(slots),
+        patterns=tuple(patterns),
+        derivations=derivations,
+        obligations=tuple(obligations),
+        case_holders=tuple(holders),
+        sign_offs=tuple(sign_offs),
+        sources=MappingProxyType({p.rule.id: p.source for p in obligations}),
+        dormant=dormant,
+    )
+
+
+def _then(rule: Rule, kind: type[Any]) -> Any:
+    assert isinstance(rule.then, kind)
+    return rule.then
+
+
+def _in_force(rule: Rule) -> Callable[[dt.date], bool] | None:
+    if rule.in_force_from is None and rule.in_force_until is None:
+        return None
+    return rule.in_force_on
+
+
+def _due_date(timescale: Timescale | None, calendar: WorkingCalendar, trigger: Any) -> DueDate:
+    """Day 0 → the due date (DESIGN §5), or None when no limit is set.
+
+    ``working_days_before`` counts back from day 0; ``calendar_days`` counts every day;
+    ``hours`` gives the day the hours run out on at the latest (the engine counts them to
+    the minute where the events have times of day).
+    """
+    if timescale is None:
+        return _no_limit
+    months = timescale.months
+    if months is not None:
+        return lambda day: add_months(day, months)
+    before = timescale.working_days_before
+    if before is not None:
+        subtract = calendar.subtract_working_days
+        return lambda day: subtract(day, before)
+    if timescale.calendar_days is not None:
+        span = dt.timedelta(days=timescale.calendar_days)
+        return lambda day: day + span
+    if timescale.hours is not None:
+        whole = dt.timedelta(days=-(-timescale.hours // 24))
+        return lambda day: day + whole
+    days = timescale.working_days
+    assert days is not None
+    add = calendar.add_working_days
+    return lambda day: add(day, days, trigger=trigger)
+
+
+def _no_limit(_day: dt.date) -> None:
+    return None
+
+
+def _condition(condition: Condition, select: Callable[[Pattern], Selection]) -> Test:
+    """A closure deciding ``condition`` for one trigger."""
+    if isinstance(condition, Exists):
+        return _exists(select(condition.pattern), condition.relative)
+    if isinstance(condition, AllOf):
+        return reduce(_both, (_condition(c, select) for c in condition.items))
+    if isinstance(condition, AnyOf):
+        return reduce(_either, (_condition(c, select) for c in condition.items))
+    if isinstance(condition, NotOf):
+        inner = _condition(condition.item, select)
+        return lambda reader, fact, until, since: not inner(reader, fact, until, since)
+    assert isinstance(condition, ChildIs)
+    name, value = condition.field, condition.value
+    return lambda reader, _fact, _until, _since: bool(getattr(reader.child, name, None) == value)
+
+
+def _both(first: Test, second: Test) -> Test:
+    return lambda reader, fact, until, since: (
+        first(reader, fact, until, since) and second(reader, fact, until, since)
+    )
+
+
+def _either(first: Test, second: Test) -> Test:
+    return lambda reader, fact, until, since: (
+        first(reader, fact, until, since) or second(reader, fact, until, since)
+    )
+
+
+def _until_next_patterns(condition: Condition | None) -> list[Pattern]:
+    """The kinds of fact (any field values) an ``until_next_trigger`` condition reads."""
+    found: dict[tuple[str, str], Pattern] = {}
+    stack = [condition] if condition is not None else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (AllOf, AnyOf)):
+            stack.extend(item.items)
+        elif isinstance(item, NotOf):
+            stack.append(item.item)
+        elif isinstance(item, Exists) and item.relative == "until_next_trigger":
+            pattern = item.pattern
+            found.setdefault(
+                (pattern.kind, pattern.name),
+                Pattern(pattern.kind, pattern.name, (), pattern.location),
+            )
+    return [found[key] for key in sorted(found)]
+
+
+def _exists(selection: Selection, relative: str) -> Test:
+    """True when a fact other than the trigger matches, dated as ``relative`` asks.
+
+    The facts are sorted by date, so each relation looks at most at two facts at one end
+    of the list (or at a bisection point): the trigger itself is one fact at most.
+    """
+    if relative == "any_time":
+
+        def any_time(reader: Reader, fact: Fact, _until: Day, _since: Day) -> bool:
+            found = reader.matching(selection)
+            return len(found) > 1 or (len(found) == 1 and found[0] is not fact)
+
+        return any_time
+    if relative in ("before", "on_or_before"):
+        strict = relative == "before"
+
+        def earlier(reader: Reader, fact: Fact, _until: Day, _since: Day) -> bool:
+            found, day = reader.matching(selection), fact.date
+            for other in found[:2]:
+                if other.date > day or (strict and other.date == day):
+                    return False
+                if other is not fact:
+                    return True
+            return False
+
+        return earlier
+    if relative in ("after", "on_or_after"):
+        strict = relative == "after"
+
+        def later(reader: Reader, fact: Fact, _until: Day, _since: Day) -> bool:
+            found, day = reader.matching(selection), fact.date
+            for other in found[-1:-3:-1]:
+                if other.date < day or (strict and other.date == day):
+                    return False
+                if other is not fact:
+                    return True
+            return False
+
+        return later
+    if relative == "since_previous_trigger":
+
+        def since_previous(reader: Reader, fact: Fact, _until: Day, since: Day) -> bool:
+            found, day = reader.matching(selection), fact.date
+            # the latest facts on or before the trigger, back to the previous trigger
+            end = bisect_right(found, day, key=fact_date)
+            for other in found[max(0, end - 2) : end][::-1]:
+                if since is not None and other.date <= since:
+                    return False
+                if other is not fact:
+                    return True
+            return False
+
+        return since_previous
+    assert relative == "until_next_trigger"
+
+    def until_next(reader: Reader, fact: Fact, until: Day, _since: Day) -> bool:
+        found, day = reader.matching(selection), fact.date
+        start = bisect_left(found, day, key=fact_date)
+        for other in found[start : start + 2]:
+            if until is not None and other.date >= until:
+                return False
+            if other is not fact:
+                return True
+        return False
+
+    return until_next
