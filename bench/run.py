@@ -85,6 +85,7 @@ def peers_section(records: Sequence[dict[str, Any]], evaluator: Evaluator, args:
             cases,
         ),
         ("wtguidance, the 5 duties' rules", each(lambda c: mini.evaluate(c, as_of=AS_OF)), cases),
+        *_durable_backend(cases, each),
         *((name, each(decide), cases) for name, decide in found),
     ]
     timings = interleaved(workloads, chunk=args.chunk, rounds=args.rounds)
@@ -101,6 +102,18 @@ def peers_section(records: Sequence[dict[str, Any]], evaluator: Evaluator, args:
         print(f"   {line}")
     for name in missing:
         print(f"   not installed (pip install -e '.[bench]'): {name}")
+
+
+def _durable_backend(cases: Sequence[Case], each: Any) -> list[Any]:
+    """wtguidance's own durable_rules backend (DESIGN §12) on the same cases, if it installs
+    (bench/engines.py compares the two engines in more detail)."""
+    from wtguidance._engine.durable import durable_available
+
+    if durable_available() is not None:  # None: it imports
+        return []
+    durable = Evaluator.create(shipped_editions(), engine="durable")
+    name = "wtguidance, durable_rules backend (all duties)"
+    return [(name, each(lambda c: durable.evaluate(c, as_of=AS_OF)), cases)]
 
 
 def scaling_section(evaluator: Evaluator, args: Any) -> None:
