@@ -37,7 +37,13 @@ from wtguidance.case.record import Case
 from wtguidance.errors import CaseError, SourceLocation, UsageError
 from wtguidance.limits import Limits
 
-__all__ = ["parse_case_json", "parse_case_obj"]
+__all__ = [
+    "DuplicateKeyError",
+    "duplicate_key_error",
+    "object_rejecting_duplicates",
+    "parse_case_json",
+    "parse_case_obj",
+]
 
 _PathPart = str | int
 
@@ -65,14 +71,14 @@ def parse_case_json(text: str, source: str = "<input>", *, limits: Limits | None
     try:
         obj = json.loads(
             text,
-            object_pairs_hook=_object_rejecting_duplicates,
+            object_pairs_hook=object_rejecting_duplicates,
             parse_constant=_reject_constant,
         )
     except json.JSONDecodeError as exc:
         where = SourceLocation(path=source, line=exc.lineno, column=exc.colno)
         raise CaseError(_lower_first(exc.msg), code="invalid-json", location=where) from exc
-    except _DuplicateKeyError as exc:
-        raise _duplicate_key_error(text, exc.key, source) from None
+    except DuplicateKeyError as exc:
+        raise duplicate_key_error(text, exc.key, source) from None
     except _NonStandardConstantError as exc:
         where = _position(source, text, _token_offset(text, exc.name), None)
         msg = f"{exc.name} is not allowed in JSON"
@@ -292,19 +298,22 @@ def _lower_first(text: str) -> str:
 # --- Duplicate keys ---------------------------------------------------------------------------
 
 
-class _DuplicateKeyError(Exception):
+class DuplicateKeyError(Exception):
+    """Raised inside ``json.loads`` by :func:`object_rejecting_duplicates`."""
+
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-def _object_rejecting_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def object_rejecting_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A ``json.loads`` object hook that refuses an object naming a key twice."""
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _DuplicateKeyError(key)
+                raise DuplicateKeyError(key)
             seen.add(key)
     return obj
 
@@ -320,7 +329,8 @@ def _reject_constant(name: str) -> object:
     raise _NonStandardConstantError(name)
 
 
-def _duplicate_key_error(text: str, key: str, source: str) -> CaseError:
+def duplicate_key_error(text: str, key: str, source: str) -> CaseError:
+    """The located error for the first duplicate key in ``text`` (its object and position)."""
     for member in _members(text):
         if member.duplicate:
             path = member.path

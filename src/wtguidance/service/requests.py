@@ -16,7 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from wtguidance.case.parse import _duplicate_key_error
+from wtguidance.case.parse import (
+    DuplicateKeyError,
+    duplicate_key_error,
+    object_rejecting_duplicates,
+)
 from wtguidance.service.errors import ServiceError
 
 __all__ = [
@@ -132,23 +136,6 @@ def _as_of(text: str | None) -> dt.date:
 
 
 # -- strict JSON, as the CLI reads a case file -----------------------------------------------
-class _DuplicateKeyError(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKeyError(key)
-            seen.add(key)
-    return obj
-
-
 def _no_constants(name: str) -> object:
     raise ServiceError("invalid-json", f"{name} is not allowed in JSON")
 
@@ -160,12 +147,14 @@ def _strict_json(text: str) -> object:
             "empty-input", "the request body is empty; expected a JSON object with a 'case'"
         )
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        return json.loads(
+            text, object_pairs_hook=object_rejecting_duplicates, parse_constant=_no_constants
+        )
     except json.JSONDecodeError as exc:
         message = exc.msg[:1].lower() + exc.msg[1:]
         raise ServiceError("invalid-json", message, line=exc.lineno, column=exc.colno) from None
-    except _DuplicateKeyError as exc:  # the case reader's scan names the object and the position
-        error = _duplicate_key_error(text, exc.key, "<request>")
+    except DuplicateKeyError as exc:  # the case reader's scan names the object and the position
+        error = duplicate_key_error(text, exc.key, "<request>")
         where = error.location
         raise ServiceError(
             "duplicate-key",
