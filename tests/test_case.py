@@ -1,4 +1,4 @@
-"""Tests for the case record (wtguidance.case) and reading it from JSON (wtguidance._case_io)."""
+"""Tests for the case record (wtguidance.case) and reading it from JSON (wtguidance.case.parse)."""
 
 from __future__ import annotations
 
