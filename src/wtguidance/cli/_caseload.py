@@ -7,7 +7,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from wtguidance.cli._context import CliContext, parse_date
 from wtguidance.errors import UsageError
@@ -15,7 +15,10 @@ from wtguidance.errors import UsageError
 if TYPE_CHECKING:
     import datetime as dt
 
-__all__ = ["add_run_options", "open_out", "progress", "run_options"]
+    from wtguidance.calendar import WorkingCalendar
+    from wtguidance.caseload import CaseloadSummary
+
+__all__ = ["add_run_options", "open_out", "progress", "run_options", "write_report"]
 
 T = TypeVar("T")
 
@@ -109,3 +112,37 @@ def progress(
             if count % 16 == 0:
                 bar.update(task, completed=position(), n=f"{count} records")
             yield item
+
+
+def write_report(
+    results: Iterator[Any],
+    summary: Callable[[], CaseloadSummary],
+    args: argparse.Namespace,
+    ctx: CliContext,
+    calendar: WorkingCalendar,
+) -> None:
+    """Write a caseload run in ``args.format`` to ``args.out`` (or stdout).
+
+    JSON and CSV stream the results as they come; the table and HTML read the summary,
+    so the results are run through first. ``summary`` is called only once they are.
+    """
+    with open_out(args.out, ctx) as out:
+        if args.format == "json":
+            from wtguidance._render.caseload import write_json
+
+            write_json(results, summary, out)
+        elif args.format == "csv":
+            from wtguidance._render.caseload import write_csv
+
+            write_csv(results, out, calendar=calendar)
+        else:
+            for _ in results:
+                pass
+            if args.format == "html":
+                from wtguidance._render.caseload import render_html
+
+                out.write(render_html(summary()))
+            else:
+                from wtguidance._render.caseload import render_table
+
+                out.write(render_table(summary(), color=ctx.color and args.out is None))

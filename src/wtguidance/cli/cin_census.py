@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from itertools import chain
 
-from wtguidance.cli._caseload import add_run_options, open_out, progress, run_options
+from wtguidance.cli._caseload import add_run_options, progress, run_options, write_report
 from wtguidance.cli._context import CliContext, Commands, add_format
 from wtguidance.errors import UsageError
 
@@ -60,27 +60,7 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
             builder.summary.complete = census.complete
             return builder.summary
 
-        with open_out(args.out, ctx) as out:
-            if args.format == "json":
-                from wtguidance._render.caseload import write_json
-
-                write_json(results, summary, out)
-            elif args.format == "csv":
-                from wtguidance._render.caseload import write_csv
-
-                write_csv(results, out, calendar=calendar)
-            else:
-                for _ in results:
-                    pass
-                if args.format == "html":
-                    from wtguidance._render.caseload import render_html
-
-                    out.write(render_html(summary()))
-                else:
-                    from wtguidance._render.caseload import render_table
-
-                    color = ctx.color and args.out is None
-                    out.write(render_table(summary(), color=color))
+        write_report(results, summary, args, ctx, calendar)
         done = summary()
     if args.format != "text" or args.out is not None:
         ctx.stderr.write(
