@@ -169,3 +169,15 @@ def test_icpc_not_required_withdraws_the_conference_clock_in_every_edition() -> 
         data["events"] = [*events, {"type": "icpc_not_required", "date": "2024-03-12"}]
         after = evaluate(Case.model_validate(data), edition=edition, as_of=AS_OF)
         assert [o for o in after.obligations if o.id == "icpc.hold"] == [], edition
+
+
+def test_a_source_that_does_not_name_an_event_type_never_records_it() -> None:
+    from wtguidance.case import EVENT_TYPES
+    from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, CIN_CENSUS_RECORDS
+    from wtguidance.case.source import never_recorded
+
+    assert never_recorded(["referral"]) == frozenset(EVENT_TYPES) - {"referral"}
+    assert CIN_CENSUS_EVIDENCE.absent_events | CIN_CENSUS_RECORDS == frozenset(EVENT_TYPES)
+    assert not CIN_CENSUS_EVIDENCE.absent_events & CIN_CENSUS_RECORDS
+    with pytest.raises(ValueError, match="referal"):
+        never_recorded(["referal"])

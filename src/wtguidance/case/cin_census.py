@@ -40,7 +40,7 @@ from defusedxml.ElementTree import DefusedXMLParser, iterparse
 from wtguidance.case._cin_episode import ChildContext, map_child
 from wtguidance.case._cin_values import BadValue, Fields, local_name
 from wtguidance.case.record import Case
-from wtguidance.case.source import Rejected, SourceEvidence
+from wtguidance.case.source import Rejected, SourceEvidence, never_recorded
 from wtguidance.case.sourced import SourcedCase, SourceNote
 from wtguidance.errors import CaseError, SourceLocation
 
@@ -53,39 +53,27 @@ __all__ = [
     "read_cin_census",
 ]
 
-CIN_CENSUS_EVIDENCE = SourceEvidence.of(
-    "CIN census",
-    (
-        "referral_decision",
-        "child_seen",
-        "s47_completed",
-        "core_group_meeting",
-        "transfer_in_notified",
-        "transfer_in_conference",
-        "serious_incident_known",
-        "serious_incident_notified",
-        "rapid_review_completed",
-        "practice_review_decision",
-        "practice_review_completed",
-        "family_group_decision_making_offered",
-        "allocation",
-        "sign_off",
-        # added with the fidelity duties (issue 12): the census has none of them
-        "referral_acknowledged",
-        "serious_incident_reported_locally",
-        "looked_after_child_death_known",
-        "looked_after_child_death_notified",
-        "rapid_review_sent",
-        "practice_review_shared",
-        "practice_review_published",
-        "practice_review_publication_withheld",
-        "letter_before_proceedings",
-        "family_group_decision_making_accepted",
-        "family_group_decision_making_meeting",
-        "family_group_decision_making_not_in_best_interests",
-        "visit",
-    ),
+CIN_CENSUS_RECORDS = frozenset(
+    {
+        "referral",
+        "assessment_started",
+        "assessment_completed",
+        "strategy_discussion",
+        "s47_started",
+        "icpc",
+        "icpc_not_required",
+        "cp_plan_started",
+        "cp_plan_ended",
+        "review_conference",
+        "cin_plan_started",
+        "cin_plan_ended",
+        "care_proceedings_application",
+        "case_closed",
+    }
 )
+"""The event types the census mapping produces (docs/cin-census.md)."""
+
+CIN_CENSUS_EVIDENCE = SourceEvidence.of("CIN census", never_recorded(CIN_CENSUS_RECORDS))
 """The event types a CIN census return can never carry (DESIGN §10)."""
 
 

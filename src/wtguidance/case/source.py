@@ -16,7 +16,11 @@ from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Rejected", "SourceEvidence"]
+__all__ = [
+    "Rejected",
+    "SourceEvidence",
+    "never_recorded",
+]
 
 
 class SourceEvidence(BaseModel):
@@ -67,3 +71,18 @@ class Rejected(BaseModel):
     value: str | None = None
     sheet: str | None = None
     row: int | None = None
+
+
+def never_recorded(recorded: Collection[str]) -> frozenset[str]:
+    """Every event type of the case record except ``recorded``: what a source never carries.
+
+    Importers say what their format *does* record; everything else — including event types
+    added to the case record later — is then absent, so a new duty that only such an event
+    can satisfy is reported as not evidenced on an imported caseload, never as overdue.
+    """
+    from wtguidance.case.events import EVENT_TYPES
+
+    unknown = set(recorded) - set(EVENT_TYPES)
+    if unknown:
+        raise ValueError(f"not event types of the case record: {sorted(unknown)}")
+    return frozenset(EVENT_TYPES) - frozenset(recorded)

@@ -52,7 +52,7 @@ from wtguidance.case.events import (
     StrategyDiscussionEvent,
 )
 from wtguidance.case.record import Case, Child
-from wtguidance.case.source import SourceEvidence
+from wtguidance.case.source import SourceEvidence, never_recorded
 from wtguidance.case.sourced import SourcedCase, SourceNote
 from wtguidance.codes import FindingCode
 
@@ -69,45 +69,31 @@ __all__ = [
 ANNEX_A_SOURCE = "Ofsted Annex A return"
 """The source's name, as it appears in "not evidenced" reasons."""
 
-NEVER_RECORDED = frozenset(
+RECORDED = frozenset(
     {
-        # list 3 says whether a referral led to no further action, but not when it was decided
-        "referral_decision",
-        # the allocated worker and team are named, never their role or qualification, so a
-        # case-holder verdict cannot be given (DESIGN §10: not evidenced, never guessed)
-        "allocation",
-        # an assessment's authorisation date is its completion; who signed it is not recorded
-        "sign_off",
-        "core_group_meeting",
-        "s47_completed",
-        "cin_plan_started",
-        "cin_plan_ended",
-        "transfer_in_notified",
-        "transfer_in_conference",
-        "family_group_decision_making_offered",
-        "care_proceedings_application",
-        "serious_incident_known",
-        "serious_incident_notified",
-        "rapid_review_completed",
-        "practice_review_decision",
-        "practice_review_completed",
-        # added with the fidelity duties (issue 12); Annex A keeps only the *last* statutory
-        # visit (a snapshot), never the run of visits a repeating local clock needs
-        "referral_acknowledged",
-        "serious_incident_reported_locally",
-        "looked_after_child_death_known",
-        "looked_after_child_death_notified",
-        "rapid_review_sent",
-        "practice_review_shared",
-        "practice_review_published",
-        "practice_review_publication_withheld",
-        "letter_before_proceedings",
-        "family_group_decision_making_accepted",
-        "family_group_decision_making_meeting",
-        "family_group_decision_making_not_in_best_interests",
-        "visit",
+        "referral",
+        "assessment_started",
+        "assessment_completed",
+        "child_seen",
+        "strategy_discussion",
+        "s47_started",
+        "icpc",
+        "icpc_not_required",
+        "cp_plan_started",
+        "cp_plan_ended",
+        "review_conference",
+        "case_closed",
     }
 )
+"""The event types Annex A's lists 3–7 can give. Not among them: the referral decision
+(list 3 says whether a referral led to no further action, not when it was decided),
+allocations (the worker and team are named, never their role or qualification, so a
+case-holder verdict is not evidenced, never guessed), sign-offs (an assessment's
+authorisation is its completion; who signed is not recorded), core groups, incidents and
+reviews, and the run of statutory visits a repeating local clock needs (Annex A keeps only
+the last visit)."""
+
+NEVER_RECORDED = never_recorded(RECORDED)
 """Event types no Annex A list 1–7 records."""
 
 LATEST_ONLY = frozenset({"review_conference"})
