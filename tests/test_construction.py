@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
 from _helpers import ROOT
 from wtguidance import Evaluator, Overlay, load_edition, validate_protocol
+from wtguidance._pack.model import Timescale
 from wtguidance.case import parse_case_json
 from wtguidance.editions import shipped_editions
 from wtguidance.errors import ProtocolError, UnknownIdError, UsageError
@@ -29,22 +31,31 @@ def _dues(evaluator: Evaluator) -> dict[str, dt.date | None]:
 
 
 @pytest.mark.parametrize(
-    ("closures", "decision", "assessment"),
+    ("closures", "assessment"),
     [
-        ('"2024-01-08"', "2024-01-09", "2024-03-11"),
-        ('"2024-01-08", "2024-02-01"', "2024-01-09", "2024-03-12"),
-        ('"2024-01-06"', "2024-01-08", "2024-03-08"),  # a Saturday: nothing moves
+        ('"2024-01-08"', "2024-03-04"),  # the local 40 days run one day longer
+        ('"2024-01-08", "2024-02-01"', "2024-03-05"),
+        ('"2024-01-06"', "2024-03-01"),  # a Saturday: nothing moves
+        # so many closures that the local count passes the national 45 days: national
+        (", ".join(f'"2024-01-{d:02}"' for d in range(8, 32)), "2024-03-08"),
     ],
 )
 def test_direct_construction_applies_closure_days_like_create(
-    closures: str, decision: str, assessment: str
+    closures: str, assessment: str
 ) -> None:
     days = frozenset(dt.date.fromisoformat(d.strip(' "')) for d in closures.split(","))
-    overlay = Overlay(edition="2023", source="closures.yaml", non_working_days=days)
+    overlay = Overlay(
+        edition="2023",
+        source="closures.yaml",
+        non_working_days=days,
+        timescales=MappingProxyType({"assessment.complete": Timescale(working_days=40)}),
+    )
     editions = shipped_editions()
     direct, created = Evaluator(editions, overlay), Evaluator.create(editions, overlay)
     assert _dues(direct) == _dues(created)
-    assert _dues(direct)["referral.decision"] == dt.date.fromisoformat(decision)
+    # closure days never move a national deadline (the referral decision: 1 working day)
+    assert _dues(direct)["referral.decision"] == dt.date(2024, 1, 8)
+    # a tightened one is due on the earlier of its local and its national count
     assert _dues(direct)["assessment.complete"] == dt.date.fromisoformat(assessment)
 
 

@@ -319,7 +319,7 @@ def test_overlay_applies_local_limits_through_the_cli() -> None:
     assert _due(local, "child.seen") == "2024-12-24"
 
 
-def test_overlay_non_working_day_shifts_a_due_date(tmp_path: Path) -> None:
+def test_overlay_non_working_day_shifts_only_local_limits(tmp_path: Path) -> None:
     text = VALID_2023.read_text(encoding="utf-8").replace(
         'non_working_days: ["2024-12-27"]', 'non_working_days: ["2024-12-18"]'
     )
@@ -328,8 +328,9 @@ def test_overlay_non_working_day_shifts_a_due_date(tmp_path: Path) -> None:
     _, plain, _ = _evaluate()
     code, local, _ = _evaluate("--protocol", str(protocol))
     assert code == 0
+    # a national limit the protocol leaves alone: never moved by a closure day
     assert _due(plain, "referral.decision") == "2024-12-18"
-    assert _due(local, "referral.decision") == "2024-12-19"
+    assert _due(local, "referral.decision") == "2024-12-18"
 
 
 def test_invalid_protocol_is_refused_with_exit_2() -> None:

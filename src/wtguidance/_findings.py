@@ -289,3 +289,30 @@ def child_findings(child: Any, events: Sequence[Any]) -> list[Finding]:
             )
         )
     return findings
+
+
+def protocol_reach_findings(edition: str, used: Sequence[str]) -> list[Finding]:
+    """A finding when the local protocol's edition does not judge (all of) the case.
+
+    The protocol tightens only its own edition; whatever another edition judges is judged
+    without it. That is said, never left silent.
+    """
+    others = sorted(e for e in used if e != edition)
+    if not others:
+        return []
+    judged = f"edition {' and '.join(others)} judged " + (
+        "this case" if edition not in used else "part of this case"
+    )
+    applied = (
+        "it was not applied at all"
+        if edition not in used
+        else f"it applied only to what edition {edition} governs"
+    )
+    return [
+        Finding(
+            code="protocol-edition-not-governing",
+            severity="warning",
+            message=f"the local protocol applied is written for edition {edition}, "
+            f"but {judged}: {applied}; check the protocol against the edition in force",
+        )
+    ]

@@ -17,12 +17,19 @@ from pathlib import Path
 
 from wtguidance._pack.compile import CompiledPack, compile_pack
 from wtguidance._pack.load import edition_dirs, load_pack
-from wtguidance._pack.model import Rule
+from wtguidance._pack.model import (
+    CaseHolderSpec,
+    LocalPolicy,
+    ObligationSpec,
+    Rule,
+    SignOffSpec,
+)
 from wtguidance._pack.validate import validate_pack
 from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
 from wtguidance._resources import Traversable, data_dir
 from wtguidance.calendar import DateWindow
 from wtguidance.errors import PackError, UnknownIdError, UsageError
+from wtguidance.overlay import Overlay
 
 __all__ = [
     "CompiledEdition",
@@ -145,6 +152,45 @@ class Editions:
             packs.append(compile_pack(dataclasses.replace(compiled.pack, rules=rules)))
         return Editions(tuple(packs))
 
+    @property
+    def protocol(self) -> LocalPolicy | None:
+        """The local protocol that tightened one of these editions, if any."""
+        return next((p.pack.protocol for p in self.packs if p.pack.protocol is not None), None)
+
+    def tightened_by(self, overlay: Overlay) -> Editions:
+        """New editions in which the overlay's edition is tightened by a local protocol.
+
+        Like a reform in OpenFisca, applying a protocol yields a new, immutable set and
+        leaves this one as it was; the engine never sees the protocol. The protocol's
+        edition gets, as data, compiled once: its tightened limits (``timescale_source:
+        local``, the national limit kept beside them), the narrowed lead roles, the
+        stricter sign-off roles, the protocol's own ``local.`` duties, and the protocol's
+        closure days and counting policy (which apply to its own limits only). Other
+        editions are unchanged. Applying the protocol a set already carries returns the
+        set unchanged; applying a second, different one is refused (``bad-argument``).
+        """
+        if not isinstance(overlay, Overlay):
+            raise UsageError(
+                f"tightened_by needs an Overlay (protocol_overlay(...)), not "
+                f"{type(overlay).__name__}",
+                code="bad-argument",
+            )
+        target = self.get(overlay.edition)  # unknown edition: UnknownIdError
+        policy = _policy(overlay)
+        applied = self.protocol
+        if applied is not None:
+            if applied == policy and target.pack.protocol == policy:
+                return self
+            raise UsageError(
+                "these editions are already tightened by the local protocol of "
+                f"{applied.source.authority}; apply one protocol to the untightened editions",
+                code="bad-argument",
+            )
+        rules = tuple(_tighten(rule, overlay) for rule in target.pack.rules) + overlay.rules
+        pack = dataclasses.replace(target.pack, rules=rules, protocol=policy)
+        tightened = compile_pack(pack)
+        return Editions(tuple(tightened if p is target else p for p in self.packs))
+
     def with_rules(self, edition: str, rules: tuple[Rule, ...]) -> Editions:
         """A copy in which ``edition`` also holds ``rules`` (a local protocol's own
         obligations): they run with the edition and only where it governs."""
@@ -167,6 +213,41 @@ class Editions:
             if windows[pack.edition].contains(day):
                 return pack
         return None
+
+
+def _policy(overlay: Overlay) -> LocalPolicy:
+    return LocalPolicy(
+        source=overlay.protocol,
+        non_working_days=frozenset(overlay.non_working_days),
+        trigger=overlay.trigger,
+    )
+
+
+def _tighten(rule: Rule, overlay: Overlay) -> Rule:
+    """``rule`` as the protocol tightens it (the rule itself when it does not)."""
+    then = rule.then
+    if isinstance(then, ObligationSpec) and then.id in overlay.timescales:
+        local = overlay.timescales[then.id]
+        return dataclasses.replace(
+            rule,
+            then=dataclasses.replace(
+                then,
+                timescale=local,
+                timescale_source="local",
+                national=then.timescale,
+                national_source=then.timescale_source if then.timescale is not None else None,
+            ),
+        )
+    if isinstance(then, CaseHolderSpec) and then.stage in overlay.lead_roles:
+        allowed = set(overlay.lead_roles[then.stage])
+        lead = dataclasses.replace(
+            then.lead, roles=tuple(r for r in then.lead.roles if r in allowed)
+        )
+        return dataclasses.replace(rule, then=dataclasses.replace(then, lead=lead))
+    if isinstance(then, SignOffSpec) and then.id in overlay.sign_offs:
+        required = overlay.sign_offs[then.id]
+        return dataclasses.replace(rule, then=dataclasses.replace(then, required_from=required))
+    return rule
 
 
 def load_editions(root: Traversable | Path | str | None = None) -> Editions:

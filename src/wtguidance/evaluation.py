@@ -26,10 +26,12 @@ from wtguidance._findings import (
     before_earliest_findings,
     child_findings,
     order_findings,
+    protocol_reach_findings,
     unjudged_allocations,
     unjudged_obligations,
 )
 from wtguidance._pack.compile import CompiledPack
+from wtguidance._pack.views import protocol_view
 from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
 from wtguidance.case import Case, SourceEvidence
 from wtguidance.editions import Editions, shipped_editions
@@ -40,6 +42,7 @@ from wtguidance.results import (
     ObligationResult,
     Outcome,
     PersonView,
+    ProtocolView,
     SignOffResult,
     TimescaleEntry,
     TraceEntry,
@@ -56,14 +59,18 @@ def default_calendar() -> WorkingCalendar:
 
 @dataclass(frozen=True)
 class Evaluator:
-    """A reusable evaluation context: editions, an optional local overlay, the calendar,
+    """A reusable evaluation context: editions, an optional local protocol (its overlay),
     and the engine that matches and chains (``native``, the default, or ``durable``).
 
     Build it once and evaluate many cases with it; it is immutable and safe to share
-    across threads. The working calendar is always derived from the overlay (its closure
-    days), so however the evaluator is built, a protocol is applied whole. With
-    ``engine="durable"`` the editions are compiled into durable_rules rulesets when the
-    evaluator is built and deleted with it (docs/engines.md); an unknown engine, or
+    across threads. A protocol is applied once, as data, when the evaluator is built:
+    ``editions`` becomes ``editions.tightened_by(overlay)`` (see
+    :meth:`~wtguidance.editions.Editions.tightened_by`), so however the evaluator is
+    built — ``Evaluator(editions, overlay)``, ``Evaluator.create(...)``, or
+    ``Evaluator(editions.tightened_by(overlay))`` — the protocol is applied whole (limits,
+    roles, sign-offs, its own duties, its closure days for its own limits) or refused.
+    With ``engine="durable"`` the editions are compiled into durable_rules rulesets when
+    the evaluator is built and deleted with it (docs/engines.md); an unknown engine, or
     durable_rules not installed, raises :class:`~wtguidance.errors.EngineError`.
     """
 
@@ -73,6 +80,10 @@ class Evaluator:
     _run_pack: PackRunner = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        require(self.editions, Editions, "editions", "Evaluator", _EDITIONS_HINT)
+        if self.overlay is not None:
+            require(self.overlay, Overlay, "overlay", "Evaluator", _OVERLAY_HINT)
+            object.__setattr__(self, "editions", self.editions.tightened_by(self.overlay))
         object.__setattr__(self, "_run_pack", pack_runner(self.engine, self.editions.packs))
 
     @classmethod
@@ -83,26 +94,24 @@ class Evaluator:
         *,
         engine: str = "native",
     ) -> Evaluator:
-        """An evaluator over ``editions`` (default: the shipped ones) and ``overlay``.
-
-        The overlay's own obligations (a protocol's ``local.`` duties) join its edition.
-        """
+        """An evaluator over ``editions`` (default: the shipped ones) tightened by ``overlay``."""
         if editions is not None:
             require(editions, Editions, "editions", "Evaluator.create", _EDITIONS_HINT)
         if overlay is not None:
             require(overlay, Overlay, "overlay", "Evaluator.create", _OVERLAY_HINT)
-        editions = editions or shipped_editions()
-        if overlay is not None and overlay.rules:
-            editions = editions.with_rules(overlay.edition, overlay.rules)
-        return cls(editions, overlay, engine)
+        return cls(editions or shipped_editions(), overlay, engine)
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """England and Wales working days (a protocol's closure days count only for its
+        own limits, inside the tightened edition)."""
+        return default_calendar()
 
     @cached_property
-    def calendar(self) -> WorkingCalendar:
-        """England and Wales working days, less the overlay's local closure days."""
-        calendar = default_calendar()
-        if self.overlay is not None and self.overlay.non_working_days:
-            calendar = calendar.with_extra_non_working(self.overlay.non_working_days)
-        return calendar
+    def protocol(self) -> ProtocolView | None:
+        """The local protocol applied, as outcomes name it (None without one)."""
+        policy = self.editions.protocol
+        return protocol_view(policy.source) if policy is not None else None
 
     @cached_property
     def _windows(self) -> Mapping[str, DateWindow]:
@@ -111,11 +120,9 @@ class Evaluator:
 
     @cached_property
     def _plans(self) -> Mapping[str, PackPlan]:
-        """Each edition compiled, with the overlay, for this evaluator's calendar."""
-        return {
-            pack.edition: plan_pack(pack, self.calendar, self.overlay)
-            for pack in self.editions.packs
-        }
+        """Each edition planned over the national calendar (once per evaluator)."""
+        calendar = self.calendar
+        return {pack.edition: plan_pack(pack, calendar) for pack in self.editions.packs}
 
     def evaluate(
         self,
@@ -176,8 +183,6 @@ class Evaluator:
             for pack, window in chosen
         ]
         outcome = self._assemble(case, day, runs, findings, pinned=pinned)
-        if self.overlay is not None:
-            outcome = _protocol_reach(outcome, self.overlay)
         allocations = [f.event for f in facts.get(("event", "allocation"), ())]
         unjudged = (
             unjudged_allocations(allocations, outcome, self.editions, pinned=pinned)
@@ -289,6 +294,9 @@ class Evaluator:
         # Every list is sorted on its content, so the outcome never depends on event, rule
         # or file order (items equal on every key are equal in value).
         findings = findings + [run_findings[key] for key in sorted(run_findings)]
+        policy = self.editions.protocol
+        if policy is not None:
+            findings.extend(protocol_reach_findings(policy.source.edition, used))
         obligations.sort(key=_obligation_key)
         holders.sort(key=_holder_key)
         sign_offs.sort(key=_sign_off_key)
@@ -307,6 +315,7 @@ class Evaluator:
             case_id=case.case_id,
             as_of=day,
             editions=tuple(sorted(used)),
+            protocol=self.protocol,
             obligations=tuple(obligations),
             case_holders=tuple(holders),
             sign_offs=tuple(sign_offs),
@@ -360,33 +369,6 @@ def _sign_off_key(s: SignOffResult) -> tuple[object, ...]:
         s.status,
         s.given_on or _NO_DATE,
     )
-
-
-def _protocol_reach(outcome: Outcome, overlay: Overlay) -> Outcome:
-    """A finding when the local protocol's edition does not judge (all of) the case.
-
-    The protocol applies only to what its own edition governs; whatever another edition
-    judges is judged without it. That is said, never left silent.
-    """
-    others = [e for e in outcome.editions if e != overlay.edition]
-    if not others:
-        return outcome
-    judged = f"edition {' and '.join(others)} judged " + (
-        "this case" if overlay.edition not in outcome.editions else "part of this case"
-    )
-    applied = (
-        "it was not applied at all"
-        if overlay.edition not in outcome.editions
-        else f"it applied only to what edition {overlay.edition} governs"
-    )
-    finding = Finding(
-        code="protocol-edition-not-governing",
-        severity="warning",
-        message=f"the local protocol applied is written for edition {overlay.edition}, "
-        f"but {judged}: {applied} (its extra non-working days still count for every "
-        "deadline); check the protocol against the edition in force",
-    )
-    return outcome.model_copy(update={"findings": (*outcome.findings, finding)})
 
 
 _CASE_HINT = "build it with wtguidance.case.parse_case_obj(data) or Case.model_validate(data)"

@@ -26,19 +26,23 @@ from wtguidance.codes import FindingCode
 
 __all__ = [
     "AllocationView",
+    "CaseHolderStatus",
     "CaseHolderVerdict",
     "CitationView",
     "Clock",
     "Finding",
+    "Instance",
     "ObligationResult",
     "ObligationStatus",
     "Outcome",
     "PermittedHolder",
     "PersonView",
+    "ProtocolView",
     "RequiredSigner",
     "SignOffResult",
     "SignOffStatus",
     "TimescaleEntry",
+    "TimescaleSource",
     "TimescaleView",
     "TraceEntry",
 ]
@@ -48,7 +52,9 @@ ObligationStatus = Literal[
 ]
 """``ended``: the clock stopped (case closed, child died or turned 18) before the due date;
 ``not_evidenced``: only an event the source format never records could satisfy it."""
-SignOffStatus = Literal["given", "missing", "pending", "invalid"]
+SignOffStatus = Literal["given", "missing", "pending", "invalid", "not_evidenced"]
+"""``not_evidenced``: the subject was done, but the case's source never records sign-offs."""
+TimescaleSource = Literal["statute", "guidance", "panel_guidance", "local"]
 
 R = TypeVar("R", bound="_Frozen")
 _PYTHON_TYPES = (dt.date,)
@@ -110,14 +116,28 @@ _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder()
 
 
-class CitationView(_Frozen, frozen=True):
-    """Edition, chapter, section, paragraph (null unless verified) and source URL."""
+class ProtocolView(_Frozen, frozen=True, omit_defaults=True):
+    """A local protocol: the authority that published it, its edition, date and address."""
+
+    authority: str
+    edition: str
+    published: dt.date | None = None
+    url: str | None = None
+
+
+class CitationView(_Frozen, frozen=True, omit_defaults=True):
+    """Edition, chapter, section, paragraph (null unless verified) and source URL.
+
+    A local protocol's own duty is cited to the protocol (``protocol``, absent otherwise),
+    never as if it were part of the edition.
+    """
 
     edition: str
     chapter: str | None
     section: str
     paragraph: str | None
     url: str
+    protocol: ProtocolView | None = None
 
 
 class TimescaleView(_Frozen, frozen=True, omit_defaults=True):
@@ -141,7 +161,16 @@ class Clock(_Frozen, frozen=True):
     date: dt.date
 
 
-class ObligationResult(_Frozen, frozen=True, omit_defaults=True):
+class Instance(_Frozen, frozen=True, omit_defaults=True):
+    """Which occurrence a sign-off or case-holder entry is about: the event that opened
+    it, its date and (when the event has one) its stage."""
+
+    event: str
+    date: dt.date
+    stage: str | None = None
+
+
+class ObligationResult(_Frozen, frozen=True, omit_defaults=True, kw_only=True):
     id: str
     edition: str
     rule: str
@@ -150,8 +179,15 @@ class ObligationResult(_Frozen, frozen=True, omit_defaults=True):
     modality: Literal["must", "should"]
     clock: Clock
     timescale: TimescaleView | None
+    #: where the limit comes from: ``statute``, ``guidance``, ``panel_guidance`` or ``local``
+    timescale_source: TimescaleSource
+    #: when a local protocol tightened the limit: the edition's own (absent otherwise)
+    national_timescale: TimescaleView | None = None
     due: dt.date | None
     status: ObligationStatus
+    #: how late an ``overdue`` (as of the evaluation date) or ``met_late`` obligation is,
+    #: in working days (hours or calendar days for limits in those units; absent otherwise)
+    late_by: TimescaleView | None = None
     satisfied_on: dt.date | None
     citation: CitationView
     #: why the status is ``ended`` or ``not_evidenced`` (absent from JSON otherwise)
@@ -183,13 +219,22 @@ class AllocationView(_Frozen, frozen=True):
     supervisor: PersonView | None
 
 
-class CaseHolderVerdict(_Frozen, frozen=True):
+CaseHolderStatus = Literal["compliant", "not_compliant", "not_allocated", "not_evidenced"]
+"""``not_allocated``: the stage is active and no allocation is recorded; ``not_evidenced``:
+the case's source never records allocations, so none can be judged."""
+
+
+class CaseHolderVerdict(_Frozen, frozen=True, kw_only=True):
     stage: str
     edition: str
     rule: str
+    #: the allocation (or the event that made the stage active) this verdict is about
+    instance: Instance
     permitted: PermittedHolder
     allocation: AllocationView | None
-    compliant: bool
+    #: null when ``not_evidenced``
+    compliant: bool | None
+    status: CaseHolderStatus
     reason: str
     citation: CitationView
 
@@ -199,19 +244,23 @@ class RequiredSigner(_Frozen, frozen=True):
     social_work_qualified: bool | None
 
 
-class SignOffResult(_Frozen, frozen=True, kw_only=True):
+class SignOffResult(_Frozen, frozen=True, kw_only=True, omit_defaults=True):
     id: str
     edition: str
     rule: str
     subject: str
     summary: str
+    #: the event that opened this sign-off (its date and stage tell repeated ones apart)
+    instance: Instance
     subject_date: dt.date | None
     required_from: RequiredSigner
     status: SignOffStatus
+    #: why the status is ``not_evidenced`` (absent from JSON otherwise)
+    reason: str | None = None
     given_on: dt.date | None
     #: who signed: the permitted signer (``given``) or the one not permitted (``invalid``);
     #: null when nobody signed or an event (a conference's decision) gave the sign-off
-    signed_by: PersonView | None = None
+    signed_by: PersonView | None
     citation: CitationView
 
 
@@ -222,7 +271,7 @@ class TimescaleEntry(_Frozen, frozen=True, rename={"from_": "from"}):
     edition: str
     timescale: TimescaleView
     from_: str
-    source: Literal["statute", "guidance", "panel_guidance", "local"]
+    source: TimescaleSource
 
 
 class Finding(_Frozen, frozen=True):
@@ -238,12 +287,14 @@ class TraceEntry(_Frozen, frozen=True):
     citation: CitationView
 
 
-class Outcome(_Frozen, frozen=True):
+class Outcome(_Frozen, frozen=True, kw_only=True, omit_defaults=True):
     """Everything one evaluation concluded about one case."""
 
     case_id: str
     as_of: dt.date
     editions: tuple[str, ...]
+    #: the local protocol that tightened the editions, if any (absent otherwise)
+    protocol: ProtocolView | None = None
     obligations: tuple[ObligationResult, ...]
     case_holders: tuple[CaseHolderVerdict, ...]
     sign_offs: tuple[SignOffResult, ...]

@@ -1,7 +1,10 @@
 """Case-holders: who may lead each stage, and whether each allocation complies.
 
 A verdict is given for every allocation event, and for a stage that is active with no
-allocation recorded (``compliant: false``).
+allocation recorded (``not_allocated``, ``compliant: false``) — unless the case's source
+never records allocations (the CIN census): that stage is then ``not_evidenced``
+(``compliant: null``, with the reason). Each verdict names its instance: the allocation,
+or the event that made the stage active.
 """
 
 from __future__ import annotations
@@ -12,7 +15,13 @@ from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact
 from wtguidance._engine.plan import CaseHolderPlan
 from wtguidance._pack.model import CaseHolderSpec
-from wtguidance.results import AllocationView, CaseHolderVerdict, PermittedHolder, PersonView
+from wtguidance.results import (
+    AllocationView,
+    CaseHolderVerdict,
+    Instance,
+    PermittedHolder,
+    PersonView,
+)
 
 __all__ = ["conclude_case_holders", "judge_allocation"]
 
@@ -43,14 +52,20 @@ def conclude_case_holders(ctx: RunContext) -> None:
             continue
         start = active[0]
         ctx.traced(rule, start.date, start)
+        evidence = ctx.evidence
+        unrecorded = evidence is not None and "allocation" in evidence.absent_events
         verdict = CaseHolderVerdict(
             stage=spec.stage,
             edition=rule.edition,
             rule=rule.id,
+            instance=Instance(event=start.name, date=start.date, stage=spec.stage),
             permitted=plan.permitted,
             allocation=None,
-            compliant=False,
-            reason=f"stage {spec.stage} is active (since {start.date.isoformat()}, "
+            compliant=None if unrecorded else False,
+            status="not_evidenced" if unrecorded else "not_allocated",
+            reason=evidence.reason(("allocation",))
+            if evidence is not None and unrecorded
+            else f"stage {spec.stage} is active (since {start.date.isoformat()}, "
             f"{start.name}) but no allocation is recorded",
             citation=plan.citation,
         )
@@ -67,6 +82,7 @@ def judge_allocation(ctx: RunContext, plan: CaseHolderPlan, allocation: Fact) ->
         stage=spec.stage,
         edition=rule.edition,
         rule=rule.id,
+        instance=Instance(event=allocation.name, date=allocation.date, stage=spec.stage),
         permitted=plan.permitted,
         allocation=AllocationView(
             date=allocation.date,
@@ -74,6 +90,7 @@ def judge_allocation(ctx: RunContext, plan: CaseHolderPlan, allocation: Fact) ->
             supervisor=_person(event.supervisor) if event.supervisor is not None else None,
         ),
         compliant=compliant,
+        status="compliant" if compliant else "not_compliant",
         reason=reason,
         citation=plan.citation,
     )

@@ -11,7 +11,13 @@ case and its source rather than from the pack:
   none);
 - **not evidenced**: when the case came from a source that never records the events that
   could satisfy an obligation (the CIN census has no child-seen visits, say), an unmet
-  obligation is ``not_evidenced`` with the reason, never ``overdue``.
+  obligation is ``not_evidenced`` with the reason, never ``overdue``. A source that keeps
+  only the *latest* event of a kind (Ofsted's Annex A: a plan's latest review, the last
+  visit) cannot show whether an earlier one, not kept, met a duty in time: a duty met
+  late by such an event is ``not_evidenced`` too (one met on time stands: the latest was
+  in time, so one was).
+
+Every ``overdue`` or ``met_late`` result says how late (``late_by``), in the limit's unit.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
 from wtguidance._engine.plan import ObligationPlan, Selection
 from wtguidance._pack.model import ClockStop, ObligationSpec, Window
-from wtguidance.results import Clock, Finding, ObligationResult, ObligationStatus
+from wtguidance.results import Clock, Finding, ObligationResult, ObligationStatus, TimescaleView
 
 __all__ = ["Episode", "conclude_obligations", "eighteenth_birthday", "judge_episode"]
 
@@ -275,11 +281,16 @@ def judge_episode(
             return None
     status: ObligationStatus
     reason: str | None = None
-    if limit is not None and due_at is not None:
+    if limit is not None:
         assert satisfier is not None
-        status = "met" if _moment(satisfier) <= due_at else "met_late"
-    elif limit is not None:
-        status = "unscheduled" if due is None else "met" if limit <= due else "met_late"
+        if due_at is not None:
+            status = "met" if _moment(satisfier) <= due_at else "met_late"
+        else:
+            status = "unscheduled" if due is None else "met" if limit <= due else "met_late"
+        if status == "met_late" and _latest_only(ctx, satisfier):
+            assert ctx.evidence is not None
+            status = "not_evidenced"
+            reason = ctx.evidence.latest_reason(satisfier.name, limit.isoformat())
     else:
         stop = _stop(ctx, spec, clock.date) if spec.clock_stops else None
         if stop is not None and (due is None or due > stop.day):
@@ -293,6 +304,19 @@ def judge_episode(
             status = "pending" if ctx.as_of <= due else "overdue"
     ctx.traced(plan.rule, anchor, clock, satisfier)
     rule = plan.rule
+    late_by = None
+    if status == "overdue":
+        assert due is not None
+        late_by = plan.late(due, ctx.as_of)
+    elif status == "met_late":
+        assert due is not None
+        assert satisfier is not None
+        if due_at is not None:
+            hours = -(-(_moment(satisfier) - due_at) // dt.timedelta(hours=1))
+            late_by = TimescaleView(hours=hours)
+        else:
+            assert limit is not None
+            late_by = plan.late(due, limit)
     return ObligationResult(
         id=spec.id,
         edition=rule.edition,
@@ -302,8 +326,11 @@ def judge_episode(
         modality=spec.modality,
         clock=Clock(event=clock.name, date=clock.date),
         timescale=view,
+        timescale_source=plan.source,
+        national_timescale=plan.national_view,
         due=due,
         status=status,
+        late_by=late_by,
         satisfied_on=limit,
         citation=plan.citation,
         reason=reason,
@@ -353,6 +380,16 @@ def _not_evidenced(ctx: RunContext, spec: ObligationSpec) -> bool:
     pattern = spec.satisfied_by
     assert ctx.evidence is not None
     return pattern.kind == "event" and pattern.name in ctx.evidence.absent_events
+
+
+def _latest_only(ctx: RunContext, satisfier: Fact) -> bool:
+    """True when the satisfying event is of a kind the source keeps only the latest of."""
+    evidence = ctx.evidence
+    return (
+        evidence is not None
+        and satisfier.kind == "event"
+        and satisfier.name in evidence.latest_only
+    )
 
 
 def _stop(ctx: RunContext, spec: ObligationSpec, start: dt.date) -> Stop | None:

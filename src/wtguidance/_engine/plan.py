@@ -1,13 +1,18 @@
-"""An edition (with its local overlay) compiled for evaluation: one plan per rule.
+"""An edition compiled for evaluation: one plan per rule.
 
 Built once per :class:`~wtguidance.evaluation.Evaluator` and edition, never per case.
 Every decision that does not depend on the case is taken here: which facts a pattern
 reads and the test on each; each ``when`` condition as a closure that answers in constant
 or logarithmic time from date-sorted facts; each obligation's due-date function (months,
-or working days on the evaluator's calendar with the overlay's counting policy); the
-output objects that do not depend on the case (citation, timescale, who may lead, who
-must sign), after any local tightening. No source text is generated and nothing is
-``eval``'d: plans are closures over the validated pack.
+or working days on the national calendar); the output objects that do not depend on the
+case (citation, timescale, who may lead, who must sign). No source text is generated and
+nothing is ``eval``'d: plans are closures over the validated pack.
+
+An edition a local protocol has tightened (``pack.protocol``) is planned the same way:
+its rules already hold the local limits and roles. The protocol's closure days and
+counting policy apply to its own limits only: a local duty counts on the local calendar;
+a national duty the protocol tightened is due on the earlier of its national count and
+its local count; every other duty keeps its national count.
 """
 
 from __future__ import annotations
@@ -40,9 +45,8 @@ from wtguidance._pack.model import (
     TimescaleSource,
     Window,
 )
-from wtguidance._pack.views import permitted_holder, required_signer, timescale_view
-from wtguidance.calendar import WorkingCalendar, add_months
-from wtguidance.overlay import Overlay
+from wtguidance._pack.views import timescale_view
+from wtguidance.calendar import Trigger, WorkingCalendar, add_months
 from wtguidance.results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
 
 __all__ = [
@@ -70,6 +74,8 @@ class Reader(Protocol):
 #: trigger's date) → holds?
 Test = Callable[[Reader, Fact, "dt.date | None", "dt.date | None"], bool]
 DueDate = Callable[[dt.date], "dt.date | None"]
+#: (due date, the later day: as of, or when it was met) → how late, in the limit's unit
+Lateness = Callable[[dt.date, dt.date], TimescaleView]
 Day = dt.date | None
 
 
@@ -112,9 +118,13 @@ class ObligationPlan(RulePlan):
     ended_by: tuple[Selection, ...]
     due: DueDate
     view: TimescaleView | None
-    #: where the limit comes from, for the outcome's ``timescales`` (``local`` if overlaid)
+    #: where the limit comes from, for the outcome's ``timescales`` (``local`` if tightened)
     source: TimescaleSource
     citation: CitationView
+    #: how late a date is after the due date, in the limit's own unit (see ``_lateness``)
+    late: Lateness
+    #: the edition's own limit, when a local protocol tightened it
+    national_view: TimescaleView | None = None
     #: the limit itself (limits in hours are counted from the events' times of day)
     timescale: Timescale | None = None
     #: a repeating clock: the due date and view of each later interval
@@ -144,7 +154,6 @@ class PackPlan:
     """One edition ready to run over a case's facts."""
 
     pack: CompiledPack
-    overlay: Overlay | None  # only when it tightens this edition
     slots: int
     #: one pattern per memo slot, in slot order (what another engine matches instead)
     patterns: tuple[Pattern, ...]
@@ -163,11 +172,8 @@ class PackPlan:
         return self.pack.edition
 
 
-def plan_pack(
-    pack: CompiledPack, calendar: WorkingCalendar, overlay: Overlay | None = None
-) -> PackPlan:
-    """Compile ``pack`` (tightened by ``overlay`` when it is for this edition) into plans."""
-    mine = overlay if overlay is not None and overlay.edition == pack.edition else None
+def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
+    """Compile ``pack`` into plans; ``calendar`` holds the national working days."""
     slots: dict[tuple[object, ...], Selection] = {}
     patterns: list[Pattern] = []
 
@@ -192,7 +198,13 @@ def plan_pack(
             "deciding": tuple(select(p) for p in _until_next_patterns(rule.when)),
         }
 
-    trigger = mine.trigger if mine is not None else "same_day"
+    policy = pack.pack.protocol
+    local_calendar = calendar
+    trigger: Trigger = "same_day"
+    if policy is not None:
+        trigger = policy.trigger
+        if policy.non_working_days:
+            local_calendar = calendar.with_extra_non_working(policy.non_working_days)
     derivations = tuple(
         DerivationPlan(**base(r), fact=_then(r, AssertSpec).fact) for r in pack.derivations
     )
@@ -200,10 +212,12 @@ def plan_pack(
     for rule in pack.obligations:
         spec = _then(rule, ObligationSpec)
         timescale, view = spec.timescale, pack.timescales.get(rule.id)
-        source = spec.timescale_source
-        if mine is not None and spec.id in mine.timescales:
-            timescale, source = mine.timescales[spec.id], "local"
-            view = timescale_view(timescale)
+        local = spec.timescale_source == "local"
+        counted_on = local_calendar if local else calendar
+        due = _due_date(timescale, counted_on, trigger if local else "same_day")
+        if spec.national is not None:
+            # a tightened national duty: never later than its national count
+            due = _earlier(due, _due_date(spec.national, calendar, "same_day"))
         repeat = spec.repeat_every
         obligations.append(
             ObligationPlan(
@@ -213,34 +227,32 @@ def plan_pack(
                 window=spec.window,
                 withdrawn_by=tuple(map(select, spec.withdrawn_by)),
                 ended_by=tuple(map(select, spec.ended_by)),
-                due=_due_date(timescale, calendar, trigger),
+                due=due,
                 view=view,
-                source=source,
+                source=spec.timescale_source,
                 citation=pack.citations[rule.id],
+                late=_lateness(timescale, counted_on),
+                national_view=timescale_view(spec.national) if spec.national else None,
                 timescale=timescale,
-                repeat_due=_due_date(repeat, calendar, trigger) if repeat else None,
+                repeat_due=_due_date(repeat, counted_on, trigger) if repeat else None,
                 repeat_view=timescale_view(repeat) if repeat else None,
             )
         )
     holders = []
     for rule in pack.case_holders:
         spec_h = _then(rule, CaseHolderSpec)
-        permitted = pack.permitted[rule.id]
-        if mine is not None and spec_h.stage in mine.lead_roles:
-            local = set(mine.lead_roles[spec_h.stage])
-            permitted = permitted_holder(spec_h, tuple(r for r in spec_h.lead.roles if r in local))
         holders.append(
             CaseHolderPlan(
-                **base(rule), spec=spec_h, permitted=permitted, citation=pack.citations[rule.id]
+                **base(rule),
+                spec=spec_h,
+                permitted=pack.permitted[rule.id],
+                citation=pack.citations[rule.id],
             )
         )
     sign_offs = []
     for rule in pack.sign_offs:
         spec_s = _then(rule, SignOffSpec)
         required, signer = spec_s.required_from, pack.signers[rule.id]
-        if mine is not None and spec_s.id in mine.sign_offs:
-            required = mine.sign_offs[spec_s.id]
-            signer = required_signer(required)
         sign_offs.append(
             SignOffPlan(
                 **base(rule),
@@ -256,7 +268,6 @@ def plan_pack(
     dormant = tuple(RulePlan(**base(r)) for r in pack.dormant)
     return PackPlan(
         pack=pack,
-        overlay=mine,
         slots=len(slots),
         patterns=tuple(patterns),
         derivations=derivations,
@@ -279,7 +290,41 @@ def _in_force(rule: Rule) -> Callable[[dt.date], bool] | None:
     return rule.in_force_on
 
 
-def _due_date(timescale: Timescale | None, calendar: WorkingCalendar, trigger: Any) -> DueDate:
+def _earlier(first: DueDate, second: DueDate) -> DueDate:
+    def due(day: dt.date) -> dt.date | None:
+        one, other = first(day), second(day)
+        if one is None or other is None:
+            return one if other is None else other
+        return min(one, other)
+
+    return due
+
+
+def _lateness(timescale: Timescale | None, calendar: WorkingCalendar) -> Lateness:
+    """How late a day is after a due date, in the unit a reader of the limit expects.
+
+    Working days for limits in working days or months (on the calendar the limit is
+    counted on); calendar days for limits in calendar days or hours (the due *moment* of
+    an hours limit is compared separately: see the obligations judge).
+    """
+    unit = timescale.unit if timescale is not None else "working_days"
+    if unit in ("calendar_days", "hours"):
+        return lambda due, day: TimescaleView(calendar_days=(day - due).days)
+    wide: list[WorkingCalendar] = []  # built only for a day outside the calendar's span
+
+    def working_days(due: dt.date, day: dt.date) -> TimescaleView:
+        if calendar.first <= due and day <= calendar.last:
+            return TimescaleView(working_days=calendar.working_days_between(due, day))
+        if not wide:
+            wide.append(
+                WorkingCalendar(calendar.extra_non_working, first_year=1900, last_year=2200)
+            )
+        return TimescaleView(working_days=wide[0].working_days_between(due, day))
+
+    return working_days
+
+
+def _due_date(timescale: Timescale | None, calendar: WorkingCalendar, trigger: Trigger) -> DueDate:
     """Day 0 → the due date (DESIGN §5), or None when no limit is set.
 
     ``working_days_before`` counts back from day 0; ``calendar_days`` counts every day;

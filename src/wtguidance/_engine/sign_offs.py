@@ -1,4 +1,12 @@
-"""Sign-offs: who must approve what, and whether a permitted person did (DESIGN §6)."""
+"""Sign-offs: who must approve what, and whether a permitted person did (DESIGN §6).
+
+One entry per instance of the subject: per trigger event, where triggers of one rule on
+the same day and stage (two allocations decided together) share one entry, as they share
+one sign-off. Each entry names its instance (the trigger's event, date and stage). When
+the case's source never records sign-offs (the CIN census), a subject that was done has a
+sign-off that is ``not_evidenced`` (with the reason), not ``missing``, unless an event the
+source does record gave it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,7 @@ from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
 from wtguidance._engine.plan import SignOffPlan
 from wtguidance._pack.model import PersonSpec
-from wtguidance.results import PersonView, SignOffResult, SignOffStatus
+from wtguidance.results import Instance, PersonView, SignOffResult, SignOffStatus
 
 __all__ = ["conclude_sign_offs", "judge_sign_off"]
 
@@ -30,7 +38,12 @@ def conclude_sign_offs(ctx: RunContext) -> None:
         givers = ctx.matching(plan.given_by) if plan.given_by is not None else NO_FACTS
         triggers = ctx.triggers(plan)
         previous_done: dt.date | None = None
+        seen: set[tuple[dt.date, str | None]] = set()
         for index, trigger in enumerate(triggers):
+            instance = (trigger.date, _stage(trigger))
+            if instance in seen:
+                continue  # the same instance: one sign-off answers both
+            seen.add(instance)
             # the subject's window runs to the next trigger on a later day: triggers on the
             # same day (two allocations decided together) share it, so one sign-off that
             # day gives each of them
@@ -95,6 +108,11 @@ def judge_sign_off(
             signed_by = _person(signatures[low].event.by)
         else:
             status = "missing"
+    reason: str | None = None
+    if status == "missing" and ctx.evidence is not None:
+        absent = ctx.evidence.absent_events
+        if "sign_off" in absent:
+            status, reason = "not_evidenced", ctx.evidence.reason(("sign_off",))
     ctx.traced(plan.rule, trigger.date, trigger, done)
     rule, spec = plan.rule, plan.spec
     return SignOffResult(
@@ -103,13 +121,20 @@ def judge_sign_off(
         rule=rule.id,
         subject=spec.subject,
         summary=rule.summary,
+        instance=Instance(event=trigger.name, date=trigger.date, stage=_stage(trigger)),
         subject_date=done.date if done is not None else None,
         required_from=plan.signer,
         status=status,
+        reason=reason,
         given_on=given_on,
         signed_by=signed_by,
         citation=plan.citation,
     )
+
+
+def _stage(fact: Fact) -> str | None:
+    stage = getattr(fact.event, "stage", None)
+    return stage if isinstance(stage, str) else None
 
 
 def _person(person: Any) -> PersonView:

@@ -28,12 +28,14 @@ __all__ = [
     "Condition",
     "EditionMeta",
     "Exists",
+    "LocalPolicy",
     "NotOf",
     "ObligationSpec",
     "OversightSpec",
     "Pattern",
     "PersonSpec",
     "ProtocolExpectations",
+    "ProtocolSource",
     "Rule",
     "RulePack",
     "SignOffSpec",
@@ -94,6 +96,32 @@ class Citation:
     section: str
     paragraph: str | None
     url: str
+    #: set for a local protocol's own duties: they are cited to the protocol, not the edition
+    protocol: ProtocolSource | None = None
+
+
+@dataclass(frozen=True)
+class ProtocolSource:
+    """The local protocol that tightened an edition: who published it, when, where."""
+
+    authority: str
+    edition: str
+    published: dt.date | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class LocalPolicy:
+    """What a local protocol changes about counting, beyond its limits and roles.
+
+    Held by the tightened edition (:attr:`RulePack.protocol`): its closure days lengthen
+    only the protocol's own limits (a national duty stays due on its national count), and
+    its counting policy applies to those same limits.
+    """
+
+    source: ProtocolSource
+    non_working_days: frozenset[dt.date] = frozenset()
+    trigger: Literal["same_day", "next_working_day"] = "same_day"
 
 
 @dataclass(frozen=True)
@@ -216,6 +244,10 @@ class ObligationSpec:
     repeat_every: Timescale | None = None
     #: what stops the clock (DESIGN §5): ``case_closed``, ``death``, ``eighteenth_birthday``
     clock_stops: frozenset[ClockStop] = CLOCK_STOPS
+    #: when a local protocol tightened ``timescale``: the edition's own limit and its source
+    #: (the duty is then due on the earlier of the national and the local count)
+    national: Timescale | None = None
+    national_source: TimescaleSource | None = None
 
 
 @dataclass(frozen=True)
@@ -340,6 +372,8 @@ class RulePack:
     facts: Mapping[str, tuple[str, SourceLocation]]
     rules: tuple[Rule, ...]
     root: str
+    #: set when a local protocol has tightened this edition (see ``Editions.tightened_by``)
+    protocol: LocalPolicy | None = None
 
     @property
     def edition(self) -> str:

@@ -1,15 +1,33 @@
 """Pack parts in their output form: citations, time limits, who may lead, who must sign.
 
-Built once per rule at compile time, and again at evaluation time only where a local
-protocol changes a limit or a role list. Neither compiling nor evaluating: both use it.
+Built once per rule at compile time (a local protocol's tightening is compiled too: it
+yields a new edition). Neither compiling nor evaluating: both use it.
 """
 
 from __future__ import annotations
 
-from wtguidance._pack.model import CaseHolderSpec, Citation, PersonSpec, Timescale
-from wtguidance.results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
+from wtguidance._pack.model import (
+    CaseHolderSpec,
+    Citation,
+    PersonSpec,
+    ProtocolSource,
+    Timescale,
+)
+from wtguidance.results import (
+    CitationView,
+    PermittedHolder,
+    ProtocolView,
+    RequiredSigner,
+    TimescaleView,
+)
 
-__all__ = ["citation_view", "permitted_holder", "required_signer", "timescale_view"]
+__all__ = [
+    "citation_view",
+    "permitted_holder",
+    "protocol_view",
+    "required_signer",
+    "timescale_view",
+]
 
 
 def citation_view(citation: Citation) -> CitationView:
@@ -20,6 +38,17 @@ def citation_view(citation: Citation) -> CitationView:
         section=citation.section,
         paragraph=citation.paragraph,
         url=citation.url,
+        protocol=protocol_view(citation.protocol) if citation.protocol is not None else None,
+    )
+
+
+def protocol_view(source: ProtocolSource) -> ProtocolView:
+    """The output form of the local protocol that tightened an edition."""
+    return ProtocolView(
+        authority=source.authority,
+        edition=source.edition,
+        published=source.published,
+        url=source.url,
     )
 
 

@@ -218,7 +218,12 @@ def render_sarif(reports: Sequence[ProtocolReport], *, strict: bool = False) -> 
 
 
 _WARNINGS = frozenset(
-    {"missing-timescale", "published-before-edition", "duplicate-non-working-day"}
+    {
+        "missing-timescale",
+        "published-before-edition",
+        "duplicate-non-working-day",
+        "too-many-non-working-days",
+    }
 )
 
 

@@ -17,13 +17,15 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from itertools import islice
 
+from wtguidance._arguments import require, require_date
 from wtguidance.case import Case, Rejected, SourceEvidence
 from wtguidance.case.sourced import SourcedCase
 from wtguidance.evaluation import Evaluator
-from wtguidance.results import Finding, Outcome
+from wtguidance.overlay import Overlay
+from wtguidance.results import Finding, Outcome, ProtocolView
 
 __all__ = ["Evaluated", "Settings", "evaluate_cases", "evaluate_one", "evaluate_stream"]
 
@@ -35,11 +37,34 @@ _IN_FLIGHT_PER_JOB = 4
 
 @dataclass(frozen=True)
 class Settings:
-    """How every case of a run is judged (sent to each worker process)."""
+    """How every case of a run is judged (sent to each worker process).
+
+    ``overlay``: a valid local protocol (``protocol_overlay(validate_protocol(path))``),
+    applied whole to every case of the run, exactly as ``evaluate --protocol`` applies it.
+    """
 
     as_of: dt.date
     edition: str = "auto"
     evidence: SourceEvidence | None = None
+    overlay: Overlay | None = None
+
+    def __post_init__(self) -> None:
+        require_date(self.as_of, "as_of", "Settings")
+        if self.evidence is not None:
+            require(self.evidence, SourceEvidence, "evidence", "Settings")
+        if self.overlay is not None:
+            require(
+                self.overlay,
+                Overlay,
+                "overlay",
+                "Settings",
+                "pass protocol_overlay(validate_protocol(path))",
+            )
+
+    @property
+    def protocol(self) -> ProtocolView | None:
+        """The protocol every case is judged under, as reports name it."""
+        return evaluator_for(self.overlay).protocol if self.overlay is not None else None
 
 
 @dataclass(frozen=True)
@@ -54,63 +79,23 @@ class Evaluated:
         return self.source.child_id if self.source is not None else None
 
 
-@cache
-def _evaluator() -> Evaluator:
-    """The shipped editions, compiled once per process (immutable, so safe to share)."""
-    return Evaluator.create()
+@lru_cache(maxsize=8)
+def evaluator_for(overlay: Overlay | None) -> Evaluator:
+    """The shipped editions, tightened by ``overlay``, compiled once per process and
+    protocol (immutable, so safe to share; a few protocols are kept, least used first out)."""
+    return Evaluator.create(overlay=overlay)
 
 
 def evaluate_one(case: Case, settings: Settings, evidence: SourceEvidence | None = None) -> Outcome:
     """The per-case function every runner uses (in process, in a pool, on a Dask worker).
 
     ``evidence``, when given, replaces the run's for this case (see SourcedCase.evidence).
+    Every verdict, including what the source cannot evidence, is the engine's.
     """
     evidence = evidence if evidence is not None else settings.evidence
-    outcome = _evaluator().evaluate(
+    return evaluator_for(settings.overlay).evaluate(
         case, edition=settings.edition, as_of=settings.as_of, evidence=evidence
     )
-    if evidence is not None and evidence.latest_only:
-        outcome = _settle_latest_only(outcome, case, evidence)
-    return outcome
-
-
-@cache
-def _satisfiers() -> dict[str, str]:
-    """Each obligation rule's satisfying event type, across the shipped editions."""
-    found: dict[str, str] = {}
-    for pack in _evaluator().editions.packs:
-        for rule in pack.obligations:
-            satisfied_by = getattr(rule.then, "satisfied_by", None)
-            if satisfied_by is not None and satisfied_by.kind == "event":
-                found[rule.id] = satisfied_by.name
-    return found
-
-
-def _settle_latest_only(outcome: Outcome, case: Case, evidence: SourceEvidence) -> Outcome:
-    """A duty met late by an event the source keeps only the latest of is not evidenced.
-
-    A snapshot source (Annex A's latest review conference) cannot say whether an earlier
-    event, which it does not keep, met the duty in time; ``met`` (the latest was in time,
-    so one was) and unmet duties stand as judged.
-    """
-    latest = {(e.type, e.date) for e in case.events if e.type in evidence.latest_only}
-    satisfiers = _satisfiers()
-    changed = False
-    obligations = []
-    for item in outcome.obligations:
-        event = satisfiers.get(item.rule)
-        if item.status == "met_late" and (event, item.satisfied_on) in latest:
-            assert event is not None
-            assert item.satisfied_on is not None
-            item = item.model_copy(
-                update={
-                    "status": "not_evidenced",
-                    "reason": evidence.latest_reason(event, item.satisfied_on.isoformat()),
-                }
-            )
-            changed = True
-        obligations.append(item)
-    return outcome.model_copy(update={"obligations": tuple(obligations)}) if changed else outcome
 
 
 def _case_of(item: Case | SourcedCase) -> tuple[Case, SourceEvidence | None]:
@@ -189,14 +174,17 @@ def evaluate_cases(
     as_of: dt.date,
     edition: str = "auto",
     evidence: SourceEvidence | None = None,
+    overlay: Overlay | None = None,
     jobs: int = 1,
 ) -> Iterator[Outcome]:
     """The Python API for case systems: an iterator of outcomes from an iterable of cases.
 
+    ``overlay``: a valid local protocol applied to every case (see :class:`Settings`).
+
     >>> for outcome in evaluate_cases(cases_from_my_system(), as_of=date.today()):
     ...     store(outcome.model_dump(mode="json"))
     """
-    settings = Settings(as_of, edition, evidence)
+    settings = Settings(as_of, edition, evidence, overlay)
     for result in evaluate_stream(cases, settings, jobs=jobs):
         assert isinstance(result, Evaluated)  # no Rejected goes in, so none comes out
         yield result.outcome

@@ -11,9 +11,11 @@ the number of cases (counters, plus the long lists kept in a :class:`RowStore`):
 - timeliness per month of the due date, and the working days each duty took;
 - outcome and rejected counts, which always add up to the records read.
 
-Obligations the source cannot evidence are reported apart (status ``not_evidenced``) and
-never counted as overdue; sign-offs and case-holder verdicts whose evidence the source
-never carries (``sign_off``, ``allocation``) are counted as ``not_evidenced`` too.
+Every count is read from the outcomes as the engine judged them: obligations, sign-offs
+and case-holder verdicts the source cannot evidence carry ``not_evidenced`` in the outcome
+itself, so a report and the outcomes it summarises can never disagree. How late an overdue
+item is comes from the outcome too (``late_by``). Under a local protocol the summary names
+it and lists each obligation's limit beside the national one.
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from wtguidance.calendar import WorkingCalendar
 from wtguidance.case import Rejected, SourceEvidence
 from wtguidance.case.sourced import SourceNote
 from wtguidance.caseload.run import Evaluated
 from wtguidance.caseload.store import RowStore
 from wtguidance.caseload.targets import CAUSES, ICPC_WORKING_DAYS, classify
+from wtguidance.results import ObligationResult, ProtocolView, TimescaleView
 
 __all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder"]
 
@@ -55,6 +60,12 @@ class CaseloadSummary:
     by_month: dict[str, Counter[str]] = field(default_factory=dict)
     taken: dict[str, Counter[int]] = field(default_factory=dict)
     limits: dict[str, str] = field(default_factory=dict)
+    #: the local protocol the run applied (None: national rules only)
+    protocol: ProtocolView | None = None
+    #: (obligation, edition) → (limit, its source, the national limit when tightened)
+    limit_sources: dict[tuple[str, str], tuple[TimescaleView | None, str, TimescaleView | None]] = (
+        field(default_factory=dict)
+    )
     findings: Counter[tuple[str, str]] = field(default_factory=Counter)
     examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     target_causes: Counter[str] = field(default_factory=Counter)
@@ -111,6 +122,7 @@ class CaseloadSummary:
             "as_of": self.as_of.isoformat(),
             "edition": self.edition,
             "complete": self.complete,
+            "protocol": None if self.protocol is None else self.protocol.model_dump(mode="json"),
             "counts": self.counts(),
             "not_evidenced_by_source": None
             if self.evidence is None
@@ -119,6 +131,20 @@ class CaseloadSummary:
                 "events": sorted(self.evidence.absent_events),
             },
             "obligations": table(self.obligations, "obligation"),
+            "limits": [
+                {
+                    "obligation": obligation,
+                    "edition": edition,
+                    "timescale": None if limit is None else limit.model_dump(mode="json"),
+                    "source": source,
+                    "national_timescale": None
+                    if national is None
+                    else national.model_dump(mode="json"),
+                }
+                for (obligation, edition), (limit, source, national) in sorted(
+                    self.limit_sources.items()
+                )
+            ],
             "sign_offs": table(self.sign_offs, "sign_off"),
             "case_holders": table(self.case_holders, "stage"),
             "overdue_count": self.store.count("overdue"),
@@ -162,6 +188,17 @@ class CaseloadSummary:
         self.store.close()
 
 
+def _late(item: ObligationResult) -> int | None:
+    """Working days late, as the engine judged it (None for a limit in another unit)."""
+    return item.late_by.working_days if item.late_by is not None else None
+
+
+def _amount(view: TimescaleView | None) -> int:
+    if view is None:
+        return 0
+    return next((v for v in msgspec.structs.astuple(view) if v is not None), 0)
+
+
 class SummaryBuilder:
     """Feed every result of a run (in order) with :meth:`add`, then read :attr:`summary`."""
 
@@ -173,14 +210,12 @@ class SummaryBuilder:
         edition: str = "auto",
         evidence: SourceEvidence | None = None,
         source: str | None = None,
+        protocol: ProtocolView | None = None,
     ) -> None:
-        self.summary = CaseloadSummary(source, as_of, edition, evidence)
+        self.summary = CaseloadSummary(source, as_of, edition, evidence, protocol=protocol)
         self.calendar = calendar
         self._wide: WorkingCalendar | None = None
         self._soon_end = self._covering(as_of).add_working_days(as_of, DUE_SOON_WORKING_DAYS)
-        absent = evidence.absent_events if evidence is not None else frozenset()
-        self._no_sign_offs = "sign_off" in absent
-        self._no_allocations = "allocation" in absent
 
     def add_all(self, results: Iterable[Evaluated | Rejected]) -> Iterator[Evaluated | Rejected]:
         """Pass ``results`` through, adding each on the way."""
@@ -205,6 +240,12 @@ class SummaryBuilder:
         dues: dict[dt.date, dt.date | None] = {}
         for item in outcome.obligations:
             s.obligations[(item.id, item.edition, item.status)] += 1
+            if (item.id, item.edition) not in s.limit_sources:
+                s.limit_sources[(item.id, item.edition)] = (
+                    item.timescale,
+                    item.timescale_source,
+                    item.national_timescale,
+                )
             if item.id == "icpc.hold":
                 dues.setdefault(item.clock.date, item.due)
             due = item.due
@@ -216,7 +257,7 @@ class SummaryBuilder:
             if item.satisfied_on is not None and item.status in ("met", "met_late"):
                 self._taken(item.id, item.clock.date, item.satisfied_on, item.timescale)
             if item.status == "overdue":
-                late = self._covering(due, as_of).working_days_between(due, as_of)
+                late = _late(item)
                 s.store.append(
                     "overdue",
                     {
@@ -227,8 +268,11 @@ class SummaryBuilder:
                         "clock": item.clock.date.isoformat(),
                         "due": due.isoformat(),
                         "working_days_late": late,
+                        "late_by": None
+                        if item.late_by is None
+                        else item.late_by.model_dump(mode="json"),
                     },
-                    sort=late,
+                    sort=late if late is not None else _amount(item.late_by),
                 )
             elif item.status == "pending" and due <= self._soon_end:
                 left = self._covering(due, as_of).working_days_between(as_of, due)
@@ -245,16 +289,9 @@ class SummaryBuilder:
                     },
                 )
         for sign_off in outcome.sign_offs:
-            status = "not_evidenced" if self._no_sign_offs else sign_off.status
-            s.sign_offs[(sign_off.id, sign_off.edition, status)] += 1
+            s.sign_offs[(sign_off.id, sign_off.edition, sign_off.status)] += 1
         for holder in outcome.case_holders:
-            if self._no_allocations:
-                verdict = "not_evidenced"
-            elif holder.allocation is None:
-                verdict = "not_allocated"
-            else:
-                verdict = "compliant" if holder.compliant else "not_compliant"
-            s.case_holders[(holder.stage, holder.edition, verdict)] += 1
+            s.case_holders[(holder.stage, holder.edition, holder.status)] += 1
         for finding in outcome.findings:
             self._finding(finding.code, finding.severity, outcome.case_id, finding.message)
         if result.source is not None:

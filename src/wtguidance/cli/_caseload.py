@@ -15,10 +15,17 @@ from wtguidance.errors import UsageError
 if TYPE_CHECKING:
     import datetime as dt
 
-    from wtguidance.calendar import WorkingCalendar
     from wtguidance.caseload import CaseloadSummary
+    from wtguidance.overlay import Overlay
 
-__all__ = ["add_run_options", "open_out", "progress", "run_options", "write_report"]
+__all__ = [
+    "add_run_options",
+    "open_out",
+    "progress",
+    "run_options",
+    "run_protocol",
+    "write_report",
+]
 
 T = TypeVar("T")
 
@@ -29,6 +36,12 @@ def add_run_options(parser: argparse.ArgumentParser, *, as_of_required: bool) ->
     )
     parser.add_argument("--edition", default="auto", help="edition id, or auto (default)")
     parser.add_argument("--out", help="write the report to this file instead of stdout")
+    parser.add_argument(
+        "--protocol",
+        metavar="FILE",
+        help="judge every case under this local protocol (YAML), as evaluate --protocol does; "
+        "an invalid one is refused before any record is read",
+    )
     parser.add_argument(
         "--jobs",
         default="1",
@@ -54,6 +67,16 @@ def run_options(args: argparse.Namespace) -> tuple[dt.date, str, int]:
             f"--jobs: {args.jobs!r} is not a whole number of at least 1", code="bad-flag"
         ) from None
     return as_of, args.edition, min(jobs, max(os.cpu_count() or 1, 1) * 4)
+
+
+def run_protocol(args: argparse.Namespace, ctx: CliContext) -> Overlay | None:
+    """The ``--protocol`` overlay, validated (invalid: exit 2 with its ``file:line:col``)."""
+    if args.protocol is None:
+        return None
+    from wtguidance.cli.protocol import overlay_from_file
+    from wtguidance.editions import shipped_editions
+
+    return overlay_from_file(args.protocol, ctx, shipped_editions())
 
 
 @contextlib.contextmanager
@@ -119,7 +142,6 @@ def write_report(
     summary: Callable[[], CaseloadSummary],
     args: argparse.Namespace,
     ctx: CliContext,
-    calendar: WorkingCalendar,
 ) -> None:
     """Write a caseload run in ``args.format`` to ``args.out`` (or stdout).
 
@@ -134,7 +156,7 @@ def write_report(
         elif args.format == "csv":
             from wtguidance._render.caseload import write_csv
 
-            write_csv(results, out, calendar=calendar)
+            write_csv(results, out)
         else:
             for _ in results:
                 pass

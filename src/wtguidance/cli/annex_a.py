@@ -12,7 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wtguidance.cli._caseload import add_run_options, progress, run_options, write_report
+from wtguidance.cli._caseload import (
+    add_run_options,
+    progress,
+    run_options,
+    run_protocol,
+    write_report,
+)
 from wtguidance.cli._context import CliContext, Commands, add_format
 from wtguidance.errors import UsageError
 
@@ -29,6 +35,7 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.evaluation import default_calendar
 
     as_of, edition, jobs = run_options(args)
+    overlay = run_protocol(args, ctx)  # refused before any record is read
     if args.format == "html":
         from wtguidance.cli.cin_census import _need_matplotlib
 
@@ -37,10 +44,14 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UsageError(f"{args.source}: no such workbook or folder", code="missing-file")
     annex = read_annex_a(args.source)
     evidence = annex.evidence
-    settings = Settings(as_of, edition, evidence)
-    calendar = default_calendar()
+    settings = Settings(as_of, edition, evidence, overlay)
     builder = SummaryBuilder(
-        as_of=as_of, calendar=calendar, edition=edition, evidence=evidence, source=args.source
+        as_of=as_of,
+        calendar=default_calendar(),
+        edition=edition,
+        evidence=evidence,
+        source=args.source,
+        protocol=settings.protocol,
     )
     builder.add_file_notes(annex.findings, args.source)
     read = [0]
@@ -61,7 +72,7 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
     def summary() -> CaseloadSummary:
         return builder.summary
 
-    write_report(results, summary, args, ctx, calendar)
+    write_report(results, summary, args, ctx)
     done = summary()
     if args.format != "text" or args.out is not None:
         ctx.stderr.write(

@@ -12,7 +12,13 @@ import argparse
 import json
 import sys
 
-from wtguidance.cli._caseload import add_run_options, open_out, progress, run_options
+from wtguidance.cli._caseload import (
+    add_run_options,
+    open_out,
+    progress,
+    run_options,
+    run_protocol,
+)
 from wtguidance.cli._context import CliContext, Commands
 from wtguidance.errors import UsageError
 
@@ -24,6 +30,7 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.caseload import Settings, evaluate_stream, read_jsonl
 
     as_of, edition, jobs = run_options(args)
+    overlay = run_protocol(args, ctx)  # refused before any record is read
     if args.cases == "-":
         stream = ctx.stdin
         name = "<stdin>"
@@ -37,7 +44,7 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
             raise UsageError(f"{name}: cannot read ({exc.strerror})", code="missing-file") from None
     outcomes = rejected = 0
     try:
-        settings = Settings(as_of, edition)
+        settings = Settings(as_of, edition, overlay=overlay)
         cases = progress(read_jsonl(stream, name=name), ctx, total=None, position=lambda: 0)
         with open_out(args.out, ctx) as out:
             for result in evaluate_stream(cases, settings, jobs=jobs):

@@ -12,7 +12,13 @@ from __future__ import annotations
 import argparse
 from itertools import chain
 
-from wtguidance.cli._caseload import add_run_options, progress, run_options, write_report
+from wtguidance.cli._caseload import (
+    add_run_options,
+    progress,
+    run_options,
+    run_protocol,
+    write_report,
+)
 from wtguidance.cli._context import CliContext, Commands, add_format
 from wtguidance.errors import UsageError
 
@@ -25,6 +31,7 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.evaluation import default_calendar
 
     as_of, edition, jobs = run_options(args)
+    overlay = run_protocol(args, ctx)  # refused before any record is read
     if args.format == "html":
         _need_matplotlib()
     try:
@@ -38,14 +45,14 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
     with stream:
         size = _size(stream)
         census = read_cin_census(stream, name=args.file)
-        settings = Settings(as_of, edition, CIN_CENSUS_EVIDENCE)
-        calendar = default_calendar()
+        settings = Settings(as_of, edition, CIN_CENSUS_EVIDENCE, overlay)
         builder = SummaryBuilder(
             as_of=as_of,
-            calendar=calendar,
+            calendar=default_calendar(),
             edition=edition,
             evidence=CIN_CENSUS_EVIDENCE,
             source=args.file,
+            protocol=settings.protocol,
         )
         results = builder.add_all(
             evaluate_stream(
@@ -60,7 +67,7 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
             builder.summary.complete = census.complete
             return builder.summary
 
-        write_report(results, summary, args, ctx, calendar)
+        write_report(results, summary, args, ctx)
         done = summary()
     if args.format != "text" or args.out is not None:
         ctx.stderr.write(

@@ -30,6 +30,13 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     a, b = editions.get(args.a), editions.get(args.b)  # unknown → exit 2 with known ids
     if args.as_of is not None and args.case is None:
         raise UsageError("--as-of needs --case CASE.json", code="usage")
+    if args.protocol is not None and args.case is None:
+        raise UsageError("--protocol needs --case CASE.json", code="usage")
+    overlay = None
+    if args.protocol is not None:
+        from wtguidance.cli.protocol import overlay_from_file
+
+        overlay = overlay_from_file(args.protocol, ctx, editions)
     diff = diff_editions(a, b)
     case = None
     if args.case is not None:
@@ -37,7 +44,7 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
         as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
         text, shown = read_text(args.case, ctx, "case file", max_bytes=limits.max_bytes)
         record = parse_case_json(text, shown, limits=limits)
-        case = diff_case(editions, a.edition, b.edition, record, as_of)
+        case = diff_case(editions, a.edition, b.edition, record, as_of, overlay)
     if args.format == "json":
         ctx.write(diff_document(diff, case))
     elif args.format == "markdown":
@@ -58,5 +65,10 @@ def register(commands: Commands) -> None:
     add_format(parser, ("text", "markdown", "json", "html"), "text")
     parser.add_argument("--case", help="also judge this case (JSON; '-' = stdin) under both")
     parser.add_argument("--as-of", help="judge the case as of this date (default: today)")
+    parser.add_argument(
+        "--protocol",
+        metavar="FILE",
+        help="judge the case under this local protocol (YAML) on the side of its edition",
+    )
     add_limits(parser)
     parser.set_defaults(handler=_cmd_diff)

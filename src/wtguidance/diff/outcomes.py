@@ -18,6 +18,7 @@ from wtguidance._arguments import require, require_date
 from wtguidance.case import Case
 from wtguidance.diff.editions import Frozen
 from wtguidance.editions import Editions
+from wtguidance.overlay import Overlay
 from wtguidance.results import CitationView, Outcome, PersonView
 
 __all__ = [
@@ -145,9 +146,18 @@ def _same(a: BaseModel | None, b: BaseModel | None) -> bool:
 
 
 def diff_case(
-    editions: Editions, a: str, b: str, case: Case, as_of: dt.date | None = None
+    editions: Editions,
+    a: str,
+    b: str,
+    case: Case,
+    as_of: dt.date | None = None,
+    overlay: Overlay | None = None,
 ) -> CaseDiff:
-    """Evaluate ``case`` pinned to edition ``a`` and to edition ``b`` and line them up."""
+    """Evaluate ``case`` pinned to edition ``a`` and to edition ``b`` and line them up.
+
+    ``overlay``: a valid local protocol, applied to its own edition on whichever side
+    judges under it (the other side is judged by national rules, with a finding).
+    """
     from wtguidance.evaluation import Evaluator
 
     require(
@@ -157,7 +167,7 @@ def diff_case(
     day = require_date(as_of, "as_of", "diff_case") or dt.date.today()
     editions.get(a)
     editions.get(b)  # unknown ids → UsageError listing the known ones
-    evaluator = Evaluator.create(editions)
+    evaluator = Evaluator.create(editions, overlay)
     left = evaluator.evaluate(case, edition=a, as_of=day)
     right = evaluator.evaluate(case, edition=b, as_of=day)
 

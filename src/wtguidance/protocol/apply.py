@@ -10,6 +10,7 @@ from wtguidance._pack.model import (
     ObligationSpec,
     Pattern,
     PersonSpec,
+    ProtocolSource,
     Rule,
     WhereClause,
 )
@@ -73,6 +74,9 @@ def protocol_overlay(report_or_protocol: ProtocolReport | LocalProtocol) -> Over
             local_rule(protocol, local_id, duty, source)
             for local_id, duty in sorted((protocol.local_obligations or {}).items())
         ),
+        authority=protocol.authority,
+        published=protocol.published,
+        url=protocol.url,
     )
 
 
@@ -80,7 +84,8 @@ def local_rule(protocol: LocalProtocol, local_id: str, duty: LocalObligation, so
     """A local obligation as a rule of its edition, judged with ``source: local``.
 
     Its id is the protocol's ``local.`` id (rule and obligation alike); it cites the
-    protocol itself (its ``url``, or the file it came from).
+    protocol itself (authority, published date and ``url``, or the file it came from),
+    never a part of the edition.
     """
     pointer = pointer_join("/local_obligations", local_id)
     where = SourceLocation(source, None, None, pointer)
@@ -90,6 +95,9 @@ def local_rule(protocol: LocalProtocol, local_id: str, duty: LocalObligation, so
         section=f"Local protocol of {protocol.authority}",
         paragraph=None,
         url=protocol.url or source,
+        protocol=ProtocolSource(
+            protocol.authority, protocol.edition, protocol.published, protocol.url
+        ),
     )
     return Rule(
         id=local_id,

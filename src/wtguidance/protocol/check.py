@@ -29,6 +29,7 @@ code                            severity   when
 ``missing-section``             error      a section the edition requires is absent
 ``published-before-edition``    warning    protocol predates the edition it claims
 ``duplicate-non-working-day``   warning    the same date listed twice
+``too-many-non-working-days``   warning    over 10 working days closed in one year
 ==============================  =========  ===========================================
 """
 

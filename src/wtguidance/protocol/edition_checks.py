@@ -18,6 +18,7 @@ from wtguidance._pack.model import (
 )
 from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
 from wtguidance._yaml import pointer_join
+from wtguidance.calendar import WorkingCalendar
 from wtguidance.protocol.model import LocalLead, LocalPattern, LocalProtocol
 from wtguidance.protocol.report import FindingsCollector
 
@@ -408,6 +409,35 @@ class EditionChecks:
                     f"/non_working_days/{index}",
                 )
             seen.add(day)
+        # Closure days lengthen only the protocol's own limits (a national deadline is
+        # never moved), but many of them still quietly loosen every local duty.
+        calendar = default_calendar_for(seen)
+        removed: dict[int, int] = {}
+        for day in seen:
+            if calendar.is_working_day(day):
+                removed[day.year] = removed.get(day.year, 0) + 1
+        for year, count in sorted(removed.items()):
+            if count > MAX_CLOSURE_DAYS_PER_YEAR:
+                self.c.add(
+                    "too-many-non-working-days",
+                    f"the protocol closes {count} working days of {year} (more than "
+                    f"{MAX_CLOSURE_DAYS_PER_YEAR}); they lengthen every local limit by as "
+                    "much, although national deadlines stay as the edition sets them",
+                    "/non_working_days",
+                )
+
+
+#: working days a protocol may close in one calendar year before the validator warns
+MAX_CLOSURE_DAYS_PER_YEAR = 10
+
+
+def default_calendar_for(days: set[dt.date]) -> WorkingCalendar:
+    """A national calendar covering ``days`` (the shipped span, widened if need be)."""
+    years = [d.year for d in days] or [2000]
+    first, last = min(min(years), 1990), max(max(years), 2075)
+    if (first, last) == (1990, 2075):
+        return WorkingCalendar()
+    return WorkingCalendar(first_year=max(first, 1900), last_year=min(last, 9998))
 
 
 # -- comparing limits in different units -----------------------------------------------

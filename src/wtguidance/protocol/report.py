@@ -46,6 +46,8 @@ CHECKS: Mapping[str, str] = MappingProxyType(
         "missing-section": "Every section the edition requires is present",
         "published-before-edition": "The protocol was published after its edition came in",
         "duplicate-non-working-day": "Each extra non-working day is listed once",
+        "too-many-non-working-days": "No calendar year loses more than 10 working days "
+        "to extra non-working days",
         "unknown-event": "Local obligations name event types the case record has",
         "unknown-field": "Local obligations test fields their events carry",
         "unknown-value": "Local obligations test values a field can take",
@@ -66,6 +68,7 @@ _SEVERITY: Mapping[str, Severity] = MappingProxyType(
         "missing-timescale": "warning",
         "published-before-edition": "warning",
         "duplicate-non-working-day": "warning",
+        "too-many-non-working-days": "warning",
     }
 )
 

@@ -21,7 +21,12 @@ from pydantic import (
 )
 
 from wtguidance.codes import FindingCode
-from wtguidance.results import ObligationStatus, SignOffStatus
+from wtguidance.results import (
+    CaseHolderStatus,
+    ObligationStatus,
+    SignOffStatus,
+    TimescaleSource,
+)
 
 __all__ = ["DOCUMENTED", "Outcome"]
 
@@ -30,14 +35,43 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _drop_none(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    for name in names:
+        if data.get(name) is None:
+            data.pop(name, None)
+    return data
+
+
+class ProtocolView(_Frozen):
+    """A local protocol: the authority that published it, its edition, date and address."""
+
+    authority: str
+    edition: str
+    published: dt.date | None = None
+    url: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _drop_none(handler(self), ("published", "url"))
+
+
 class CitationView(_Frozen):
-    """Edition, chapter, section, paragraph (null unless verified) and source URL."""
+    """Edition, chapter, section, paragraph (null unless verified) and source URL.
+
+    A local protocol's own duty is cited to the protocol (``protocol``, absent otherwise),
+    never as if it were part of the edition.
+    """
 
     edition: str
     chapter: str | None
     section: str
     paragraph: str | None
     url: str
+    protocol: ProtocolView | None = None
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _drop_none(handler(self), ("protocol",))
 
 
 class TimescaleView(_Frozen):
@@ -66,6 +100,19 @@ class Clock(_Frozen):
     date: dt.date
 
 
+class Instance(_Frozen):
+    """Which occurrence a sign-off or case-holder entry is about: the event that opened
+    it, its date and (when the event has one) its stage."""
+
+    event: str
+    date: dt.date
+    stage: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _drop_none(handler(self), ("stage",))
+
+
 class ObligationResult(_Frozen):
     id: str
     edition: str
@@ -75,8 +122,15 @@ class ObligationResult(_Frozen):
     modality: Literal["must", "should"]
     clock: Clock
     timescale: TimescaleView | None
+    #: where the limit comes from: ``statute``, ``guidance``, ``panel_guidance`` or ``local``
+    timescale_source: TimescaleSource
+    #: when a local protocol tightened the limit: the edition's own (absent otherwise)
+    national_timescale: TimescaleView | None = None
     due: dt.date | None
     status: ObligationStatus
+    #: how late an ``overdue`` (as of the evaluation date) or ``met_late`` obligation is,
+    #: in working days (hours or calendar days for limits in those units; absent otherwise)
+    late_by: TimescaleView | None = None
     satisfied_on: dt.date | None
     citation: CitationView
     #: why the status is ``ended`` or ``not_evidenced`` (absent from JSON otherwise)
@@ -89,7 +143,7 @@ class ObligationResult(_Frozen):
     @model_serializer(mode="wrap")
     def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        for optional in ("reason", "due_at", "satisfied_at"):
+        for optional in ("national_timescale", "late_by", "reason", "due_at", "satisfied_at"):
             if data.get(optional) is None:
                 data.pop(optional, None)
         return data
@@ -120,9 +174,13 @@ class CaseHolderVerdict(_Frozen):
     stage: str
     edition: str
     rule: str
+    #: the allocation (or the event that made the stage active) this verdict is about
+    instance: Instance
     permitted: PermittedHolder
     allocation: AllocationView | None
-    compliant: bool
+    #: null when ``not_evidenced``
+    compliant: bool | None
+    status: CaseHolderStatus
     reason: str
     citation: CitationView
 
@@ -138,14 +196,22 @@ class SignOffResult(_Frozen):
     rule: str
     subject: str
     summary: str
+    #: the event that opened this sign-off (its date and stage tell repeated ones apart)
+    instance: Instance
     subject_date: dt.date | None
     required_from: RequiredSigner
     status: SignOffStatus
+    #: why the status is ``not_evidenced`` (absent from JSON otherwise)
+    reason: str | None = None
     given_on: dt.date | None
     #: who signed: the permitted signer (``given``) or the one not permitted (``invalid``);
     #: null when nobody signed or an event (a conference's decision) gave the sign-off
-    signed_by: PersonView | None = None
+    signed_by: PersonView | None
     citation: CitationView
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _drop_none(handler(self), ("reason",))
 
 
 class TimescaleEntry(_Frozen):
@@ -159,7 +225,7 @@ class TimescaleEntry(_Frozen):
     edition: str
     timescale: TimescaleView
     from_: str = Field(alias="from")
-    source: Literal["statute", "guidance", "panel_guidance", "local"]
+    source: TimescaleSource
 
 
 class Finding(_Frozen):
@@ -178,9 +244,15 @@ class TraceEntry(_Frozen):
 class Outcome(_Frozen):
     """Everything one evaluation concluded about one case."""
 
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _drop_none(handler(self), ("protocol",))
+
     case_id: str
     as_of: dt.date
     editions: tuple[str, ...]
+    #: the local protocol that tightened the editions, if any (absent otherwise)
+    protocol: ProtocolView | None = None
     obligations: tuple[ObligationResult, ...]
     case_holders: tuple[CaseHolderVerdict, ...]
     sign_offs: tuple[SignOffResult, ...]
@@ -207,5 +279,7 @@ DOCUMENTED: dict[str, type[_Frozen]] = {
         Finding,
         TraceEntry,
         Outcome,
+        ProtocolView,
+        Instance,
     )
 }

@@ -2,8 +2,11 @@
 
 A case with no obligation still gets one row (``record`` = ``no_obligation``) and every
 rejected record gets one (``record`` = ``rejected``), so the rows account for every
-record read. Text from the input that a spreadsheet would run as a formula (starting
-``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'``.
+record read. How late an obligation is comes from the outcome (``late_by``), never
+recomputed here; ``timescale_source`` says where the limit comes from and
+``national_timescale`` gives the edition's own limit when a local protocol tightened it.
+Text from the input that a spreadsheet would run as a formula (starting ``=``, ``+``,
+``-``, ``@``, tab or carriage return) is prefixed with ``'``.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import csv
 from collections.abc import Iterable
 from typing import IO
 
-from wtguidance.calendar import WorkingCalendar
+from wtguidance._pack.model import describe_limit
 from wtguidance.case import Rejected
 from wtguidance.caseload.run import Evaluated
+from wtguidance.results import TimescaleView
 
 __all__ = ["COLUMNS", "write_csv"]
 
@@ -28,10 +32,13 @@ COLUMNS = (
     "clock_event",
     "clock_date",
     "timescale",
+    "timescale_source",
+    "national_timescale",
     "due",
     "status",
     "satisfied_on",
     "working_days_late",
+    "late_by",
     "reason",
 )
 
@@ -42,9 +49,17 @@ def _safe(text: str | None) -> str:
     return "'" + text if text[0] in "=+-@\t\r" else text
 
 
-def write_csv(
-    results: Iterable[Evaluated | Rejected], out: IO[str], *, calendar: WorkingCalendar
-) -> tuple[int, int]:
+def _limit(view: TimescaleView | None) -> str:
+    """A limit in words (``45 working days``), empty when there is none."""
+    if view is None:
+        return ""
+    for unit, amount in view.model_dump().items():
+        if amount is not None:
+            return describe_limit(unit, amount)
+    return ""
+
+
+def write_csv(results: Iterable[Evaluated | Rejected], out: IO[str]) -> tuple[int, int]:
     """Write every result; return (outcomes, rejected) counts."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -68,6 +83,9 @@ def write_csv(
                     "",
                     "",
                     "",
+                    "",
+                    "",
+                    "",
                     _safe(where + result.reason),
                 ]
             )
@@ -78,15 +96,10 @@ def write_csv(
         if not o.obligations:
             writer.writerow(["no_obligation", case_id, child_id] + [""] * (len(COLUMNS) - 3))
         for item in o.obligations:
-            scale = item.timescale
-            limit = ""
-            if scale is not None and scale.working_days is not None:
-                limit = f"{scale.working_days} working days"
-            elif scale is not None and scale.months is not None:
-                limit = f"{scale.months} months"
+            late_by = item.late_by
             late = ""
-            if item.status == "overdue" and item.due is not None:
-                late = str(calendar.working_days_between(item.due, o.as_of))
+            if late_by is not None and late_by.working_days is not None:
+                late = str(late_by.working_days)
             writer.writerow(
                 [
                     "obligation",
@@ -97,11 +110,14 @@ def write_csv(
                     item.rule,
                     item.clock.event,
                     item.clock.date.isoformat(),
-                    limit,
+                    _limit(item.timescale),
+                    item.timescale_source,
+                    _limit(item.national_timescale),
                     item.due.isoformat() if item.due else "",
                     item.status,
                     item.satisfied_on.isoformat() if item.satisfied_on else "",
                     late,
+                    _limit(late_by),
                     _safe(getattr(item, "reason", None)),
                 ]
             )
