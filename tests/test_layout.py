@@ -102,3 +102,25 @@ def test_a_wing_is_entered_through_its_own_modules_only_from_above() -> None:
     ground = ("wtguidance.errors", "wtguidance.codes", "wtguidance._ids", "wtguidance._resources")
     for module in ground:
         assert GRAPH[module] <= {"wtguidance.codes"}, module
+
+
+def test_the_engine_never_sees_a_protocol() -> None:
+    # a protocol tightens its edition once, as data (Editions.tightened_by): the engine
+    # wing imports nothing of the protocol wing or the overlay, directly or through others
+    for module, targets in GRAPH.items():
+        if module == "wtguidance._engine" or module.startswith("wtguidance._engine."):
+            reached = _reachable(module)
+            assert "wtguidance.overlay" not in reached, module
+            assert not {t for t in reached if t.startswith("wtguidance.protocol")}, module
+            assert "wtguidance.editions" not in targets, module
+
+
+def _reachable(start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        for target in GRAPH.get(stack.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen

@@ -36,7 +36,15 @@ class CitationLike(Protocol):
 
 
 def citation_line(citation: CitationLike) -> str:
-    """``WT2023 ch.3 “Referral” (paragraph not verified)``: a citation in one line."""
+    """``WT2023 ch.3 “Referral” (paragraph not verified)``: a citation in one line.
+
+    A local protocol's own duty is cited to the protocol, never to the edition:
+    ``Local protocol of Exampleshire County Council (published 2024-04-01)``.
+    """
+    protocol = getattr(citation, "protocol", None)
+    if protocol is not None:
+        published = f" (published {protocol.published})" if protocol.published else ""
+        return f"Local protocol of {protocol.authority}{published}"
     chapter = f" ch.{citation.chapter}" if citation.chapter else ""
     paragraph = f" para {citation.paragraph}" if citation.paragraph else " (paragraph not verified)"
     return f"WT{citation.edition}{chapter} “{citation.section}”{paragraph}"

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from rich.console import RenderableType
 from rich.text import Text
 
+from wtguidance._pack.model import describe_limit
 from wtguidance._render.style import html_page, nowrap_dates, status_html, status_text
 from wtguidance._render.text import (
     TextTable,
@@ -105,6 +106,8 @@ def _heading(outcome: Outcome) -> str:
     judged = f"judged under edition {editions}" if editions else "no edition applied"
     if len(outcome.editions) > 1:
         judged = f"judged under editions {editions}"
+    if outcome.protocol is not None:
+        judged += f" with the local protocol of {outcome.protocol.authority}"
     return f"Case {outcome.case_id} as of {outcome.as_of} — {judged}"
 
 
@@ -123,6 +126,45 @@ def _timescale(view: TimescaleView | None) -> str:
     for unit, amount in view.model_dump().items():
         return f"{amount} {_SHORT[unit]}"
     return "none set"
+
+
+def _limit(item: ObligationResult) -> str:
+    """The limit that applied: ``35 WD (local; national 45 WD)`` when a protocol tightened it."""
+    shown = _timescale(item.timescale)
+    if item.national_timescale is not None:
+        return f"{shown} (local; national {_timescale(item.national_timescale)})"
+    if item.timescale_source == "local" and item.timescale is not None:
+        return f"{shown} (local)"
+    return shown
+
+
+def _what(item: ObligationResult) -> str:
+    """The duty in words; when a protocol changed its limit, the summary says so, so it never
+    contradicts the limit shown beside it."""
+    if item.national_timescale is not None and item.timescale is not None:
+        return (
+            f"{item.summary} [the local protocol sets {_words(item.timescale)} instead of the "
+            f"national {_words(item.national_timescale)}]"
+        )
+    return item.summary
+
+
+def _words(view: TimescaleView) -> str:
+    for unit, amount in view.model_dump().items():
+        if amount is not None:
+            return describe_limit(unit, amount)
+    return "none set"
+
+
+def _instance(result: SignOffResult) -> str:
+    """A sign-off with the instance it belongs to, so repeated ones can be told apart."""
+    where = result.instance
+    stage = f", {where.stage}" if where.stage else ""
+    return f"{result.id} ({where.event} {where.date}{stage})"
+
+
+def _compliant(verdict: CaseHolderVerdict) -> str:
+    return {"compliant": "yes", "not_evidenced": "not evidenced"}.get(verdict.status, "no")
 
 
 def _person(person: PersonView | None) -> str | None:
@@ -179,7 +221,7 @@ def _terminal_parts(outcome: Outcome) -> Iterator[RenderableType | TextTable]:
                     status_text(item.status),
                     _cell(item.satisfied_on),
                     _cell(f"{item.clock.event} {item.clock.date}"),
-                    _cell(_timescale(item.timescale)),
+                    _cell(_limit(item)),
                     _cell(citation_line(item.citation)),
                 )
                 for item in outcome.obligations
@@ -204,7 +246,7 @@ def _terminal_parts(outcome: Outcome) -> Iterator[RenderableType | TextTable]:
                     _cell(verdict.allocation.date if verdict.allocation else None),
                     _cell(_person(verdict.allocation.practitioner) if verdict.allocation else None),
                     _cell(_supervisor(verdict)),
-                    status_text("yes" if verdict.compliant else "no"),
+                    status_text(_compliant(verdict)),
                     _cell(verdict.reason),
                 )
                 for verdict in outcome.case_holders
@@ -223,7 +265,7 @@ def _terminal_parts(outcome: Outcome) -> Iterator[RenderableType | TextTable]:
             ),
             tuple(
                 (
-                    _cell(result.id),
+                    _cell(_instance(result)),
                     *([_cell(result.edition)] if several else []),
                     _cell(result.subject_date),
                     status_text(result.status),
@@ -264,7 +306,7 @@ def outcome_markdown(outcome: Outcome) -> str:
                 md_text(o.status),
                 md_text(o.satisfied_on),
                 md_text(f"{o.clock.event} {o.clock.date}"),
-                md_text(_timescale(o.timescale)),
+                md_text(_limit(o)),
                 _md_cite(o.citation),
             )
             for o in outcome.obligations
@@ -286,7 +328,7 @@ def outcome_markdown(outcome: Outcome) -> str:
                     md_text(allocation.date if allocation else None),
                     md_text(_person(allocation.practitioner) if allocation else None),
                     md_text(_supervisor(verdict)),
-                    "yes" if verdict.compliant else "no",
+                    _compliant(verdict),
                     md_text(verdict.reason),
                 )
             )
@@ -300,7 +342,7 @@ def outcome_markdown(outcome: Outcome) -> str:
         ]
         lines += [
             md_row(
-                md_text(s.id),
+                md_text(_instance(s)),
                 md_text(s.edition),
                 md_text(s.subject_date),
                 md_text(s.status),
@@ -340,8 +382,8 @@ def _obligation_row(o: ObligationResult) -> str:
     return (
         f'<tr><td class="key"><code>{html_text(o.id)}</code></td>{_td(o.edition)}{_td(o.due)}'
         f"<td>{status_html(o.status)}</td>{_td(o.satisfied_on)}"
-        f"{_td(f'{o.clock.event} {o.clock.date}')}{_td(_timescale(o.timescale), 'key')}"
-        f'<td><span class="meta">{html_text(o.summary)}</span><br>{_html_cite(o.citation)}</td>'
+        f"{_td(f'{o.clock.event} {o.clock.date}')}{_td(_limit(o), 'key')}"
+        f'<td><span class="meta">{html_text(_what(o))}</span><br>{_html_cite(o.citation)}</td>'
         "</tr>"
     )
 
@@ -366,7 +408,7 @@ def outcome_html(outcome: Outcome) -> str:
                 f'<tr><td class="key"><code>{html_text(v.stage)}</code></td>{_td(v.edition)}'
                 f"{_td(allocation.date if allocation else None)}"
                 f"{_td(_person(allocation.practitioner) if allocation else None)}"
-                f"{_td(_supervisor(v))}<td>{status_html('yes' if v.compliant else 'no')}</td>"
+                f"{_td(_supervisor(v))}<td>{status_html(_compliant(v))}</td>"
                 f"<td>{html_text(v.reason)}<br>{_html_cite(v.citation)}</td></tr>"
             )
         body.append("<h2>Case-holders</h2>")
@@ -375,7 +417,8 @@ def outcome_html(outcome: Outcome) -> str:
         )
     if outcome.sign_offs:
         rows = [
-            f'<tr><td class="key"><code>{html_text(s.id)}</code></td>{_td(s.edition)}'
+            f'<tr><td class="key"><code>{nowrap_dates(html_text(_instance(s)))}</code></td>'
+            f"{_td(s.edition)}"
             f"{_td(s.subject_date)}<td>{status_html(s.status)}</td>{_td(_given(s))}"
             f"<td>{html_text(_permitted(s))}<br>{_html_cite(s.citation)}</td></tr>"
             for s in outcome.sign_offs

@@ -28,6 +28,7 @@ from typing import Any
 
 import msgspec
 
+from wtguidance._pack.model import describe_limit
 from wtguidance.calendar import WorkingCalendar
 from wtguidance.case import Rejected, SourceEvidence
 from wtguidance.case.sourced import SourceNote
@@ -36,7 +37,7 @@ from wtguidance.caseload.store import RowStore
 from wtguidance.caseload.targets import CAUSES, ICPC_WORKING_DAYS, classify
 from wtguidance.results import ObligationResult, ProtocolView, TimescaleView
 
-__all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder"]
+__all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder", "late_text"]
 
 DUE_SOON_WORKING_DAYS = 10
 EXAMPLES_PER_FINDING = 5
@@ -85,6 +86,26 @@ class CaseloadSummary:
     def agreement_rate(self) -> float | None:
         compared = self.targets_compared
         return None if compared == 0 else self.targets_agreed / compared
+
+    def protocol_line(self) -> str | None:
+        """``the local protocol of X (edition 2023, published 2024-04-01)``, or None."""
+        p = self.protocol
+        if p is None:
+            return None
+        published = f", published {p.published}" if p.published else ""
+        return f"the local protocol of {p.authority} (edition {p.edition}{published})"
+
+    def limit_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(obligation, edition, limit, source, national limit) for every limit a local
+        protocol set, in id order (empty without a protocol)."""
+        rows = []
+        for (obligation, edition), (limit, source, national) in sorted(self.limit_sources.items()):
+            if source != "local":
+                continue
+            rows.append(
+                (obligation, edition, _words(limit), source, _words(national) if national else "—")
+            )
+        return rows
 
     def status_totals(self) -> Counter[str]:
         totals: Counter[str] = Counter()
@@ -186,6 +207,23 @@ class CaseloadSummary:
 
     def close(self) -> None:
         self.store.close()
+
+
+def late_text(row: dict[str, Any]) -> str:
+    """How late an overdue row is, in words (``12 working days``, ``3 calendar days``)."""
+    late = row.get("late_by") or {}
+    for unit, amount in late.items():
+        return describe_limit(unit, amount)
+    return "" if row.get("working_days_late") is None else str(row["working_days_late"])
+
+
+def _words(view: TimescaleView | None) -> str:
+    if view is None:
+        return "none set"
+    for unit, amount in msgspec.structs.asdict(view).items():
+        if amount is not None:
+            return describe_limit(unit, amount)
+    return "none set"
 
 
 def _late(item: ObligationResult) -> int | None:

@@ -10,6 +10,7 @@ Bad input raises :class:`~wtguidance.service.errors.ServiceError`.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import cast
 
 from wtguidance._render.documents import (
@@ -38,6 +39,8 @@ __all__ = ["Handlers"]
 
 #: the name a protocol sent in an evaluate request has in its findings
 PROTOCOL_SOURCE = "<protocol>"
+#: distinct protocol texts whose compiled evaluators a service keeps
+PROTOCOLS_KEPT = 32
 
 
 class Handlers:
@@ -47,6 +50,17 @@ class Handlers:
         self.editions = editions
         self.evaluator = Evaluator.create(editions)
         self._editions_document = editions_document(editions).encode("utf-8")
+        # each distinct protocol text is validated and compiled once, not per request
+        # (bounded, least recently used out; lru_cache is safe across the request threads)
+        self.protocol_evaluator = lru_cache(maxsize=PROTOCOLS_KEPT)(self._protocol_evaluator)
+
+    def _protocol_evaluator(self, text: str) -> Evaluator | ProtocolError:
+        """The evaluator for a protocol text, or why it is refused (kept, like a success)."""
+        report = validate_protocol_text(text, PROTOCOL_SOURCE, None, self.editions)
+        try:
+            return Evaluator.create(self.editions, protocol_overlay(report))
+        except ProtocolError as error:
+            return error
 
     # -- evaluate -------------------------------------------------------------------------
     def evaluate(self, body: bytes) -> bytes:
@@ -58,11 +72,10 @@ class Handlers:
             self._edition(request.edition, "/edition")
         evaluator = self.evaluator
         if request.protocol is not None:
-            report = validate_protocol_text(request.protocol, PROTOCOL_SOURCE, None, self.editions)
-            try:
-                evaluator = Evaluator.create(self.editions, protocol_overlay(report))
-            except ProtocolError as error:
-                raise from_library_error(error, under="/protocol", text=True) from None
+            found = self.protocol_evaluator(request.protocol)
+            if isinstance(found, ProtocolError):
+                raise from_library_error(found, under="/protocol", text=True) from None
+            evaluator = found
         try:
             outcome = evaluator.evaluate(case, edition=request.edition, as_of=as_of)
         except WtGuidanceError as error:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from wtguidance._render.caseload.charts import COLOURS, LABELS, charts
 from wtguidance._render.caseload.table import STATUS_ORDER
 from wtguidance._version import __version__
-from wtguidance.caseload.summary import DUE_SOON_WORKING_DAYS, CaseloadSummary
+from wtguidance.caseload.summary import DUE_SOON_WORKING_DAYS, CaseloadSummary, late_text
 from wtguidance.caseload.targets import CAUSE_TEXT
 
 __all__ = ["render_html"]
@@ -87,7 +87,9 @@ def render_html(summary: CaseloadSummary) -> str:
         f"<title>Caseload report — {_e(s.source or 'input')} — {s.as_of}</title>",
         f"<style>{_CSS}</style></head><body>",
         f'<h1>Caseload report</h1><p class="meta">{_e(s.source or "input")} · as of '
-        f"{s.as_of} · edition {_e(s.edition)}</p>",
+        f"{s.as_of} · edition {_e(s.edition)}"
+        + (f" · judged under {_e(s.protocol_line())}" if s.protocol is not None else "")
+        + "</p>",
     ]
     if not s.complete:
         parts.append(
@@ -115,13 +117,23 @@ def render_html(summary: CaseloadSummary) -> str:
             f'<h2>{_e(title)}</h2><figure class="chart" role="img" aria-label="{_e(title)}">'
             f"{svg}<figcaption>{_e(description)}</figcaption></figure>"
         )
+    limits = s.limit_rows()
+    if limits:
+        parts.append("<h2>Limits set by the local protocol</h2>")
+        parts.append(
+            _table(
+                ("obligation", "edition", "local limit", "national limit"),
+                ((o, e, limit, national) for o, e, limit, _source, national in limits),
+                set(),
+            )
+        )
     parts.append(f"<h2>Overdue ({overdue})</h2>")
     if overdue:
         shown = min(ROWS, overdue)
         parts.append(f'<p class="note">The {shown} most late, by working days late.</p>')
         parts.append(
             _table(
-                ("case", "child", "obligation", "edition", "clock", "due", "working days late"),
+                ("case", "child", "obligation", "edition", "clock", "due", "late by"),
                 (
                     (
                         r["case_id"],
@@ -130,7 +142,7 @@ def render_html(summary: CaseloadSummary) -> str:
                         r["edition"],
                         r["clock"],
                         r["due"],
-                        r["working_days_late"],
+                        late_text(r),
                     )
                     for r in s.overdue(largest=ROWS)
                 ),

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wtguidance.caseload.summary import CaseloadSummary
+from wtguidance.caseload.summary import CaseloadSummary, late_text
 from wtguidance.caseload.targets import CAUSE_TEXT
 
 __all__ = ["STATUS_ORDER", "clean", "render_table"]
@@ -58,6 +58,9 @@ def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> 
         f"{counts['rejected']} rejected"
         + ("" if summary.complete else " — the file was NOT read to the end")
     )
+    protocol = summary.protocol_line()
+    if protocol is not None:
+        console.print(Text(clean(f"Judged under {protocol}.")))
     statuses = _statuses(summary)
     table = Table(title="Obligations by status", title_justify="left")
     table.add_column("obligation", no_wrap=True)
@@ -70,6 +73,14 @@ def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> 
     for (obligation, edition), by_status in sorted(rows.items()):
         table.add_row(obligation, edition, *(str(by_status.get(s, "")) for s in statuses))
     console.print(table)
+    limits = summary.limit_rows()
+    if limits:
+        local = Table(title="Limits set by the local protocol", title_justify="left")
+        for column in ("obligation", "ed.", "local limit", "national limit"):
+            local.add_column(column)
+        for obligation, edition, limit, _source, national in limits:
+            local.add_row(obligation, edition, limit, national)
+        console.print(local)
     if summary.evidence is not None:
         console.print(
             f"not_evidenced: the {summary.evidence.source} cannot record "
@@ -82,7 +93,7 @@ def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> 
             title=f"Overdue ({overdue_total}; the {min(ROWS, overdue_total)} most late)",
             title_justify="left",
         )
-        for column in ("case", "obligation", "ed.", "due", "working days late"):
+        for column in ("case", "obligation", "ed.", "due", "late by"):
             late.add_column(column)
         for row in summary.overdue(largest=ROWS):
             late.add_row(
@@ -90,7 +101,7 @@ def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> 
                 row["obligation"],
                 row["edition"],
                 row["due"],
-                str(row["working_days_late"]),
+                late_text(row),
             )
         console.print(late)
     soon_total = summary.store.count("due_soon")
