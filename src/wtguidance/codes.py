@@ -599,12 +599,11 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             CodeEntry(
                 ("protocol-edition-not-governing",),
                 (
-                    "A local protocol was applied to a case (`evaluate --protocol`) but is "
-                    "written for a different edition from the one that judges some or all of "
-                    "the case. Its limits, roles, sign-offs and local obligations apply only "
-                    "to what its own edition governs; the message says what was judged "
-                    "without it. (Its extra non-working days still apply to every deadline: "
-                    "a closed office is closed whatever the edition.)"
+                    "A local protocol was applied to a case (`--protocol`) but is written for "
+                    "a different edition from the one that judges some or all of the case. "
+                    "It tightens only its own edition: its limits, roles, sign-offs, local "
+                    "obligations and closure days apply only to what that edition governs; "
+                    "the message says what was judged without it."
                 ),
             ),
             CodeEntry(
