@@ -45,6 +45,7 @@ from wtguidance.results import (
 )
 
 __all__ = [
+    "ABSENT",
     "CHANGE_KINDS",
     "CaseloadDiff",
     "DiffSide",
@@ -104,6 +105,11 @@ class DiffSide(_Struct, frozen=True):
         if self.protocol is None:
             return self.edition
         return f"{self.edition} + {self.protocol.authority} protocol"
+
+    @property
+    def short(self) -> str:
+        """``2023``, or ``2023 + protocol`` (for column headers)."""
+        return self.edition if self.protocol is None else f"{self.edition} + protocol"
 
 
 class InstanceSide(_Struct, frozen=True):
