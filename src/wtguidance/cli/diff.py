@@ -39,7 +39,7 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     editions = shipped_editions()
     if args.b is None:
         raise UsageError(
-            "diff needs two editions (A B); one edition only with --caseload FILE --protocol P",
+            "the second edition B is required (one edition only with --caseload FILE --protocol P)",
             code="usage",
         )
     a, b = editions.get(args.a), editions.get(args.b)  # unknown → exit 2 with known ids

@@ -33,7 +33,9 @@ from wtguidance._arguments import require, require_date
 from wtguidance.case import Case, Rejected, SourceEvidence
 from wtguidance.case.sourced import SourcedCase
 from wtguidance.diff.outcomes import case_holder_key, obligation_key, pair, sign_off_key
+from wtguidance.editions import Editions, shipped_editions
 from wtguidance.errors import UsageError
+from wtguidance.evaluation import Evaluator
 from wtguidance.overlay import Overlay
 from wtguidance.results import (
     CaseHolderVerdict,
@@ -381,18 +383,24 @@ def _compare(left: Outcome, right: Outcome, child_id: str | None) -> _RecordDiff
 
 
 def _diff_one(
-    case: Case, evidence: SourceEvidence | None, child_id: str | None, plan: _Plan
+    case: Case,
+    evidence: SourceEvidence | None,
+    child_id: str | None,
+    plan: _Plan,
+    evaluators: tuple[Evaluator, Evaluator] | None = None,
 ) -> _RecordDiff | str:
     """Both sides' judgement of one case, compared; a failure is the reason (the record is
     rejected for both sides, and the run goes on)."""
-    from wtguidance.caseload.run import evaluator_for
+    if evaluators is None:
+        from wtguidance.caseload.run import evaluator_for
 
+        evaluators = (evaluator_for(plan.a_overlay), evaluator_for(plan.b_overlay))
     evidence = evidence if evidence is not None else plan.evidence
     try:
-        left = evaluator_for(plan.a_overlay).evaluate(
+        left = evaluators[0].evaluate(
             case, edition=plan.a, as_of=plan.as_of, evidence=evidence, trace=False
         )
-        right = evaluator_for(plan.b_overlay).evaluate(
+        right = evaluators[1].evaluate(
             case, edition=plan.b, as_of=plan.as_of, evidence=evidence, trace=False
         )
     except Exception as exc:  # one bad record never stops a run (DESIGN §14)
@@ -414,15 +422,25 @@ def _work_of(item: Case | SourcedCase) -> _Work:
 
 
 def _run(
-    items: Iterable[Case | SourcedCase | Rejected], plan: _Plan, jobs: int
+    items: Iterable[Case | SourcedCase | Rejected],
+    plan: _Plan,
+    jobs: int,
+    editions: Editions | None,
 ) -> Iterator[tuple[Case | SourcedCase | Rejected, _RecordDiff | str | None]]:
     """Each item with its comparison (None for an importer's rejected entry), in input order."""
     if jobs == 1:
+        from wtguidance.caseload.run import evaluator_for
+
+        evaluators = (
+            (evaluator_for(plan.a_overlay), evaluator_for(plan.b_overlay))
+            if editions is None
+            else (Evaluator(editions, plan.a_overlay), Evaluator(editions, plan.b_overlay))
+        )
         for item in items:
             if isinstance(item, Rejected):
                 yield item, None
             else:
-                yield item, _diff_one(*_work_of(item), plan)
+                yield item, _diff_one(*_work_of(item), plan, evaluators)
         return
     # as caseload.run does: a clean forkserver pool, a bounded window of chunks in flight,
     # so a long input is never read ahead into memory and the order is the input's.
@@ -591,11 +609,8 @@ class _Builder:
 
 
 def _sides(
-    a: str, b: str | None, overlay: Overlay | None
+    editions: Editions, a: str, b: str | None, overlay: Overlay | None
 ) -> tuple[str, str, Overlay | None, Overlay | None]:
-    from wtguidance.editions import shipped_editions
-
-    editions = shipped_editions()
     a = editions.get(a).edition  # unknown → UsageError naming the known ones
     if b is None:
         if overlay is None:
@@ -625,6 +640,7 @@ def diff_caseload(
     jobs: int = 1,
     source: str | None = None,
     source_kind: str | None = None,
+    editions: Editions | None = None,
 ) -> CaseloadDiff:
     """Judge every case of ``items`` under two sides and add up what changes.
 
@@ -637,10 +653,13 @@ def diff_caseload(
     ``items`` is what an importer yields (``Case``, ``SourcedCase`` or ``Rejected``), read
     once; ``evidence`` is the source's (a ``SourcedCase``'s own wins). A record either side
     cannot judge is rejected, once, with the reason; ``jobs=N`` spreads the work over N
-    processes with the same result. ``source`` and ``source_kind`` only label the result.
+    processes with the same result. ``source`` and ``source_kind`` only label the result;
+    ``editions``: judge with these instead of the shipped ones (``jobs=1`` only).
     """
+    if editions is not None:
+        require(editions, Editions, "editions", "diff_caseload", "pass shipped_editions()")
     return _diff_items(
-        items, a, b, as_of, overlay, evidence, jobs, source, source_kind, lambda: True
+        items, a, b, as_of, overlay, evidence, jobs, source, source_kind, lambda: True, editions
     )
 
 
@@ -655,6 +674,7 @@ def _diff_items(
     source: str | None,
     source_kind: str | None,
     complete: Callable[[], bool],
+    editions: Editions | None = None,
 ) -> CaseloadDiff:
     day = require_date(as_of, "as_of", "diff_caseload")
     if day is None:
@@ -665,10 +685,14 @@ def _diff_items(
         require(overlay, Overlay, "overlay", "diff_caseload", "pass protocol_overlay(report)")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise UsageError(f"jobs must be a whole number of at least 1, not {jobs!r}", code="usage")
-    left, right, left_overlay, right_overlay = _sides(a, b, overlay)
+    left, right, left_overlay, right_overlay = _sides(editions or shipped_editions(), a, b, overlay)
     plan = _Plan(day, left, right, left_overlay, right_overlay, evidence)
     builder = _Builder()
-    for item, result in _run(items, plan, jobs):
+    if editions is not None and jobs > 1:
+        raise UsageError(
+            "diff_caseload: jobs > 1 judges with the shipped editions only", code="usage"
+        )
+    for item, result in _run(items, plan, jobs, editions):
         builder.add(item, result)
     return builder.result(
         _side(left, left_overlay),
