@@ -137,10 +137,17 @@ class Handlers:
                 f"the protocol tightens edition {overlay.edition}, not {a}",
                 pointer="/from",
             )
-        cases = read_jsonl(io.StringIO(request.cases), name="<cases>")
+        cases = read_jsonl(io.StringIO(request.cases), name="<request>")
         try:
             result = diff_caseload(
-                cases, a, b, as_of=as_of, overlay=overlay, editions=self.editions
+                cases,
+                a,
+                b,
+                as_of=as_of,
+                overlay=overlay,
+                editions=self.editions,
+                source="<request>",
+                source_kind="jsonl",
             )
         except WtGuidanceError as error:
             raise from_library_error(error) from None
