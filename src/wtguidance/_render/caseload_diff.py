@@ -339,9 +339,7 @@ def _chart(diff: CaseloadDiff) -> tuple[str, str] | None:
 def render_html(diff: CaseloadDiff) -> str:
     """The page: headline, a chart of status moves, changes per id, the children affected."""
     a, b = diff.from_.short, diff.to.short
-    due_moved = sum(
-        i.changes.get(k, 0) for i in diff.items for k in ("due_earlier", "due_later", "due")
-    )
+    due_moved = sum(i.changes.get(k, 0) for i in diff.items for k in ("due_earlier", "due_later"))
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -371,7 +369,7 @@ def render_html(diff: CaseloadDiff) -> str:
             len(diff.becomes_overdue), "become overdue", "bad" if diff.becomes_overdue else "good"
         ),
         _card(len(diff.stops_overdue), "stop being overdue", "good" if diff.stops_overdue else ""),
-        _card(due_moved, "due dates moved", "warn" if due_moved else ""),
+        _card(due_moved, "due dates earlier or later", "warn" if due_moved else ""),
         _card(diff.rejected, "records rejected", "bad" if diff.rejected else ""),
     ]
     parts.append("</section>")
