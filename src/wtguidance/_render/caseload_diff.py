@@ -86,7 +86,8 @@ def _moves(item: ItemChanges) -> str:
 
 
 def _counts(item: ItemChanges) -> str:
-    return ", ".join(f"{_CHANGE[k]} {n}" for k, n in item.changes.items())
+    shown = {k: n for k, n in item.changes.items() if k not in ("appeared", "disappeared")}
+    return ", ".join(f"{_CHANGE[k]} {n}" for k, n in shown.items())
 
 
 # --- text --------------------------------------------------------------------------------
@@ -133,8 +134,9 @@ def render_text(diff: CaseloadDiff) -> str:
             f"instances, {item.unchanged} unchanged, {item.changed} changed, "
             f"{item.appeared} appear, {item.disappeared} disappear"
         )
-        if item.changes:
-            out.append(f"      {_counts(item)}")
+        counts = _counts(item)
+        if counts:
+            out.append(f"      {counts}")
         if item.moves:
             out.append(f"      status: {_moves(item)}")
     if not changed:
