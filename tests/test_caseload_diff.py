@@ -572,3 +572,65 @@ def test_api_arguments_are_checked(census_file: Path, overlay: Any) -> None:
         diff_caseload([], "2023", "2026", as_of="2024-01-01")  # type: ignore[arg-type]
     empty = diff_caseload([], "2023", "2026", as_of=AS_OF)
     assert (empty.records, empty.outcomes, empty.rejected, empty.items) == (0, 0, 0, ())
+
+
+# --- auto, and one case against the protocol ---------------------------------------------------
+
+
+def test_auto_without_and_with_the_protocol_matches_evaluate(
+    census_file: Path, overlay: Any
+) -> None:
+    """``diff auto --protocol P``: the caseload as judged today (each conclusion under the
+    edition in force on its anchor date), without and with the protocol."""
+    from wtguidance.diff import diff_outcomes
+    from wtguidance.evaluation import Evaluator
+
+    national, local = Evaluator.create(), Evaluator.create(overlay=overlay)
+    result = diff_caseload_file(census_file, "auto", as_of=AS_OF, overlay=overlay)
+    assert (result.from_.edition, result.to.edition) == ("auto", "auto")
+    assert result.to.protocol is not None
+    changed: Counter[tuple[str, str, dt.date | None]] = Counter()
+    for item in census_items(census_file):
+        if isinstance(item, Rejected):
+            continue
+        kwargs = {"as_of": AS_OF, "evidence": CIN_CENSUS_EVIDENCE}
+        d = diff_outcomes(
+            national.evaluate(item.case, **kwargs), local.evaluate(item.case, **kwargs), "a", "b"
+        )
+        for row in d.obligations:
+            if row.changed:
+                changed[(d.case_id, row.id, row.clock)] += 1
+    got = Counter((c.case_id, c.id, c.date) for c in result.changes if c.kind == "obligation")
+    assert got == changed
+    # P7's first episode began in November 2023, under the 2018 edition: no protocol there
+    assert all(c.case_id != "P7/2023-11-01" for c in result.changes)
+    assert result.reconciles
+
+
+def test_one_case_against_the_protocol_on_the_command_line() -> None:
+    from wtguidance.case import parse_case_json
+
+    path = EXAMPLES / "cases" / "s17-met.json"
+    code, out, err = run_cli(
+        "diff", "2023", "--case", str(path), "--protocol", str(PROTOCOL),
+        "--as-of", "2024-04-05", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    case = json.loads(out)["case"]
+    record = parse_case_json(path.read_text(encoding="utf-8"), str(path))
+    want = diff_case(
+        shipped_editions(),
+        "2023",
+        "2023",
+        record,
+        AS_OF,
+        protocol_overlay(validate_protocol(PROTOCOL)),
+        national_from=True,
+    )
+    assert case["from_outcome"].get("protocol") is None
+    assert case["to_outcome"]["protocol"]["authority"] == "Exampleshire County Council"
+    assert [r["changed"] for r in case["obligations"]] == [r.changed for r in want.obligations]
+    assert any(r.changed for r in want.obligations)
+    code, _, err = run_cli("diff", "2018", "--case", str(path), "--protocol", str(PROTOCOL))
+    assert code == 2
+    assert "tightens edition 2023" in err

@@ -50,6 +50,10 @@ def _cli_json(*argv: str) -> str:
             {"from": "2023", "protocol": PROTOCOL},
             ("2023", "--protocol", str(EXAMPLES / "protocols" / "exampleshire-2023.yaml")),
         ),
+        (
+            {"from": "auto", "protocol": PROTOCOL},
+            ("auto", "--protocol", str(EXAMPLES / "protocols" / "exampleshire-2023.yaml")),
+        ),
     ],
 )
 def test_answer_is_the_cli_json(client: Any, body: dict[str, Any], argv: tuple[str, ...]) -> None:

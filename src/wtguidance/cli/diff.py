@@ -4,8 +4,10 @@
 - ``diff A B --case CASE.json``: one case judged under both;
 - ``diff A B --caseload FILE``: a census return, Annex A workbook/folder or JSON Lines batch
   judged under both, added up per obligation, sign-off and case-holder stage;
-- ``diff A --caseload FILE --protocol P``: edition A by national rules against the same
-  edition tightened by the local protocol P (B left out: the protocol is the change).
+- ``diff A --caseload FILE --protocol P`` (or ``--case CASE``): edition A by national rules
+  against the same edition tightened by the local protocol P (B left out: the protocol is
+  the change). With ``--caseload``, A (or B) may be ``auto``: each conclusion judged under
+  the edition in force on its anchor date.
 """
 
 from __future__ import annotations
@@ -37,12 +39,15 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.editions import shipped_editions
 
     editions = shipped_editions()
-    if args.b is None:
+    national_from = args.b is None and args.case is not None and args.protocol is not None
+    if args.b is None and not national_from:
         raise UsageError(
-            "the second edition B is required (one edition only with --caseload FILE --protocol P)",
+            "the second edition B is required (one edition only with --protocol P and "
+            "--case CASE or --caseload FILE)",
             code="usage",
         )
-    a, b = editions.get(args.a), editions.get(args.b)  # unknown → exit 2 with known ids
+    a = editions.get(args.a)  # unknown → exit 2 with known ids
+    b = editions.get(args.b) if args.b is not None else a
     for flag, value in (("--source", args.source), ("--jobs", args.jobs)):
         if value is not None:
             raise UsageError(f"{flag} needs --caseload FILE", code="usage")
@@ -57,6 +62,13 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
         from wtguidance.cli.protocol import overlay_from_file
 
         overlay = overlay_from_file(args.protocol, ctx, editions)
+        if national_from and overlay.edition != a.edition:
+            raise UsageError(
+                f"--protocol: {args.protocol} tightens edition {overlay.edition}, not "
+                f"{a.edition}; compare it with its own edition: diff {overlay.edition} "
+                "--case ... --protocol ...",
+                code="usage",
+            )
     diff = diff_editions(a, b)
     case = None
     if args.case is not None:
@@ -64,7 +76,9 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
         as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
         text, shown = read_text(args.case, ctx, "case file", max_bytes=limits.max_bytes)
         record = parse_case_json(text, shown, limits=limits)
-        case = diff_case(editions, a.edition, b.edition, record, as_of, overlay)
+        case = diff_case(
+            editions, a.edition, b.edition, record, as_of, overlay, national_from=national_from
+        )
     if args.format == "json":
         document = diff_document(diff, case)
     elif args.format == "markdown":
@@ -97,8 +111,12 @@ def _cmd_caseload(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.editions import shipped_editions
 
     editions = shipped_editions()
-    a = editions.get(args.a).edition  # unknown → exit 2 with known ids
-    b = editions.get(args.b).edition if args.b is not None else None
+
+    def known(edition: str) -> str:  # unknown → exit 2 with known ids
+        return edition if edition == "auto" else editions.get(edition).edition
+
+    a = known(args.a)
+    b = known(args.b) if args.b is not None else None
     if args.case is not None:
         raise UsageError("--case and --caseload cannot be used together", code="usage")
     if args.format == "markdown":
@@ -114,7 +132,7 @@ def _cmd_caseload(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
     jobs = _jobs(args.jobs)
     overlay = run_protocol(args, ctx)  # refused before any record is read
-    if overlay is not None and b is None and overlay.edition != a:
+    if overlay is not None and b is None and a not in ("auto", overlay.edition):
         raise UsageError(
             f"--protocol: {args.protocol} tightens edition {overlay.edition}, not {a}; "
             f"compare it with its own edition: diff {overlay.edition} --caseload ... "
@@ -198,8 +216,8 @@ def register(commands: Commands) -> None:
         "b",
         metavar="B",
         nargs="?",
-        help="edition to compare to, e.g. 2023 (any order); left out with --caseload and "
-        "--protocol, to compare A by national rules with A tightened by the protocol",
+        help="edition to compare to, e.g. 2023 (any order); left out with --protocol, to "
+        "compare A by national rules with A tightened by the protocol",
     )
     add_format(parser, ("text", "markdown", "json", "html", "csv"), "text")
     parser.add_argument("--case", help="also judge this case (JSON; '-' = stdin) under both")
@@ -218,8 +236,8 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--protocol",
         metavar="FILE",
-        help="judge under this local protocol (YAML) on the side of its edition; with "
-        "--caseload and one edition, that edition by national rules against the protocol",
+        help="judge under this local protocol (YAML) on the side of its edition; with one "
+        "edition, that edition by national rules against the protocol",
     )
     parser.add_argument(
         "--jobs", help="with --caseload: judge on N processes (same output as 1; default 1)"

@@ -611,22 +611,24 @@ class _Builder:
 def _sides(
     editions: Editions, a: str, b: str | None, overlay: Overlay | None
 ) -> tuple[str, str, Overlay | None, Overlay | None]:
-    a = editions.get(a).edition  # unknown → UsageError naming the known ones
+    def known(edition: str) -> str:  # unknown → UsageError naming the known ones
+        return edition if edition == "auto" else editions.get(edition).edition
+
+    a = known(a)
     if b is None:
         if overlay is None:
             raise UsageError(
                 "a caseload diff needs two editions (A B), or one edition and a protocol",
                 code="usage",
             )
-        if overlay.edition != a:
+        if a not in ("auto", overlay.edition):
             raise UsageError(
                 f"the protocol tightens edition {overlay.edition}, not {a}: compare it with "
                 f"its own edition (diff {overlay.edition} --protocol ...)",
                 code="usage",
             )
         return a, a, None, overlay
-    b = editions.get(b).edition
-    return a, b, overlay, overlay
+    return a, known(b), overlay, overlay
 
 
 def diff_caseload(
@@ -649,6 +651,11 @@ def diff_caseload(
       as :func:`~wtguidance.diff.diff_case` applies it);
     - ``diff_caseload(cases, "2023", overlay=o, as_of=d)``: edition 2023 by national rules
       against the same edition tightened by the protocol ``o`` (its edition must be 2023).
+
+    ``auto`` for an edition judges each conclusion under the edition in force on its anchor
+    date, as ``evaluate`` does: ``diff_caseload(cases, "auto", overlay=o, ...)`` is the
+    caseload as judged today, without and with the protocol (which tightens the
+    conclusions its own edition governs).
 
     ``items`` is what an importer yields (``Case``, ``SourcedCase`` or ``Rejected``), read
     once; ``evidence`` is the source's (a ``SourcedCase``'s own wins). A record either side
@@ -705,7 +712,7 @@ def _diff_items(
 
 
 def _side(edition: str, overlay: Overlay | None) -> DiffSide:
-    if overlay is None or overlay.edition != edition:
+    if overlay is None or edition not in ("auto", overlay.edition):
         return DiffSide(edition=edition)
     from wtguidance._pack.views import protocol_view
 

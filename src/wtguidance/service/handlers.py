@@ -116,8 +116,12 @@ class Handlers:
 
         request, as_of = request_object(body, CaseloadDiffRequest)
         request = cast(CaseloadDiffRequest, request)
-        a = self._edition(request.from_, "/from")
-        b = self._edition(request.to, "/to") if request.to is not None else None
+
+        def known(edition: str, pointer: str) -> str:
+            return edition if edition == "auto" else self._edition(edition, pointer)
+
+        a = known(request.from_, "/from")
+        b = known(request.to, "/to") if request.to is not None else None
         overlay = None
         if request.protocol is not None:
             report = validate_protocol_text(request.protocol, PROTOCOL_SOURCE, None, self.editions)
@@ -131,7 +135,7 @@ class Handlers:
                 "a caseload diff needs 'to' (a second edition) or a 'protocol'",
                 pointer="/to",
             )
-        if b is None and overlay is not None and overlay.edition != a:
+        if b is None and overlay is not None and a not in ("auto", overlay.edition):
             raise ServiceError(
                 "invalid-request",
                 f"the protocol tightens edition {overlay.edition}, not {a}",

@@ -73,7 +73,11 @@ class CaseloadDiffRequest(_Request):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
 
-    from_: str = Field(alias="from", description="The edition to compare from (e.g. `2023`)")
+    from_: str = Field(
+        alias="from",
+        description="The edition to compare from (e.g. `2023`), or `auto`: each conclusion "
+        "under the edition in force on its anchor date",
+    )
     to: str | None = Field(
         default=None,
         description="The edition to compare to (e.g. `2026`); null with a `protocol`: the "
