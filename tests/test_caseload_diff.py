@@ -634,3 +634,50 @@ def test_one_case_against_the_protocol_on_the_command_line() -> None:
     code, _, err = run_cli("diff", "2018", "--case", str(path), "--protocol", str(PROTOCOL))
     assert code == 2
     assert "tightens edition 2023" in err
+
+
+def test_annex_a_csv_folder_through_the_command_line(tmp_path: Path) -> None:
+    from annex_a_helpers import HEADERS, csv_folder
+    from annex_a_helpers import assessment as annex_assessment
+    from annex_a_helpers import referral as annex_referral
+
+    folder = csv_folder(
+        tmp_path / "lists",
+        {
+            "list3.csv": [
+                HEADERS[3],
+                annex_referral("a1", "08/01/2024"),
+                annex_referral("a2", "05/02/2024"),
+                annex_referral("a3", "31/02/2024"),  # not a date: rejected, once
+            ],
+            "list4.csv": [
+                HEADERS[4],
+                annex_assessment("a1", "08/01/2024", "04/03/2024"),
+                annex_assessment("a2", "05/02/2024"),
+            ],
+        },
+    )
+    code, out, err = _cli(
+        "2023", "--caseload", str(folder), "--protocol", str(PROTOCOL), "--as-of", "2024-04-05",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["source_kind"] == "annex-a"
+    assert document["records"] == document["outcomes"] + document["rejected"]
+    assert document["rejected"] >= 1
+    moves = {
+        (m["from"], m["to"]): m["count"]
+        for i in document["items"]
+        if i["id"] == "assessment.complete"
+        for m in i["moves"]
+    }
+    assert moves == {("met", "met_late"): 1, ("pending", "overdue"): 1}
+    annex = read_annex_a(folder)
+    want = expected(
+        list(annex.sourced()), "2023", "2023", annex.evidence, protocol_overlay(
+            validate_protocol(PROTOCOL)
+        ), national_from=True,
+    )  # fmt: skip
+    check(diff_caseload_file(folder, "2023", as_of=AS_OF, overlay=protocol_overlay(
+        validate_protocol(PROTOCOL))), want)  # fmt: skip
