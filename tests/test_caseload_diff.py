@@ -570,6 +570,8 @@ def test_api_arguments_are_checked(census_file: Path, overlay: Any) -> None:
         diff_caseload([], "2023", "2026", as_of=AS_OF, jobs=0)
     with pytest.raises(UsageError):
         diff_caseload([], "2023", "2026", as_of="2024-01-01")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="not one of"):
+        diff_caseload_file(census_file, "2023", "2026", as_of=AS_OF, source="xml")  # type: ignore[arg-type]
     empty = diff_caseload([], "2023", "2026", as_of=AS_OF)
     assert (empty.records, empty.outcomes, empty.rejected, empty.items) == (0, 0, 0, ())
 

@@ -775,6 +775,8 @@ def diff_caseload_file(
     read instead of opening ``path`` (standard input). A file that cannot be read raises
     :class:`~wtguidance.errors.UsageError`; a census that stops being well-formed part way
     gives ``complete=False`` and a last rejected entry saying where."""
+    if source not in (None, "cin", "annex-a", "jsonl"):
+        raise UsageError(f"source: {source!r} is not one of cin, annex-a, jsonl", code="usage")
     shown = str(path)
     kind: SourceKind = source or ("jsonl" if stream is not None else detect_source(path))
 
