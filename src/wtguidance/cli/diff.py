@@ -1,4 +1,14 @@
-"""``wtguidance diff A B``: what changed between two editions, optionally for one case."""
+"""``wtguidance diff A B``: what changed between two editions, for one case or a caseload.
+
+- ``diff A B``: the two editions' rules, side by side;
+- ``diff A B --case CASE.json``: one case judged under both;
+- ``diff A B --caseload FILE``: a census return, Annex A workbook/folder or JSON Lines batch
+  judged under both, added up per obligation, sign-off and case-holder stage;
+- ``diff A --caseload FILE --protocol P`` (or ``--case CASE``): edition A by national rules
+  against the same edition tightened by the local protocol P (B left out: the protocol is
+  the change). With ``--caseload``, A (or B) may be ``auto``: each conclusion judged under
+  the edition in force on its anchor date.
+"""
 
 from __future__ import annotations
 
@@ -14,29 +24,51 @@ from wtguidance.cli._context import (
     parse_date,
     read_text,
 )
+from wtguidance.errors import UsageError
 
 __all__ = ["register"]
 
 
 def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.caseload is not None:
+        return _cmd_caseload(args, ctx)
     from wtguidance._render.diff import diff_html, diff_markdown, diff_text
     from wtguidance._render.documents import diff_document
     from wtguidance.case import parse_case_json
     from wtguidance.diff import diff_case, diff_editions
     from wtguidance.editions import shipped_editions
-    from wtguidance.errors import UsageError
 
     editions = shipped_editions()
-    a, b = editions.get(args.a), editions.get(args.b)  # unknown → exit 2 with known ids
+    national_from = args.b is None and args.case is not None and args.protocol is not None
+    if args.b is None and not national_from:
+        raise UsageError(
+            "the second edition B is required (one edition only with --protocol P and "
+            "--case CASE or --caseload FILE)",
+            code="usage",
+        )
+    a = editions.get(args.a)  # unknown → exit 2 with known ids
+    b = editions.get(args.b) if args.b is not None else a
+    for flag, value in (("--source", args.source), ("--jobs", args.jobs)):
+        if value is not None:
+            raise UsageError(f"{flag} needs --caseload FILE", code="usage")
+    if args.format == "csv":
+        raise UsageError("--format csv needs --caseload FILE", code="usage")
     if args.as_of is not None and args.case is None:
-        raise UsageError("--as-of needs --case CASE.json", code="usage")
+        raise UsageError("--as-of needs --case CASE.json or --caseload FILE", code="usage")
     if args.protocol is not None and args.case is None:
-        raise UsageError("--protocol needs --case CASE.json", code="usage")
+        raise UsageError("--protocol needs --case CASE.json or --caseload FILE", code="usage")
     overlay = None
     if args.protocol is not None:
         from wtguidance.cli.protocol import overlay_from_file
 
         overlay = overlay_from_file(args.protocol, ctx, editions)
+        if national_from and overlay.edition != a.edition:
+            raise UsageError(
+                f"--protocol: {args.protocol} tightens edition {overlay.edition}, not "
+                f"{a.edition}; compare it with its own edition: diff {overlay.edition} "
+                "--case ... --protocol ...",
+                code="usage",
+            )
     diff = diff_editions(a, b)
     case = None
     if args.case is not None:
@@ -44,31 +76,172 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
         as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
         text, shown = read_text(args.case, ctx, "case file", max_bytes=limits.max_bytes)
         record = parse_case_json(text, shown, limits=limits)
-        case = diff_case(editions, a.edition, b.edition, record, as_of, overlay)
+        case = diff_case(
+            editions, a.edition, b.edition, record, as_of, overlay, national_from=national_from
+        )
     if args.format == "json":
-        ctx.write(diff_document(diff, case))
+        document = diff_document(diff, case)
     elif args.format == "markdown":
-        ctx.write(diff_markdown(diff, case))
+        document = diff_markdown(diff, case)
     elif args.format == "html":
-        ctx.write(diff_html(diff, case))
+        document = diff_html(diff, case)
     else:
-        ctx.write(diff_text(diff, case, color=ctx.color, width=ctx.width), painted=True)
+        if args.out is None:
+            ctx.write(diff_text(diff, case, color=ctx.color, width=ctx.width), painted=True)
+            return 0
+        document = diff_text(diff, case, color=False, width=ctx.width)
+    _write(document, args, ctx)
     return 0
+
+
+def _write(document: str, args: argparse.Namespace, ctx: CliContext) -> None:
+    if args.out is None:
+        ctx.write(document)
+        return
+    from wtguidance.cli._caseload import open_out
+
+    with open_out(args.out, ctx) as out:
+        out.write(document)
+
+
+def _cmd_caseload(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``--caseload FILE``: the caseload judged under both sides, added up."""
+    from wtguidance.cli._caseload import run_protocol
+    from wtguidance.diff.caseload import diff_caseload_file
+    from wtguidance.editions import shipped_editions
+
+    editions = shipped_editions()
+
+    def known(edition: str) -> str:  # unknown → exit 2 with known ids
+        return edition if edition == "auto" else editions.get(edition).edition
+
+    a = known(args.a)
+    b = known(args.b) if args.b is not None else None
+    if args.case is not None:
+        raise UsageError("--case and --caseload cannot be used together", code="usage")
+    if args.format == "markdown":
+        raise UsageError(
+            "a caseload diff is written as text, json, csv or html, not markdown", code="usage"
+        )
+    if b is None and args.protocol is None:
+        raise UsageError(
+            "diff A --caseload FILE needs a second edition (diff A B --caseload FILE) or "
+            "--protocol P (edition A by national rules against A tightened by P)",
+            code="usage",
+        )
+    as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
+    jobs = _jobs(args.jobs)
+    overlay = run_protocol(args, ctx)  # refused before any record is read
+    if overlay is not None and b is None and a not in ("auto", overlay.edition):
+        raise UsageError(
+            f"--protocol: {args.protocol} tightens edition {overlay.edition}, not {a}; "
+            f"compare it with its own edition: diff {overlay.edition} --caseload ... "
+            "--protocol ...",
+            code="usage",
+        )
+    if args.format == "html":
+        from wtguidance.cli.cin_census import _need_matplotlib
+
+        _need_matplotlib()
+    stream = None
+    if args.caseload == "-":
+        if args.source not in (None, "jsonl"):
+            raise UsageError("--caseload -: standard input is read as JSON Lines", code="usage")
+        stream = ctx.stdin
+    result = diff_caseload_file(
+        "<stdin>" if stream is not None else args.caseload,
+        a,
+        b,
+        as_of=as_of,
+        overlay=overlay,
+        source=args.source,
+        jobs=jobs,
+        stream=stream,
+    )
+    if args.format == "json":
+        document = result.to_json()
+    elif args.format == "csv":
+        import io
+
+        from wtguidance._render.caseload_diff import write_csv
+
+        buffer = io.StringIO()
+        write_csv(result, buffer)
+        document = buffer.getvalue()
+    elif args.format == "html":
+        from wtguidance._render.caseload_diff import render_html
+
+        document = render_html(result)
+    else:
+        from wtguidance._render.caseload_diff import render_text
+
+        document = render_text(result)
+    _write(document, args, ctx)
+    if args.format != "text" or args.out is not None:
+        ctx.stderr.write(
+            f"wtguidance: {result.records} records: {result.outcomes} outcomes, "
+            f"{result.rejected} rejected (on each side)\n"
+        )
+    if not result.complete:
+        last = result.rejected_records[-1:]
+        reason = last[0].reason if last else "the file was not read to the end"
+        ctx.stderr.write(f"wtguidance: {result.source}: error[xml-not-well-formed] {reason}\n")
+        return 2
+    return 0
+
+
+def _jobs(value: str | None) -> int:
+    import os
+
+    if value is None:
+        return 1
+    try:
+        jobs = int(value)
+        if jobs < 1:
+            raise ValueError
+    except ValueError:
+        raise UsageError(
+            f"--jobs: {value!r} is not a whole number of at least 1", code="bad-flag"
+        ) from None
+    return min(jobs, max(os.cpu_count() or 1, 1) * 4)
 
 
 def register(commands: Commands) -> None:
     parser = commands.add_parser(
-        "diff", help="what changed between two editions (and what it means for a case)"
+        "diff",
+        help="what changed between two editions (and what it means for a case or a caseload)",
     )
     parser.add_argument("a", metavar="A", help="edition to compare from, e.g. 2018")
-    parser.add_argument("b", metavar="B", help="edition to compare to, e.g. 2023 (any order)")
-    add_format(parser, ("text", "markdown", "json", "html"), "text")
+    parser.add_argument(
+        "b",
+        metavar="B",
+        nargs="?",
+        help="edition to compare to, e.g. 2023 (any order); left out with --protocol, to "
+        "compare A by national rules with A tightened by the protocol",
+    )
+    add_format(parser, ("text", "markdown", "json", "html", "csv"), "text")
     parser.add_argument("--case", help="also judge this case (JSON; '-' = stdin) under both")
-    parser.add_argument("--as-of", help="judge the case as of this date (default: today)")
+    parser.add_argument(
+        "--caseload",
+        metavar="FILE",
+        help="judge every record of this caseload under both and add up what changes: a CIN "
+        "census (XML), an Annex A workbook or folder, or JSON Lines ('-' = stdin)",
+    )
+    parser.add_argument(
+        "--source",
+        choices=("cin", "annex-a", "jsonl"),
+        help="what --caseload FILE is (default: told by its extension, else its content)",
+    )
+    parser.add_argument("--as-of", help="judge as of this date (default: today)")
     parser.add_argument(
         "--protocol",
         metavar="FILE",
-        help="judge the case under this local protocol (YAML) on the side of its edition",
+        help="judge under this local protocol (YAML) on the side of its edition; with one "
+        "edition, that edition by national rules against the protocol",
     )
+    parser.add_argument(
+        "--jobs", help="with --caseload: judge on N processes (same output as 1; default 1)"
+    )
+    parser.add_argument("--out", help="write the report to this file instead of stdout")
     add_limits(parser)
     parser.set_defaults(handler=_cmd_diff)

@@ -1,7 +1,16 @@
-"""Differences between editions (``editions``) and between one case's outcomes (``outcomes``)."""
+"""Differences between editions (``editions``), one case's outcomes (``outcomes``) and a
+whole caseload's (``caseload``)."""
 
 from __future__ import annotations
 
+from wtguidance.diff.caseload import (
+    CaseloadDiff,
+    InstanceChange,
+    ItemChanges,
+    OverdueChange,
+    diff_caseload,
+    diff_caseload_file,
+)
 from wtguidance.diff.editions import (
     AddedItem,
     ChangedItem,
@@ -19,6 +28,7 @@ from wtguidance.diff.outcomes import (
     SignOffRow,
     SignOffSide,
     diff_case,
+    diff_outcomes,
 )
 
 __all__ = [
@@ -26,14 +36,21 @@ __all__ = [
     "CaseDiff",
     "CaseHolderRow",
     "CaseHolderSide",
+    "CaseloadDiff",
     "ChangedItem",
     "EditionDiff",
+    "InstanceChange",
+    "ItemChanges",
     "ObligationRow",
     "ObligationSide",
+    "OverdueChange",
     "SectionDiff",
     "SignOffRow",
     "SignOffSide",
     "UnchangedItem",
     "diff_case",
+    "diff_caseload",
+    "diff_caseload_file",
     "diff_editions",
+    "diff_outcomes",
 ]

@@ -15,11 +15,18 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from wtguidance._arguments import require, require_date
-from wtguidance.case import Case
+from wtguidance.case import Case, SourceEvidence
 from wtguidance.diff.editions import Frozen
 from wtguidance.editions import Editions
 from wtguidance.overlay import Overlay
-from wtguidance.results import CitationView, Outcome, PersonView
+from wtguidance.results import (
+    CaseHolderVerdict,
+    CitationView,
+    ObligationResult,
+    Outcome,
+    PersonView,
+    SignOffResult,
+)
 
 __all__ = [
     "CaseDiff",
@@ -29,7 +36,12 @@ __all__ = [
     "ObligationSide",
     "SignOffRow",
     "SignOffSide",
+    "case_holder_key",
     "diff_case",
+    "diff_outcomes",
+    "obligation_key",
+    "pair",
+    "sign_off_key",
 ]
 
 K = TypeVar("K")
@@ -60,7 +72,7 @@ class ObligationRow(Frozen):
 
 class CaseHolderSide(Frozen):
     rule: str
-    compliant: bool
+    compliant: bool | None
     reason: str
     permitted_roles: tuple[str, ...]
     supervisor_required: str
@@ -117,7 +129,25 @@ class CaseDiff(Frozen):
         return sum(1 for row in rows if row.changed)
 
 
-def _pair(
+def obligation_key(item: ObligationResult) -> tuple[str, dt.date]:
+    """What pairs an obligation across two outcomes of one case: (id, clock date)."""
+    return (item.id, item.clock.date)
+
+
+def case_holder_key(item: CaseHolderVerdict) -> tuple[str, dt.date | None, str | None]:
+    """What pairs a case-holder verdict: (stage, allocation date, practitioner role)."""
+    allocation = item.allocation
+    if allocation is None:
+        return (item.stage, None, None)
+    return (item.stage, allocation.date, allocation.practitioner.role)
+
+
+def sign_off_key(item: SignOffResult) -> tuple[str, dt.date | None]:
+    """What pairs a sign-off: (id, subject date)."""
+    return (item.id, item.subject_date)
+
+
+def pair(
     old: Sequence[T], new: Sequence[T], key: Callable[[T], K]
 ) -> list[tuple[K, T | None, T | None]]:
     """Line up two result lists by key (repeats of one key pair up in order)."""
@@ -152,11 +182,18 @@ def diff_case(
     case: Case,
     as_of: dt.date | None = None,
     overlay: Overlay | None = None,
+    *,
+    evidence: SourceEvidence | None = None,
+    national_from: bool = False,
 ) -> CaseDiff:
     """Evaluate ``case`` pinned to edition ``a`` and to edition ``b`` and line them up.
 
     ``overlay``: a valid local protocol, applied to its own edition on whichever side
     judges under it (the other side is judged by national rules, with a finding).
+    ``national_from=True`` judges the ``a`` side by national rules alone, so
+    ``diff_case(editions, "2023", "2023", case, day, overlay, national_from=True)`` is what
+    the protocol changes for this case. ``evidence``: what the case's source never records
+    (an importer's :class:`~wtguidance.case.SourceEvidence`), as a caseload run uses it.
     """
     from wtguidance.evaluation import Evaluator
 
@@ -164,17 +201,27 @@ def diff_case(
         editions, Editions, "editions", "diff_case", "pass load_editions() or shipped_editions()"
     )
     require(case, Case, "case", "diff_case", "build it with wtguidance.case.parse_case_obj(data)")
+    if evidence is not None:
+        require(evidence, SourceEvidence, "evidence", "diff_case")
     day = require_date(as_of, "as_of", "diff_case") or dt.date.today()
     editions.get(a)
     editions.get(b)  # unknown ids → UsageError listing the known ones
     evaluator = Evaluator.create(editions, overlay)
-    left = evaluator.evaluate(case, edition=a, as_of=day)
-    right = evaluator.evaluate(case, edition=b, as_of=day)
+    national = Evaluator.create(editions) if national_from and overlay is not None else evaluator
+    left = national.evaluate(case, edition=a, as_of=day, evidence=evidence)
+    right = evaluator.evaluate(case, edition=b, as_of=day, evidence=evidence)
+    return diff_outcomes(left, right, a, b)
 
+
+def diff_outcomes(left: Outcome, right: Outcome, a: str, b: str) -> CaseDiff:
+    """Line up two outcomes of one case (``left`` judged under ``a``, ``right`` under ``b``).
+
+    Obligations pair by (id, clock date), case-holder verdicts by (stage, allocation date,
+    practitioner role) and sign-offs by (id, subject date); repeats of one key pair up in
+    order. Every caseload diff is built from this, so it agrees with :func:`diff_case`.
+    """
     obligations = []
-    for (item_id, clock), x, y in _pair(
-        left.obligations, right.obligations, lambda o: (o.id, o.clock.date)
-    ):
+    for (item_id, clock), x, y in pair(left.obligations, right.obligations, obligation_key):
         sides = [
             None
             if o is None
@@ -205,15 +252,7 @@ def diff_case(
     obligations.sort(key=lambda r: (r.clock, r.id))
 
     holders = []
-    for (stage, date, role), hx, hy in _pair(
-        left.case_holders,
-        right.case_holders,
-        lambda v: (
-            v.stage,
-            v.allocation.date if v.allocation else None,
-            v.allocation.practitioner.role if v.allocation else None,
-        ),
-    ):
+    for (stage, date, role), hx, hy in pair(left.case_holders, right.case_holders, case_holder_key):
         hsides = [
             None
             if v is None
@@ -241,9 +280,7 @@ def diff_case(
         )
 
     sign_offs = []
-    for (sign_id, subject_date), sx, sy in _pair(
-        left.sign_offs, right.sign_offs, lambda s: (s.id, s.subject_date)
-    ):
+    for (sign_id, subject_date), sx, sy in pair(left.sign_offs, right.sign_offs, sign_off_key):
         ssides = [
             None
             if s is None
@@ -272,8 +309,8 @@ def diff_case(
 
     return CaseDiff.model_validate(
         {
-            "case_id": case.case_id,
-            "as_of": day,
+            "case_id": left.case_id,
+            "as_of": left.as_of,
             "from": a,
             "to": b,
             "obligations": obligations,

@@ -112,6 +112,10 @@ def create_app(
     async def diff_case(a: str, b: str, request: Request) -> Response:
         return await answer(handlers.diff, a, b, await body(request))
 
+    @app.post("/v1/diff-caseload", **operation_docs("diff-caseload"))
+    async def diff_caseload(request: Request) -> Response:
+        return await answer(handlers.diff_caseload, await body(request))
+
     @app.get("/v1/editions", **operation_docs("editions"))
     async def editions_list() -> Response:
         return _json(handlers.editions_list())

@@ -29,6 +29,7 @@ from wtguidance.evaluation import Evaluator
 from wtguidance.protocol import protocol_overlay, validate_protocol_text
 from wtguidance.service.errors import ServiceError, from_library_error
 from wtguidance.service.requests import (
+    CaseloadDiffRequest,
     DiffCaseRequest,
     EvaluateRequest,
     request_object,
@@ -117,6 +118,57 @@ class Handlers:
                 raise from_library_error(error) from None
         pair = diff_editions(self.editions.get(first), self.editions.get(second))
         return diff_document(pair, case).encode("utf-8")
+
+    def diff_caseload(self, body: bytes) -> bytes:
+        """``POST /v1/diff-caseload``: ``wtguidance diff A [B] --caseload CASES.jsonl
+        [--protocol P] --as-of D --format json``."""
+        import io
+
+        from wtguidance.caseload.batch import read_jsonl
+        from wtguidance.diff.caseload import diff_caseload
+
+        request, as_of = request_object(body, CaseloadDiffRequest)
+        request = cast(CaseloadDiffRequest, request)
+
+        def known(edition: str, pointer: str) -> str:
+            return edition if edition == "auto" else self._edition(edition, pointer)
+
+        a = known(request.from_, "/from")
+        b = known(request.to, "/to") if request.to is not None else None
+        overlay = None
+        if request.protocol is not None:
+            report = validate_protocol_text(request.protocol, PROTOCOL_SOURCE, None, self.editions)
+            try:
+                overlay = protocol_overlay(report)
+            except ProtocolError as error:
+                raise from_library_error(error, under="/protocol", text=True) from None
+        if b is None and overlay is None:
+            raise ServiceError(
+                "invalid-request",
+                "a caseload diff needs 'to' (a second edition) or a 'protocol'",
+                pointer="/to",
+            )
+        if b is None and overlay is not None and a not in ("auto", overlay.edition):
+            raise ServiceError(
+                "invalid-request",
+                f"the protocol tightens edition {overlay.edition}, not {a}",
+                pointer="/from",
+            )
+        cases = read_jsonl(io.StringIO(request.cases), name="<request>")
+        try:
+            result = diff_caseload(
+                cases,
+                a,
+                b,
+                as_of=as_of,
+                overlay=overlay,
+                editions=self.editions,
+                source="<request>",
+                source_kind="jsonl",
+            )
+        except WtGuidanceError as error:
+            raise from_library_error(error) from None
+        return result.to_json().encode("utf-8")
 
     # -- editions, explain, health ------------------------------------------------------
     def editions_list(self) -> bytes:

@@ -19,7 +19,7 @@ from pydantic.json_schema import models_json_schema
 from wtguidance.case import Case
 from wtguidance.service.errors import ErrorResponse
 from wtguidance.service.outcome_schema import Outcome
-from wtguidance.service.requests import DiffCaseRequest, EvaluateRequest
+from wtguidance.service.requests import CaseloadDiffRequest, DiffCaseRequest, EvaluateRequest
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -79,6 +79,7 @@ _MODELS: tuple[tuple[type[BaseModel], Any], ...] = (
     (Case, "validation"),
     (EvaluateRequest, "validation"),
     (DiffCaseRequest, "validation"),
+    (CaseloadDiffRequest, "validation"),
     (Outcome, "serialization"),
     (EditionRow, "serialization"),
     (ProtocolReportDocument, "serialization"),
@@ -153,6 +154,18 @@ _OPERATIONS: dict[str, dict[str, Any]] = {
         },
         "openapi_extra": _json_body("DiffCaseRequest"),
     },
+    "diff-caseload": {
+        "summary": "What two editions, or a protocol against national rules, change for a caseload",
+        "description": "As `wtguidance diff A B --caseload CASES.jsonl --as-of D --format "
+        "json`, or with `to` null and a `protocol`, `wtguidance diff A --caseload CASES.jsonl "
+        "--protocol P ...`. The body limit bounds the batch; every line is an outcome or a "
+        "rejected record (`records` = `outcomes` + `rejected`).",
+        "responses": {
+            200: _json_content(_ref("CaseloadDiff"), "The caseload diff"),
+            **_errors(400, 404, 413, 422),
+        },
+        "openapi_extra": _json_body("CaseloadDiffRequest"),
+    },
     "editions": {
         "summary": "The encoded editions",
         "description": "As `wtguidance editions --format json`.",
@@ -208,8 +221,22 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
             responses.pop("422", None)  # a path parameter is any string: never a 422
         elif "422" in responses:  # FastAPI's parameter check answers with our error document
             responses["422"] = _errors(422)[422]
+    for name, schema in _struct_schemas().items():  # shared types keep the outcome's schema
+        schemas.setdefault(name, schema)
     document["components"] = {"schemas": dict(sorted(schemas.items()))}
     return document
+
+
+def _struct_schemas() -> dict[str, Any]:
+    """The caseload diff's schemas, generated from its msgspec types."""
+    import msgspec
+
+    from wtguidance.diff.caseload import CaseloadDiff
+
+    _refs, components = msgspec.json.schema_components(
+        (CaseloadDiff,), ref_template=_REF.replace("{model}", "{name}")
+    )
+    return dict(components)
 
 
 def openapi_text(app: FastAPI) -> str:

@@ -24,6 +24,7 @@ from wtguidance.case.parse import (
 from wtguidance.service.errors import ServiceError
 
 __all__ = [
+    "CaseloadDiffRequest",
     "DiffCaseRequest",
     "EvaluateRequest",
     "read_body",
@@ -67,6 +68,34 @@ class DiffCaseRequest(_Request):
     )
 
 
+class CaseloadDiffRequest(_Request):
+    """``POST /v1/diff-caseload``: a JSON Lines batch judged under two sides."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
+
+    from_: str = Field(
+        alias="from",
+        description="The edition to compare from (e.g. `2023`), or `auto`: each conclusion "
+        "under the edition in force on its anchor date",
+    )
+    to: str | None = Field(
+        default=None,
+        description="The edition to compare to (e.g. `2026`); null with a `protocol`: the "
+        "`from` edition by national rules against the same edition tightened by it",
+    )
+    cases: str = Field(
+        description="The caseload as JSON Lines text, one case record per line, as "
+        "`wtguidance batch` reads it (a bad line is a rejected record naming the line)"
+    )
+    as_of: str | None = Field(
+        default=None, description="Judge every case as of this date (YYYY-MM-DD); default: today"
+    )
+    protocol: str | None = Field(
+        default=None,
+        description="A local assessment protocol (YAML text); an invalid one is refused",
+    )
+
+
 async def read_body(chunks: AsyncIterator[bytes], declared: str | None, limit: int) -> bytes:
     """The whole body, refused with ``body-too-large`` (413) as soon as it passes ``limit``."""
     too_large = ServiceError(
@@ -101,7 +130,7 @@ def request_object(body: bytes, model: type[_Request]) -> tuple[_Request, dt.dat
             f"the request body must be a JSON object, not {_kind(data)}",
             pointer="",
         )
-    if "case" not in data:
+    if "case" in model.model_fields and "case" not in data:
         raise ServiceError(
             "invalid-request", "the request has no 'case' (a case record object)", pointer=""
         )
@@ -111,7 +140,7 @@ def request_object(body: bytes, model: type[_Request]) -> tuple[_Request, dt.dat
         first = exc.errors(include_url=False)[0]
         path = [str(part) for part in first["loc"]]
         if first["type"] == "extra_forbidden":
-            allowed = ", ".join(model.model_fields)
+            allowed = ", ".join(f.alias or n for n, f in model.model_fields.items())
             message = f"unknown field {path[-1]!r}; the request's fields are: {allowed}"
         else:
             message = f"{'.'.join(path)}: {first['msg']} (got {_kind(first.get('input'))})"
