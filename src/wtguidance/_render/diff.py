@@ -17,6 +17,7 @@ from rich.text import Text
 
 from wtguidance._render.style import html_page, nowrap_dates, status_html, status_text
 from wtguidance._render.text import (
+    PARAGRAPHS_NOT_VERIFIED,
     TextTable,
     citation_line,
     html_text,
@@ -102,7 +103,7 @@ def _evidence(item: UnchangedItem) -> str:
 
 
 def _cite(view: CitationView) -> str:
-    return citation_line(view)
+    return citation_line(view, say_unverified=False)  # said once per output instead
 
 
 def _details(item: AddedItem) -> str:
@@ -305,7 +306,8 @@ def _text_parts(diff: EditionDiff, case: CaseDiff | None) -> Iterator[Renderable
 def diff_text(
     diff: EditionDiff, case: CaseDiff | None = None, *, color: bool = False, width: int = 120
 ) -> str:
-    return render_rich(_text_parts(diff, case), width=width, color=color)
+    parts = [*_text_parts(diff, case), Text(PARAGRAPHS_NOT_VERIFIED, style="dim")]
+    return render_rich(parts, width=width, color=color)
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -519,6 +521,7 @@ def diff_html(diff: EditionDiff, case: CaseDiff | None = None) -> str:
     note = _direction_note(diff)
     if note:
         out.append(f"<p><strong>{_e(note)}</strong></p>")
+    out.append(f'<p class="meta">{_e(PARAGRAPHS_NOT_VERIFIED)}</p>')
     out += _html_legend(case)
     for key, section in diff.sections():
         out += _html_section(_TITLES[key], section, diff.from_, diff.to)
