@@ -12,7 +12,7 @@ import io
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from wtguidance.caseload.summary import CaseloadSummary
+from wtguidance.caseload.summary import _MAX_TAKEN, CaseloadSummary
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -208,6 +208,15 @@ def _taken(summary: CaseloadSummary) -> Chart | None:
                 for edge in band:
                     axes.axvline(edge + 0.5, color=LIMIT, linestyle=":", linewidth=1)
                 right = max(right, high + 2)
+        if days[-1] >= _MAX_TAKEN:  # the summary counts everything from there in one bar
+            axes.annotate(
+                f"{_MAX_TAKEN}+",
+                (days[-1], counts[days[-1]]),
+                textcoords="offset points",
+                xytext=(0, 2),
+                ha="center",
+                fontsize=7,
+            )
         axes.set_xlim(-0.5, right + 0.5)
         axes.set_title(f"{obligation} ({limit or 'no limit'})", fontsize=9)
         axes.set_xlabel("working days from clock to done", fontsize=8)
@@ -221,7 +230,8 @@ def _taken(summary: CaseloadSummary) -> Chart | None:
         "Histograms of the working days from each clock start to the event that met it. A "
         "dashed red line marks a limit in working days (bars to its right were late); a red "
         "band marks a limit in months, spanning the fewest to the most working days that many "
-        "months held in the year to the reference date.",
+        f"months held in the year to the reference date. A bar marked {_MAX_TAKEN}+ counts every "
+        f"duty that took {_MAX_TAKEN} working days or more.",
     )
 
 

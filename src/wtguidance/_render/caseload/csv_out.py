@@ -12,6 +12,7 @@ import csv
 from collections.abc import Iterable
 from typing import IO
 
+from wtguidance._pack.model import describe_limit
 from wtguidance.calendar import WorkingCalendar
 from wtguidance.case import Rejected
 from wtguidance.caseload.run import Evaluated
@@ -81,9 +82,9 @@ def write_csv(
             scale = item.timescale
             limit = ""
             if scale is not None and scale.working_days is not None:
-                limit = f"{scale.working_days} working days"
+                limit = describe_limit("working_days", scale.working_days)  # "1 working day"
             elif scale is not None and scale.months is not None:
-                limit = f"{scale.months} months"
+                limit = describe_limit("months", scale.months)
             late = ""
             if item.status == "overdue" and item.due is not None:
                 late = str(calendar.working_days_between(item.due, o.as_of))
