@@ -69,7 +69,11 @@ _value = plain_value
 
 
 def _change(old: JsonValue, new: JsonValue) -> tuple[str, str, str]:
-    """(old, new, what moved) for one changed field; role lists also say +/−."""
+    """(old, new, what moved) for one changed field.
+
+    For a list of names the new side is what was kept and "what moved" says ``+ added;
+    − removed``, so that no name is listed twice.
+    """
     extra = ""
     if (
         isinstance(old, list)
@@ -86,6 +90,9 @@ def _change(old: JsonValue, new: JsonValue) -> tuple[str, str, str]:
             )
             if part
         )
+        if extra:  # the new list as what was kept, then what moved: no role named twice
+            kept = [str(v) for v in new if v in old]
+            return _value(old), ", ".join(kept) if kept else "(none kept)", extra
     return _value(old), _value(new), extra
 
 
@@ -100,6 +107,16 @@ def _evidence(item: UnchangedItem) -> str:
     return "; ".join(
         f"{name} {_value(old)} → {_value(new)}" for name, (old, new) in item.evidence.items()
     )
+
+
+UNCHANGED = "Unchanged (the same rule; only its citation or how sure we are may differ)"
+"""What "unchanged" means in a diff: a change of citation or of our evidence is not a change
+of the duty, and is said beside it."""
+
+
+def _evidence_words(item: UnchangedItem) -> str:
+    """``how sure we are: confidence high → medium``, for an unchanged item."""
+    return f"how sure we are: {_evidence(item)}"
 
 
 def _cite(view: CitationView) -> str:
@@ -272,9 +289,9 @@ def _text_parts(diff: EditionDiff, case: CaseDiff | None) -> Iterator[Renderable
         )
         if section.unchanged:
             yield Text(
-                "Unchanged: "
+                f"{UNCHANGED}: "
                 + ", ".join(
-                    u.id + (f" [evidence: {_evidence(u)}]" if u.evidence else "")
+                    u.id + (f" ({_evidence_words(u)})" if u.evidence else "")
                     for u in section.unchanged
                 ),
                 style="dim",
@@ -343,12 +360,19 @@ def _md_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]:
         if any(item.note for item in section.changed):
             lines.append("")
     if section.unchanged:
-        parts = []
+        lines += [f"{UNCHANGED}:", ""]
+        urls: list[str] = []
         for u in section.unchanged:
-            moved = f" (now cited at {_md_link(u.to_citation)})" if u.moved else ""
-            evidence = f" [evidence: {md_text(_evidence(u))}]" if u.evidence else ""
-            parts.append(f"{md_code(u.id)}{moved}{evidence}")
-        lines += ["Unchanged: " + ", ".join(parts) + ".", ""]
+            moved = ""
+            if u.moved:  # the citation's text here; each address once, below the list
+                moved = f"; now cited at {md_text(_cite(u.to_citation))}"
+                if u.to_citation.url not in urls:
+                    urls.append(u.to_citation.url)
+            evidence = f"; {md_text(_evidence_words(u))}" if u.evidence else ""
+            lines.append(f"- {md_code(u.id)}{moved}{evidence}")
+        lines.append("")
+        if urls:
+            lines += ["The text cited: " + ", ".join(md_link(f"WT{b}", url) for url in urls), ""]
     return lines
 
 
@@ -506,11 +530,11 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
         items = "".join(
             f"<li><code>{_e(u.id)}</code>"
             + (f" (now cited at {_html_link(u.to_citation)})" if u.moved else "")
-            + (f' <span class="meta">evidence: {_h(_evidence(u))}</span>' if u.evidence else "")
+            + (f' <span class="meta">{_h(_evidence_words(u))}</span>' if u.evidence else "")
             + "</li>"
             for u in section.unchanged
         )
-        out.append(f'<p>Unchanged:</p><ul class="unchanged">{items}</ul>')
+        out.append(f'<p>{_e(UNCHANGED)}:</p><ul class="unchanged">{items}</ul>')
     return out
 
 
