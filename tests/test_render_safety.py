@@ -237,3 +237,24 @@ def test_protocol_text_keeps_a_file_name_on_one_line(name: str, tmp_path: Path) 
         assert char not in out
     first = out.splitlines()[0]
     assert first.startswith(one_line(str(tmp_path / name)) + ":")
+
+
+@pytest.mark.parametrize("char", HOSTILE_JSON.values(), ids=HOSTILE_JSON.keys())
+def test_diff_with_a_case_keeps_a_hostile_case_id_on_its_line(char: str) -> None:
+    from wtguidance import load_editions
+    from wtguidance._render.diff import diff_html, diff_markdown, diff_text
+    from wtguidance.diff import diff_case, diff_editions
+
+    data = json.loads((ROOT / "examples" / "cases" / "s17-met.json").read_text("utf-8"))
+    data["case_id"] = f"A{char}fake"
+    case = diff_case(
+        load_editions(), "2018", "2023", parse_case_obj(data), as_of=dt.date(2024, 3, 1)
+    )
+    editions = diff_editions("2018", "2023")
+    text = diff_text(editions, case, width=100)
+    (line,) = [x for x in text.splitlines() if x.startswith("Case A")]
+    assert f"A{_escaped(char)}fake" in line
+    assert not any(x.startswith("fake") for x in text.splitlines())
+    for out in (text, diff_html(editions, case), diff_markdown(editions, case)):
+        if char != "\n":
+            assert char not in out

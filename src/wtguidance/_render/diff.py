@@ -24,9 +24,9 @@ from wtguidance._render.text import (
     md_code,
     md_link,
     md_text,
+    one_line,
     plain_value,
     render_rich,
-    visible,
 )
 from wtguidance.diff import (
     AddedItem,
@@ -233,16 +233,17 @@ def _rich_cell(cell: Cell) -> Text:
     status, detail = cell
     text = status_text(status) if status else Text()
     if detail:
-        text.append((" " if status else "") + visible(detail))
+        text.append((" " if status else "") + one_line(detail))
     return text
 
 
 def _t(value: object) -> Text:
-    return Text(visible(str(value)))
+    """A cell of one value or more, one per line: each line kept on its line (one_line)."""
+    return Text("\n".join(one_line(line) for line in str(value).split("\n")))
 
 
 def _text_parts(diff: EditionDiff, case: CaseDiff | None) -> Iterator[RenderableType | TextTable]:
-    yield Text(visible(_heading(diff)), style="bold")
+    yield Text(one_line(_heading(diff)), style="bold")
     note = _direction_note(diff)
     if note:
         yield Text(note, style="yellow")
@@ -299,10 +300,8 @@ def _text_parts(diff: EditionDiff, case: CaseDiff | None) -> Iterator[Renderable
     if case is not None:
         yield Text("")
         yield Text(
-            visible(
-                f"Case {case.case_id} as of {case.as_of}: {case.changed_count} item(s) judged "
-                "differently"
-            ),
+            f"Case {one_line(case.case_id)} as of {case.as_of}: {case.changed_count} item(s) "
+            "judged differently",
             style="bold",
         )
         yield TextTable(
