@@ -184,7 +184,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     ]
     path = tmp_path / "cases.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    from wtguidance._render.caseload.table import clean
+    from wtguidance._render.text import one_line as clean
 
     assert "\x1b" not in clean("E\x1b[2J1")
 

@@ -29,9 +29,9 @@ def _section(title: str) -> str:
     return README[start : end if end > 0 else None]
 
 
-def _blocks(language: str) -> list[str]:
+def _blocks(language: str, section: str = "Using it") -> list[str]:
     pattern = rf"^```{language}\n(.*?)^```"
-    return re.findall(pattern, _section("Using it"), flags=re.DOTALL | re.MULTILINE)
+    return re.findall(pattern, _section(section), flags=re.DOTALL | re.MULTILINE)
 
 
 COMMANDS = [
@@ -41,6 +41,12 @@ COMMANDS = [
     if line.startswith("$ ")
 ]
 SCRIPTS = _blocks("python")
+CASELOAD_COMMANDS = [
+    line.removeprefix("$ ")
+    for block in _blocks("console", "Caseloads: CIN census returns, Ofsted Annex A, batches")
+    for line in block.splitlines()
+    if line.startswith("$ ")
+]
 
 
 def test_the_section_has_examples_and_no_other_shell_blocks() -> None:
@@ -88,3 +94,29 @@ def test_python_example_runs_as_written(script: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "assessment.complete" in done.stdout
+
+
+@pytest.mark.parametrize("command", CASELOAD_COMMANDS)
+def test_caseload_command_runs_as_written(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caseload examples run; what they write (``--out``) is ignored by git."""
+    monkeypatch.chdir(ROOT)
+    words = shlex.split(command, comments=True)
+    assert words[0] == PROGRAM, command
+    args = words[1:]
+    for word in args:
+        if _is_path(word) and not word.startswith("-") and "." in Path(word).name:
+            assert (ROOT / word).exists() or word == args[args.index("--out") + 1], word
+    out_file = None
+    if "--out" in args:
+        at = args.index("--out") + 1
+        ignored = subprocess.run(
+            ["git", "check-ignore", "-q", args[at]], cwd=ROOT, check=False
+        ).returncode
+        assert ignored == 0, f"{args[at]} is not ignored by git"
+        out_file = tmp_path / Path(args[at]).name
+        args[at] = str(out_file)
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    assert (out_file is not None and out_file.stat().st_size > 0) or out.strip()

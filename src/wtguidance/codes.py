@@ -228,11 +228,28 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ),
             ),
             CodeEntry(
-                ("unknown-event", "unknown-field", "unknown-value"),
+                ("unknown-event",),
                 (
-                    "A pattern names an event type the case record does not have, a field that "
-                    "event does not carry, or a value the field can never take. The hint "
-                    "suggests the nearest valid name."
+                    "A rule's pattern (`match`, `clock`, `satisfied_by`, `until`) names an event "
+                    "type the case record does not have. The hint suggests the nearest event "
+                    "type; the case record reference lists them all."
+                ),
+            ),
+            CodeEntry(
+                ("unknown-field",),
+                (
+                    "A pattern's `where:` names a field that its event type does not carry (every "
+                    "event has `date`, `id` and `note`; the others are listed per event type in "
+                    "the case record reference). The hint suggests the nearest field of that "
+                    "event."
+                ),
+            ),
+            CodeEntry(
+                ("unknown-value",),
+                (
+                    "A pattern's `where:` asks for a value its field can never take, such as a "
+                    "`kind` that is not one of the field's allowed values; the rule could never "
+                    "match. The hint suggests the nearest allowed value."
                 ),
             ),
             CodeEntry(
@@ -243,10 +260,20 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ),
             ),
             CodeEntry(
-                ("unknown-obligation", "unknown-sign-off"),
+                ("unknown-obligation",),
                 (
-                    "An obligation or sign-off id is not one of the stable ids "
-                    "(`src/wtguidance/_ids.py`). New ids are added there, never renamed."
+                    "An obligation rule's `id` is not one of the stable obligation ids "
+                    "(`src/wtguidance/_ids.py`), which every edition shares so that outcomes and "
+                    "diffs can be compared. A new duty gets a new id there first; ids are never "
+                    "renamed."
+                ),
+            ),
+            CodeEntry(
+                ("unknown-sign-off",),
+                (
+                    "A sign-off rule's `id` is not one of the stable sign-off ids "
+                    "(`src/wtguidance/_ids.py`). A new sign-off gets a new id there first; ids are "
+                    "never renamed."
                 ),
             ),
             CodeEntry(
@@ -254,10 +281,19 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ("A case-holder or sign-off rule names a role the case record does not know."),
             ),
             CodeEntry(
-                ("duplicate-rule-id", "duplicate-fact"),
+                ("duplicate-rule-id",),
                 (
-                    "Two rules share an id, or a fact is declared twice; the hint points at the "
-                    "first."
+                    "Two rules in one pack have the same rule id. Rule ids are how a citation, a "
+                    "trace line and `explain` find a rule, so each must be unique; the hint "
+                    "points at the first rule with that id."
+                ),
+            ),
+            CodeEntry(
+                ("duplicate-fact",),
+                (
+                    "A pack's `facts:` declares the same derived fact twice. Each fact is declared "
+                    "once, with the rules that may assert it; the hint points at the first "
+                    "declaration."
                 ),
             ),
             CodeEntry(
@@ -612,7 +648,7 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "A referral came on or after the child's 18th birthday: a 1990 date of "
                     "birth for a 2024 referral of a child. Either the date of birth is wrong "
                     "or the record is about an adult; duties owed only to children stop at "
-                    "the 18th birthday (DESIGN §5), so check the date of birth. (A date of "
+                    "the 18th birthday, so check the date of birth. (A date of "
                     "birth long after the first event is `born-after-events`.)"
                 ),
             ),
@@ -633,40 +669,105 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ),
             ),
             CodeEntry(
+                ("annex-a-referral-nfa",),
                 (
-                    "annex-a-referral-nfa",
-                    "annex-a-assessment-kind-unknown",
-                    "annex-a-icpc-outcome-inferred",
-                    "annex-a-conference-inferred",
-                ),
-                (
-                    "What the Annex A importer read into a row, and how: a referral recorded as "
-                    "no further action (no decision date), an assessment read as a single "
-                    "assessment under the 2010 edition, a conference outcome read from list 7, a "
-                    "conference taken to be on a plan's start date. Information."
+                    "A referral in list 3 is recorded as no further action. Annex A gives no date "
+                    "for that decision, so the referral decision is not evidenced; no assessment "
+                    "is expected. Information."
                 ),
             ),
             CodeEntry(
+                ("annex-a-assessment-kind-unknown",),
                 (
-                    "annex-a-after-nfa-referral",
-                    "annex-a-child-not-seen",
-                    "annex-a-child-seen-undated",
-                    "annex-a-icpc-unnecessary-but-held",
-                    "annex-a-icpc-need-not-recorded",
-                    "annex-a-plan-not-listed",
-                    "annex-a-conflicting-child-details",
-                    "annex-a-duplicate-episode",
-                    "annex-a-cell-note",
-                    "annex-a-context-row",
+                    "An assessment in list 4 belongs to a referral from before the single "
+                    "assessment (the 2010 edition, with initial and core assessments). Annex A "
+                    "cannot say which kind it was, so it is read as a single assessment. "
+                    "Information."
                 ),
+            ),
+            CodeEntry(
+                ("annex-a-icpc-outcome-inferred",),
                 (
-                    "Data quality in an Annex A return (docs/annex-a.md): activity after a "
-                    "referral recorded as no further action, a child not seen (or seen on no "
-                    "recorded date) during an assessment, a conference both unnecessary and held "
-                    "or neither answered nor dated, a plan made at a conference but missing from "
-                    "list 7, rows disagreeing on the date of birth, two episodes starting the "
-                    "same day, a cell read as blank (`#N/A`, an unknown code), an unreadable "
-                    "contact or early-help row."
+                    "A conference in list 5 does not record whether it made a plan, and no plan in "
+                    "list 7 starts that day, so it is read as making no plan. Information."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-conference-inferred",),
+                (
+                    "A plan in list 7 matches no conference in list 5 (a plan is matched to a "
+                    "conference only on the same date), so its initial conference is taken to be "
+                    "on the plan's start date. Information."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-after-nfa-referral",),
+                (
+                    "An assessment, enquiry or plan starts after a referral recorded as no "
+                    "further action, so it cannot belong to that referral and is judged as an "
+                    "episode of its own. Check the referral's no-further-action answer."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-child-not-seen",),
+                ("List 4 records that the child was not seen during the assessment."),
+            ),
+            CodeEntry(
+                ("annex-a-child-seen-undated",),
+                (
+                    "List 4 says the child was seen during the assessment but gives no date "
+                    "(Ofsted's template has only a yes/no column), so whether the child was seen "
+                    "in time is not evidenced. A column with the date seen fixes it."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-icpc-unnecessary-but-held",),
+                (
+                    "List 5 says an initial conference was deemed unnecessary, yet gives a "
+                    "conference date. The date is used."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-icpc-need-not-recorded",),
+                (
+                    "List 5 gives neither a conference date nor an answer to whether a conference "
+                    "was needed, so the conference deadline is not evidenced."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-plan-not-listed",),
+                (
+                    "List 5 says the conference made a plan, but no plan in list 7 starts on the "
+                    "conference's date, so the plan's reviews are not evidenced."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-conflicting-child-details",),
+                (
+                    "A child's rows in different lists give different dates of birth; the one "
+                    "named in the message is used, which can move the clocks that stop at the "
+                    "18th birthday."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-duplicate-episode",),
+                (
+                    "Two episodes of one child start on the same day (say, two referrals dated "
+                    "alike); the second is numbered `CASE#2` so that both are judged."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-cell-note",),
+                (
+                    "A cell could not be read as what its column holds (`#N/A`, an unknown code or "
+                    "answer) and was read as blank; the message names the cell and the value."
+                ),
+            ),
+            CodeEntry(
+                ("annex-a-context-row",),
+                (
+                    "A row of list 1 (contacts) or list 2 (early help) could not be read. These "
+                    "lists carry no deadline, so the row is counted, not judged."
                 ),
             ),
             CodeEntry(

@@ -17,7 +17,18 @@ from wtguidance._pack.model import (
 if TYPE_CHECKING:
     from pydantic import JsonValue
 
-__all__ = ["CitationLike", "citation_line", "plain_value", "rule_record"]
+__all__ = [
+    "PARAGRAPHS_NOT_VERIFIED",
+    "CitationLike",
+    "citation_line",
+    "plain_value",
+    "rule_record",
+]
+
+PARAGRAPHS_NOT_VERIFIED = (
+    "Paragraph not verified: a citation without “para N” names the edition, chapter and "
+    "section only."
+)
 
 
 class CitationLike(Protocol):
@@ -35,10 +46,13 @@ class CitationLike(Protocol):
     def url(self) -> str: ...
 
 
-def citation_line(citation: CitationLike) -> str:
+def citation_line(citation: CitationLike, *, say_unverified: bool = True) -> str:
     """``WT2023 ch.3 “Referral” (paragraph not verified)``: a citation in one line.
 
-    A local protocol's own duty is cited to the protocol, never to the edition:
+    With ``say_unverified=False`` a citation without a paragraph number ends at its section
+    (``WT2023 ch.3 “Referral”``): for tables that say once, below, that paragraphs are not
+    verified (see :data:`PARAGRAPHS_NOT_VERIFIED`). A local protocol's own duty is cited to
+    the protocol, never to the edition:
     ``Local protocol of Exampleshire County Council (published 2024-04-01)``.
     """
     protocol = getattr(citation, "protocol", None)
@@ -46,7 +60,10 @@ def citation_line(citation: CitationLike) -> str:
         published = f" (published {protocol.published})" if protocol.published else ""
         return f"Local protocol of {protocol.authority}{published}"
     chapter = f" ch.{citation.chapter}" if citation.chapter else ""
-    paragraph = f" para {citation.paragraph}" if citation.paragraph else " (paragraph not verified)"
+    if citation.paragraph:
+        paragraph = f" para {citation.paragraph}"
+    else:
+        paragraph = " (paragraph not verified)" if say_unverified else ""
     return f"WT{citation.edition}{chapter} “{citation.section}”{paragraph}"
 
 

@@ -17,15 +17,16 @@ from rich.text import Text
 
 from wtguidance._render.style import html_page, nowrap_dates, status_html, status_text
 from wtguidance._render.text import (
+    PARAGRAPHS_NOT_VERIFIED,
     TextTable,
     citation_line,
     html_text,
     md_code,
     md_link,
     md_text,
+    one_line,
     plain_value,
     render_rich,
-    visible,
 )
 from wtguidance.diff import (
     AddedItem,
@@ -68,7 +69,11 @@ _value = plain_value
 
 
 def _change(old: JsonValue, new: JsonValue) -> tuple[str, str, str]:
-    """(old, new, what moved) for one changed field; role lists also say +/−."""
+    """(old, new, what moved) for one changed field.
+
+    For a list of names the new side is what was kept and "what moved" says ``+ added;
+    − removed``, so that no name is listed twice.
+    """
     extra = ""
     if (
         isinstance(old, list)
@@ -85,6 +90,9 @@ def _change(old: JsonValue, new: JsonValue) -> tuple[str, str, str]:
             )
             if part
         )
+        if extra:  # the new list as what was kept, then what moved: no role named twice
+            kept = [str(v) for v in new if v in old]
+            return _value(old), ", ".join(kept) if kept else "(none kept)", extra
     return _value(old), _value(new), extra
 
 
@@ -101,8 +109,18 @@ def _evidence(item: UnchangedItem) -> str:
     )
 
 
+UNCHANGED = "Unchanged (the same rule; only its citation or how sure we are may differ)"
+"""What "unchanged" means in a diff: a change of citation or of our evidence is not a change
+of the duty, and is said beside it."""
+
+
+def _evidence_words(item: UnchangedItem) -> str:
+    """``how sure we are: confidence high → medium``, for an unchanged item."""
+    return f"how sure we are: {_evidence(item)}"
+
+
 def _cite(view: CitationView) -> str:
-    return citation_line(view)
+    return citation_line(view, say_unverified=False)  # said once per output instead
 
 
 def _details(item: AddedItem) -> str:
@@ -215,16 +233,17 @@ def _rich_cell(cell: Cell) -> Text:
     status, detail = cell
     text = status_text(status) if status else Text()
     if detail:
-        text.append((" " if status else "") + visible(detail))
+        text.append((" " if status else "") + one_line(detail))
     return text
 
 
 def _t(value: object) -> Text:
-    return Text(visible(str(value)))
+    """A cell of one value or more, one per line: each line kept on its line (one_line)."""
+    return Text("\n".join(one_line(line) for line in str(value).split("\n")))
 
 
 def _text_parts(diff: EditionDiff, case: CaseDiff | None) -> Iterator[RenderableType | TextTable]:
-    yield Text(visible(_heading(diff)), style="bold")
+    yield Text(one_line(_heading(diff)), style="bold")
     note = _direction_note(diff)
     if note:
         yield Text(note, style="yellow")
@@ -271,9 +290,9 @@ def _text_parts(diff: EditionDiff, case: CaseDiff | None) -> Iterator[Renderable
         )
         if section.unchanged:
             yield Text(
-                "Unchanged: "
+                f"{UNCHANGED}: "
                 + ", ".join(
-                    u.id + (f" [evidence: {_evidence(u)}]" if u.evidence else "")
+                    u.id + (f" ({_evidence_words(u)})" if u.evidence else "")
                     for u in section.unchanged
                 ),
                 style="dim",
@@ -281,10 +300,8 @@ def _text_parts(diff: EditionDiff, case: CaseDiff | None) -> Iterator[Renderable
     if case is not None:
         yield Text("")
         yield Text(
-            visible(
-                f"Case {case.case_id} as of {case.as_of}: {case.changed_count} item(s) judged "
-                "differently"
-            ),
+            f"Case {one_line(case.case_id)} as of {case.as_of}: {case.changed_count} item(s) "
+            "judged differently",
             style="bold",
         )
         yield TextTable(
@@ -305,7 +322,8 @@ def _text_parts(diff: EditionDiff, case: CaseDiff | None) -> Iterator[Renderable
 def diff_text(
     diff: EditionDiff, case: CaseDiff | None = None, *, color: bool = False, width: int = 120
 ) -> str:
-    return render_rich(_text_parts(diff, case), width=width, color=color)
+    parts = [*_text_parts(diff, case), Text(PARAGRAPHS_NOT_VERIFIED, style="dim")]
+    return render_rich(parts, width=width, color=color)
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -341,12 +359,19 @@ def _md_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]:
         if any(item.note for item in section.changed):
             lines.append("")
     if section.unchanged:
-        parts = []
+        lines += [f"{UNCHANGED}:", ""]
+        urls: list[str] = []
         for u in section.unchanged:
-            moved = f" (now cited at {_md_link(u.to_citation)})" if u.moved else ""
-            evidence = f" [evidence: {md_text(_evidence(u))}]" if u.evidence else ""
-            parts.append(f"{md_code(u.id)}{moved}{evidence}")
-        lines += ["Unchanged: " + ", ".join(parts) + ".", ""]
+            moved = ""
+            if u.moved:  # the citation's text here; each address once, below the list
+                moved = f"; now cited at {md_text(_cite(u.to_citation))}"
+                if u.to_citation.url not in urls:
+                    urls.append(u.to_citation.url)
+            evidence = f"; {md_text(_evidence_words(u))}" if u.evidence else ""
+            lines.append(f"- {md_code(u.id)}{moved}{evidence}")
+        lines.append("")
+        if urls:
+            lines += ["The text cited: " + ", ".join(md_link(f"WT{b}", url) for url in urls), ""]
     return lines
 
 
@@ -504,11 +529,11 @@ def _html_section(title: str, section: SectionDiff, a: str, b: str) -> list[str]
         items = "".join(
             f"<li><code>{_e(u.id)}</code>"
             + (f" (now cited at {_html_link(u.to_citation)})" if u.moved else "")
-            + (f' <span class="meta">evidence: {_h(_evidence(u))}</span>' if u.evidence else "")
+            + (f' <span class="meta">{_h(_evidence_words(u))}</span>' if u.evidence else "")
             + "</li>"
             for u in section.unchanged
         )
-        out.append(f'<p>Unchanged:</p><ul class="unchanged">{items}</ul>')
+        out.append(f'<p>{_e(UNCHANGED)}:</p><ul class="unchanged">{items}</ul>')
     return out
 
 
@@ -519,6 +544,7 @@ def diff_html(diff: EditionDiff, case: CaseDiff | None = None) -> str:
     note = _direction_note(diff)
     if note:
         out.append(f"<p><strong>{_e(note)}</strong></p>")
+    out.append(f'<p class="meta">{_e(PARAGRAPHS_NOT_VERIFIED)}</p>')
     out += _html_legend(case)
     for key, section in diff.sections():
         out += _html_section(_TITLES[key], section, diff.from_, diff.to)

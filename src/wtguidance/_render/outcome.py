@@ -16,7 +16,9 @@ from rich.text import Text
 from wtguidance._pack.model import describe_limit
 from wtguidance._render.style import html_page, nowrap_dates, status_html, status_text
 from wtguidance._render.text import (
+    PARAGRAPHS_NOT_VERIFIED,
     TextTable,
+    any_unverified,
     citation_line,
     dash,
     html_text,
@@ -62,7 +64,8 @@ JSON_HAS_MORE = "The timescales that applied and the trace of rules fired: --for
 def outcome_summary(outcome: Outcome) -> str:
     """One line: what is overdue, missing or not compliant, then the rest."""
     if not (outcome.obligations or outcome.case_holders or outcome.sign_offs):
-        return NOTHING + _findings_note(outcome)
+        n = len(outcome.findings)
+        return NOTHING + (f" {n} finding{'' if n == 1 else 's'} below." if n else "")
     parts: list[str] = []
     statuses = Counter[str](o.status for o in outcome.obligations)
     if statuses:
@@ -196,38 +199,66 @@ def _supervisor(verdict: CaseHolderVerdict) -> str | None:
 # --- terminal --------------------------------------------------------------------------------
 def outcome_table(outcome: Outcome, *, color: bool, width: int = 120) -> str:
     """The outcome as terminal tables (obligations, case-holders, sign-offs, findings)."""
-    return render_rich(_terminal_parts(outcome), width=width, color=color)
+    return render_rich(_terminal_parts(outcome, width), width=width, color=color)
 
 
 def _cell(value: object) -> Text:
     return Text(dash(value))
 
 
-def _terminal_parts(outcome: Outcome) -> Iterator[RenderableType | TextTable]:
+def _obligations_table(
+    outcome: Outcome, refs: dict[str, int], *, several: bool, separate_done: bool
+) -> TextTable:
+    """The obligations; the done date has its own column, or sits under the status."""
+    columns: list[tuple[str, bool]] = [("obligation", True)]
+    columns += [("ed.", True)] if several else []
+    columns += [("due", True)]
+    columns += [("status", True), ("done", True)] if separate_done else [("status\n(done)", True)]
+    columns += [("clock", False), ("limit", False), ("cite", True)]
+
+    def status(item: ObligationResult) -> tuple[Text, ...]:
+        if separate_done:
+            return (status_text(item.status), _cell(item.satisfied_on))
+        cell = status_text(item.status)
+        if item.satisfied_on is not None:
+            cell.append(f"\n{item.satisfied_on}", style="")
+        return (cell,)
+
+    return TextTable(
+        tuple(columns),
+        tuple(
+            (
+                _cell(item.id),
+                *([_cell(item.edition)] if several else []),
+                _cell(item.due),
+                *status(item),
+                _cell(f"{item.clock.event.replace('_', ' ')} {item.clock.date}"),
+                _cell(_limit(item)),
+                Text(f"[{refs[citation_line(item.citation, say_unverified=False)]}]"),
+            )
+            for item in outcome.obligations
+        ),
+        title="Obligations",
+    )
+
+
+def _terminal_parts(outcome: Outcome, width: int) -> Iterator[RenderableType | TextTable]:
     yield Text(dash(_heading(outcome)), style="bold")
     yield Text(outcome_summary(outcome))
     several = len(outcome.editions) > 1
+    refs: dict[str, int] = {}
+    for item in outcome.obligations:
+        refs.setdefault(citation_line(item.citation, say_unverified=False), len(refs) + 1)
     if outcome.obligations:
-        columns = [("obligation", True)] + ([("ed.", True)] if several else [])
-        columns += [("due", True), ("status", True), ("done", True), ("clock", False)]
-        columns += [("limit", True), ("citation", False)]
-        yield TextTable(
-            tuple(columns),
-            tuple(
-                (
-                    _cell(item.id),
-                    *([_cell(item.edition)] if several else []),
-                    _cell(item.due),
-                    status_text(item.status),
-                    _cell(item.satisfied_on),
-                    _cell(f"{item.clock.event} {item.clock.date}"),
-                    _cell(_limit(item)),
-                    _cell(citation_line(item.citation)),
-                )
-                for item in outcome.obligations
-            ),
-            title="Obligations",
-        )
+        table = _obligations_table(outcome, refs, several=several, separate_done=True)
+        if not table.fits(width):
+            merged = _obligations_table(outcome, refs, several=several, separate_done=False)
+            table = merged if merged.fits(width) else table  # else a list, one item a row
+        yield table
+        for cited, number in refs.items():
+            yield Text(f"[{number}] {dash(cited)}")
+        if any_unverified(item.citation for item in outcome.obligations):
+            yield Text(PARAGRAPHS_NOT_VERIFIED, style="dim")
     if outcome.case_holders:
         yield TextTable(
             (
@@ -285,7 +316,15 @@ def _terminal_parts(outcome: Outcome) -> Iterator[RenderableType | TextTable]:
 
 # --- Markdown --------------------------------------------------------------------------------
 def _md_cite(citation: CitationView) -> str:
-    return md_link(citation_line(citation), citation.url)
+    return md_link(citation_line(citation, say_unverified=False), citation.url)
+
+
+def _citations(outcome: Outcome) -> list[CitationView]:
+    return [
+        *(o.citation for o in outcome.obligations),
+        *(v.citation for v in outcome.case_holders),
+        *(s.citation for s in outcome.sign_offs),
+    ]
 
 
 def outcome_markdown(outcome: Outcome) -> str:
@@ -351,6 +390,8 @@ def outcome_markdown(outcome: Outcome) -> str:
             )
             for s in outcome.sign_offs
         ]
+    if any_unverified(_citations(outcome)):
+        lines += ["", f"*{md_text(PARAGRAPHS_NOT_VERIFIED)}*"]
     if outcome.findings:
         lines += ["", "## Findings", ""]
         lines += [
@@ -367,7 +408,7 @@ def _td(value: object, css: str = "") -> str:
 
 
 def _html_cite(citation: CitationView) -> str:
-    label = html_text(citation_line(citation))
+    label = html_text(citation_line(citation, say_unverified=False))
     if citation.url.startswith(("https://", "http://")):
         return f'<a href="{html_text(citation.url)}" rel="noreferrer">{label}</a>'
     return label
@@ -427,6 +468,8 @@ def outcome_html(outcome: Outcome) -> str:
         body += _html_table(
             ("sign-off", "edition", "subject done", "status", "given", "permitted signers"), rows
         )
+    if any_unverified(_citations(outcome)):
+        body.append(f'<p class="meta">{html_text(PARAGRAPHS_NOT_VERIFIED)}</p>')
     if outcome.findings:
         body += ["<h2>Findings</h2>", "<ul>"]
         body += [

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
-from wtguidance._render.text import citation_line, visible
+from wtguidance._render.text import citation_line, one_line, visible
 from wtguidance._version import __version__
 from wtguidance.errors import DOCS_URL, error_url
 from wtguidance.protocol import CHECKS, READ_PROBLEMS, ProtocolFinding, ProtocolReport
@@ -57,11 +57,11 @@ def render_text(report: ProtocolReport, *, strict: bool = False, color: bool = F
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
-    shown = visible(report.file)
+    shown = one_line(report.file)
     out: list[str] = []
     for f in report.findings:
         sev = paint(f.severity, "1;31" if f.severity == "error" else "1;33")
-        out.append(f"{shown}:{f.line}:{f.column}: {sev}[{f.code}] {visible(f.message)}")
+        out.append(f"{shown}:{f.line}:{f.column}: {sev}[{f.code}] {one_line(f.message)}")
         source = report.source_line(f.line)
         if source:
             gutter = " " * len(str(f.line))
@@ -69,7 +69,7 @@ def render_text(report: ProtocolReport, *, strict: bool = False, color: bool = F
             out.append(f" {f.line} | {visible(source)}")
             out.append(f" {gutter} | {paint(_caret(visible(source), column), '1;31')}")
         if f.hint:
-            out.append(f"  hint: {visible(f.hint)}")
+            out.append(f"  hint: {one_line(f.hint)}")
         cite = _cite(f)
         if cite:
             out.append(f"  cited: {cite}")
@@ -233,11 +233,26 @@ def _uri(path: str) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message, escaped as GitHub documents (``%``, CR, LF).
+
+    Other control and bidirectional characters are then shown as ``\\uXXXX`` (they are not
+    GitHub's to interpret, and could colour or reorder the log).
+    """
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
+    """A workflow command's property value: a message's escapes plus ``:`` and ``,``."""
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _not_a_command(line: str) -> str:
+    """A plain log line that the runner cannot read as a workflow command.
+
+    The runner takes a line that starts with ``::`` (after leading white space) as a
+    command; a file name can start that way, so such a line gets ``./`` in front.
+    """
+    return f"./{line}" if line.lstrip().startswith("::") else line
 
 
 def _render_github(report: ProtocolReport, strict: bool) -> str:
@@ -251,7 +266,7 @@ def _render_github(report: ProtocolReport, strict: bool) -> str:
             f"title={title}::{_escape_data(message)}"
         )
     errors, warnings = len(report.errors), len(report.warnings)
-    out.append(f"{visible(report.file)}: {errors} error(s), {warnings} warning(s)")
+    out.append(_not_a_command(f"{one_line(report.file)}: {errors} error(s), {warnings} warning(s)"))
     return "\n".join(out)
 
 

@@ -13,7 +13,13 @@ from rich.text import Text
 
 from wtguidance._render.text import html_text, visible
 
-__all__ = ["html_page", "nowrap_dates", "status_html", "status_text"]
+__all__ = ["NOT_LEGAL_ADVICE", "html_page", "nowrap_dates", "status_html", "status_text"]
+
+NOT_LEGAL_ADVICE = (
+    "Not legal advice. wtguidance paraphrases Working Together to Safeguard Children and "
+    "cites where each rule comes from; professional judgement, the guidance itself and local "
+    "procedures come first."
+)
 
 _TONE = {
     "met": "good",
@@ -47,6 +53,7 @@ code, .date, .status, td.key { white-space: nowrap; }
 .tone-open { color: #1d70b8; }
 .tone-bad { color: #d4351c; font-weight: bold; }
 .tone-quiet { color: #505a5f; }
+footer { color: #505a5f; font-size: 0.85em; margin-top: 2rem; border-top: 1px solid #b1b4b6; }
 """
 
 
@@ -84,4 +91,5 @@ def html_page(title: str, body: Iterable[str], css: str = "") -> str:
         "</head>",
         "<body>",
     ]
-    return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
+    foot = f'<footer class="legal"><p>{html_text(NOT_LEGAL_ADVICE)}</p></footer>'
+    return "\n".join([*head, *body, foot, "</body>", "</html>"]) + "\n"

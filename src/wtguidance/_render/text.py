@@ -25,16 +25,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from wtguidance._pack.describe import CitationLike, citation_line, plain_value
+from wtguidance._pack.describe import (
+    PARAGRAPHS_NOT_VERIFIED,
+    CitationLike,
+    citation_line,
+    plain_value,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-    from rich.table import Table
     from rich.text import Text
 
 __all__ = [
+    "PARAGRAPHS_NOT_VERIFIED",
     "CitationLike",
     "TextTable",
+    "any_unverified",
     "citation_line",
     "dash",
     "html_text",
@@ -42,6 +48,7 @@ __all__ = [
     "md_link",
     "md_row",
     "md_text",
+    "one_line",
     "plain_value",
     "render_rich",
     "visible",
@@ -51,19 +58,39 @@ __all__ = [
 # --- characters that must never reach a terminal or page as themselves ------------------
 # C0 and C1 controls (ESC starts terminal escape sequences), DEL, the line and paragraph
 # separators, and the bidirectional marks, embeddings, overrides and isolates.
-_HIDDEN = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_HIDDEN_CHARACTERS = (
+    "\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 )
+_HIDDEN = re.compile(f"[{_HIDDEN_CHARACTERS}]")
+_HIDDEN_OR_NEWLINE = re.compile(f"[{_HIDDEN_CHARACTERS}\n]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def visible(text: str) -> str:
-    """``text`` with control and bidirectional-override characters shown as ``\\uXXXX``."""
-    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """``text`` with control and bidirectional-override characters shown as ``\\uXXXX``.
+
+    Line feeds are kept: this is for whole outputs of several lines. A single value (an id,
+    a file name, a message, a table cell) goes through :func:`one_line` instead.
+    """
+    return _HIDDEN.sub(_shown, text)
+
+
+def one_line(value: object) -> str:
+    """A single value as text that stays on one line and cannot restyle or reorder it.
+
+    Like :func:`visible`, and a line feed is shown as ``\\u000a`` too, so an id or a
+    message can never start a new line (a fake table row, a fake workflow command).
+    ``None`` becomes the empty string.
+    """
+    return "" if value is None else _HIDDEN_OR_NEWLINE.sub(_shown, str(value))
 
 
 def dash(value: object) -> str:
-    """A value as text, with ``None`` shown as an em dash."""
-    return "—" if value is None else visible(str(value))
+    """A value as one line of text (:func:`one_line`), with ``None`` shown as an em dash."""
+    return "—" if value is None else one_line(value)
 
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -100,6 +127,11 @@ def md_link(label: str, url: str) -> str:
     return text
 
 
+def any_unverified(citations: Iterable[CitationLike]) -> bool:
+    """Whether any of ``citations`` lacks a verified paragraph number."""
+    return any(not citation.paragraph for citation in citations)
+
+
 def md_row(*cells: str) -> str:
     """One Markdown table row from cells that are already Markdown (see :func:`md_text`)."""
     return "| " + " | ".join(cells) + " |"
@@ -114,16 +146,22 @@ def html_text(value: object) -> str:
 # --- the terminal ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TextTable:
-    """A terminal table whose key columns (ids, dates, statuses) are never cut or wrapped.
+    """A terminal table that fits the width it is given, wrapping cells but never cutting them.
 
-    ``columns`` are (header, key) pairs. Other columns wrap between words, never inside one;
-    widths are worked out here rather than by rich, which may cut words to fit.
+    ``columns`` are (header, key) pairs. A key column (ids, dates, statuses, counts) is never
+    wrapped, so an id can be found and copied whole; other columns wrap between words, never
+    inside one. Widths are worked out here rather than by rich, which may cut words to fit.
+    The table has no outer border (the first column starts at the margin). When even that
+    is too wide, the table is written as a list instead: each row's first cell, then
+    ``header: value`` for the others, so every value keeps its column's name and no line
+    is wider than the terminal.
     """
 
     columns: tuple[tuple[str, bool], ...]
     rows: tuple[tuple[Text, ...], ...]
     title: str | None = None
     show_lines: bool = False
+    right: frozenset[int] = frozenset()
 
     def _extent(self, index: int) -> tuple[int, int]:
         """(narrowest, widest) the column can be: a key's longest line, a text's longest word."""
@@ -140,10 +178,17 @@ class TextTable:
 
     def minimum(self) -> int:
         """The narrowest the whole table can be (borders and padding included)."""
-        return sum(self._extent(i)[0] for i in range(len(self.columns))) + 3 * len(self.columns) + 1
+        # one space of padding each side of a cell, one rule between cells, no outer edge
+        return sum(self._extent(i)[0] for i in range(len(self.columns))) + 3 * len(self.columns) - 3
 
-    def to_rich(self, width: int) -> Table:
-        """The rich table at ``width`` columns (at least :meth:`minimum`)."""
+    def fits(self, width: int) -> bool:
+        """Whether the table can be drawn as a table within ``width`` columns."""
+        return self.minimum() <= width
+
+    def to_rich(self, width: int) -> RenderableType:
+        """The table at ``width`` columns, or the same rows as a list if it cannot fit."""
+        if not self.fits(width):
+            return self._as_list()
         from rich.table import Table
 
         extents = [self._extent(i) for i in range(len(self.columns))]
@@ -151,7 +196,7 @@ class TextTable:
         spare = max(width - self.minimum(), 0)
         wants = [high - low for low, high in extents]
         if sum(wants) <= spare:
-            widths = [high for _low, high in extents]
+            widths = [w + want for w, want in zip(widths, wants, strict=True)]
         elif spare:
             total = sum(wants)
             extra = [want * spare // total for want in wants]
@@ -161,37 +206,72 @@ class TextTable:
                     extra[index] += 1
                     left -= 1
             widths = [w + e for w, e in zip(widths, extra, strict=True)]
-        table = Table(title=self.title, title_justify="left", show_lines=self.show_lines)
-        for (header, key), column_width in zip(self.columns, widths, strict=True):
-            table.add_column(header, width=column_width, no_wrap=key, overflow="fold")
+        table = Table(
+            title=self.title,
+            title_justify="left",
+            show_lines=self.show_lines,
+            show_edge=False,
+            pad_edge=False,
+        )
+        for index, ((header, key), column_width) in enumerate(
+            zip(self.columns, widths, strict=True)
+        ):
+            table.add_column(
+                header,
+                width=column_width,
+                no_wrap=key,
+                overflow="fold",
+                justify="right" if index in self.right else "left",
+            )
         for row in self.rows:
             table.add_row(*row)
         return table
 
+    def _as_list(self) -> RenderableType:
+        from rich.console import Group
+        from rich.padding import Padding
+        from rich.text import Text
+
+        parts: list[RenderableType] = []
+        if self.title:
+            parts.append(Text(self.title, style="italic"))
+        for row in self.rows:
+            first, *rest = row
+            item = Text.assemble("• ", first, no_wrap=True, overflow="ignore")  # never cut
+            parts.append(item)
+            details = Text()
+            for (header, _kind), cell in zip(self.columns[1:], rest, strict=True):
+                if details:
+                    details.append(" · ", style="dim")
+                if header:
+                    details.append(f"{' '.join(header.split())}: ", style="dim")
+                details.append_text(cell)
+            if details:
+                parts.append(Padding(details, (0, 0, 0, 2), expand=False))
+        return Group(*parts)
+
 
 def render_rich(items: Iterable[RenderableType | TextTable], *, width: int, color: bool) -> str:
-    """Render rich objects and :class:`TextTable` s at ``width`` columns, or wider if need be.
+    """Render rich objects and :class:`TextTable` s within ``width`` columns.
 
-    A table never cuts an id or a date: when even wrapping every text between words does not
-    fit, the output is made as wide as the table's minimum and the terminal wraps the line.
+    A table that cannot fit as a table, even with every cell wrapped, is written as a list
+    (:meth:`TextTable.to_rich`), so no line is wider than ``width`` and no id or date is cut.
     """
     from rich.console import Console
 
-    parts = list(items)
-    needed = max((p.minimum() for p in parts if isinstance(p, TextTable)), default=0)
-    wide = max(width, needed)
     buffer = io.StringIO()
     console = Console(
         file=buffer,
         force_terminal=color,
         no_color=not color,
-        width=wide,
+        width=width,
         highlight=False,
         emoji=False,
         markup=False,
     )
-    for part in parts:
-        console.print(
-            part.to_rich(max(width, part.minimum())) if isinstance(part, TextTable) else part
-        )
-    return buffer.getvalue()
+    for part in items:
+        console.print(part.to_rich(width) if isinstance(part, TextTable) else part, crop=False)
+    text = buffer.getvalue()
+    if color:
+        return text
+    return "".join(line.rstrip(" ") + "\n" for line in text.splitlines())

@@ -30,7 +30,7 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 class Child(Record):
     """The child the case is about. Every fact is optional: rules that need them say so.
 
-    ``date_of_death`` stops the clocks of duties owed to a living child (DESIGN §5); the
+    ``date_of_death`` stops the clocks of duties owed to a living child; the
     18th birthday, from ``date_of_birth``, stops those owed only to children.
     """
 

@@ -167,4 +167,6 @@ def write_report(
             else:
                 from wtguidance._render.caseload import render_table
 
-                out.write(render_table(summary(), color=ctx.color and args.out is None))
+                out.write(
+                    render_table(summary(), color=ctx.color and args.out is None, width=ctx.width)
+                )

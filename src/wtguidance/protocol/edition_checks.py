@@ -371,7 +371,7 @@ class EditionChecks:
                 f"unknown event type {pattern.event!r}",
                 f"{pointer}/event",
                 hint=_ids.did_you_mean(pattern.event, events)
-                or "event types are listed in docs/protocols.md (the case record, DESIGN §4)",
+                or "event types are listed in docs/reference/case-record.md (the case record)",
             )
             return
         fields = self.vocabulary.fields_of(pattern.event)

@@ -87,7 +87,7 @@ Scalar = str | bool | int
 
 
 class LocalPattern(_Strict):
-    """An event of the case record (DESIGN §4), optionally with field tests."""
+    """An event of the case record (docs/reference/case-record.md), optionally with field tests."""
 
     event: str = Field(min_length=1)
     where: dict[str, Scalar | list[Scalar]] | None = None
@@ -102,7 +102,7 @@ class LocalRepeat(_Strict):
 
 
 class LocalObligation(_Strict):
-    """A duty the protocol sets itself (DESIGN §8 v1.1), judged with ``source: local``.
+    """A duty the protocol sets itself (protocol format v1.1), judged with ``source: local``.
 
     ``trigger`` starts the clock, ``satisfied_by`` meets it, ``timescale`` is the limit.
     ``tightens`` names the national obligation it refines, if any: it may never be

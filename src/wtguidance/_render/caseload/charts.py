@@ -7,17 +7,18 @@ state); text stays text in the SVG, and the output is byte-stable (fixed ids, no
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from wtguidance.caseload.summary import CaseloadSummary
+from wtguidance.caseload.summary import _MAX_TAKEN, CaseloadSummary
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["COLOURS", "LABELS", "Chart", "charts"]
+__all__ = ["COLOURS", "HISTOGRAM", "LABELS", "LIMIT", "Chart", "charts"]
 
 Chart = tuple[str, str, str]
 """(title, inline SVG, a sentence describing it for screen readers)."""
@@ -41,6 +42,26 @@ LABELS = {
     "unscheduled": "no timescale",
 }
 _MONTHS_SHOWN = 24
+HISTOGRAM = "#8250df"
+"""The histograms' bars: a colour no status uses."""
+LIMIT = "#cf222e"
+
+
+def _months_band(months: int, as_of: dt.date) -> tuple[int, int] | None:
+    """The fewest and most working days ``months`` months held, starting in the year to
+    ``as_of`` (England and Wales bank holidays); None where the calendar cannot say."""
+    from wtguidance.calendar import WorkingCalendar, add_months
+    from wtguidance.errors import WtGuidanceError
+
+    try:
+        calendar = WorkingCalendar(first_year=as_of.year - 1, last_year=as_of.year + 2)
+        spans = [
+            calendar.working_days_between(start, add_months(start, months))
+            for start in (as_of - dt.timedelta(days=k) for k in range(365))
+        ]
+    except (WtGuidanceError, ValueError, OverflowError):
+        return None
+    return min(spans), max(spans)
 
 
 def _svg(figure: Figure) -> str:
@@ -108,18 +129,31 @@ def _by_obligation(summary: CaseloadSummary) -> Chart | None:
     )
 
 
+def _month_range(first: str, last: str) -> list[str]:
+    """Every ``YYYY-MM`` from ``first`` to ``last``, so an empty month keeps its place."""
+    year, month = int(first[:4]), int(first[5:7])
+    out: list[str] = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def _by_month(summary: CaseloadSummary) -> Chart | None:
-    months = sorted(summary.by_month)
+    months = sorted(m for m, counts in summary.by_month.items() if sum(counts.values()))
+    if not months:
+        return None
     cut = f"{summary.as_of:%Y-%m}"
-    shown = [m for m in months if m <= cut][-_MONTHS_SHOWN:]
-    shown += [m for m in months if m > cut][:3]
+    every = _month_range(months[0], months[-1])
+    shown = [m for m in every if m <= cut][-_MONTHS_SHOWN:]
+    shown += [m for m in every if m > cut][:3]
     if not shown:
         return None
     figure = _figure(9, 3.2)
     axes = figure.add_subplot()
     bottom = [0] * len(shown)
     for status in ("met", "met_late", "overdue", "pending"):
-        values = [summary.by_month[m].get(status, 0) for m in shown]
+        values = [summary.by_month.get(m, Counter()).get(status, 0) for m in shown]
         if any(values):
             axes.bar(
                 shown,
@@ -138,8 +172,9 @@ def _by_month(summary: CaseloadSummary) -> Chart | None:
     return (
         "Timeliness by month due",
         _svg(figure),
-        f"Stacked bars per month of the due date (the {_MONTHS_SHOWN} months to the reference "
-        "date and up to three after): met, met late, overdue and pending.",
+        f"Stacked bars per month of the due date (up to {_MONTHS_SHOWN} months to the reference "
+        "date and up to three after; a month with nothing due keeps its place, empty): met, "
+        "met late, overdue and pending.",
     )
 
 
@@ -157,13 +192,31 @@ def _taken(summary: CaseloadSummary) -> Chart | None:
         axes = grid[index // columns][index % columns]
         counts = summary.taken[obligation]
         days = sorted(counts)
-        axes.bar(days, [counts[d] for d in days], width=0.9, color="#0969da")
+        axes.bar(days, [counts[d] for d in days], width=0.9, color=HISTOGRAM)
         limit = summary.limits.get(obligation, "")
         right = max(days) + 1
-        if limit.endswith("working days"):
-            allowed = int(limit.split()[0])
-            axes.axvline(allowed + 0.5, color="#cf222e", linestyle="--", linewidth=1)
+        amount, _, unit = limit.partition(" ")
+        if unit == "working days" and amount.isdigit():
+            allowed = int(amount)
+            axes.axvline(allowed + 0.5, color=LIMIT, linestyle="--", linewidth=1.2)
             right = max(right, allowed + 2)
+        elif unit == "months" and amount.isdigit():
+            band = _months_band(int(amount), summary.as_of)
+            if band is not None:
+                low, high = band
+                axes.axvspan(low + 0.5, high + 0.5, color=LIMIT, alpha=0.15, linewidth=0)
+                for edge in band:
+                    axes.axvline(edge + 0.5, color=LIMIT, linestyle=":", linewidth=1)
+                right = max(right, high + 2)
+        if days[-1] >= _MAX_TAKEN:  # the summary counts everything from there in one bar
+            axes.annotate(
+                f"{_MAX_TAKEN}+",
+                (days[-1], counts[days[-1]]),
+                textcoords="offset points",
+                xytext=(0, 2),
+                ha="center",
+                fontsize=7,
+            )
         axes.set_xlim(-0.5, right + 0.5)
         axes.set_title(f"{obligation} ({limit or 'no limit'})", fontsize=9)
         axes.set_xlabel("working days from clock to done", fontsize=8)
@@ -174,8 +227,11 @@ def _taken(summary: CaseloadSummary) -> Chart | None:
     return (
         "Working days taken",
         _svg(figure),
-        "Histograms of the working days from each clock start to the event that met it; "
-        "the dashed line marks a limit in working days.",
+        "Histograms of the working days from each clock start to the event that met it. A "
+        "dashed red line marks a limit in working days (bars to its right were late); a red "
+        "band marks a limit in months, spanning the fewest to the most working days that many "
+        f"months held in the year to the reference date. A bar marked {_MAX_TAKEN}+ counts every "
+        f"duty that took {_MAX_TAKEN} working days or more.",
     )
 
 

@@ -13,7 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from wtguidance._render.caseload.charts import COLOURS, LABELS, charts
-from wtguidance._render.caseload.table import STATUS_ORDER
+from wtguidance._render.caseload.table import STATUS_MEANING, STATUS_ORDER
+from wtguidance._render.style import NOT_LEGAL_ADVICE
+from wtguidance._render.text import one_line
 from wtguidance._version import __version__
 from wtguidance.caseload.summary import DUE_SOON_WORKING_DAYS, CaseloadSummary, late_text
 from wtguidance.caseload.targets import CAUSE_TEXT
@@ -42,11 +44,15 @@ th{background:#eff2f5}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 .note{color:#59636e;font-size:.85rem}.swatch{display:inline-block;width:10px;height:10px;
 border-radius:2px;margin-right:4px}
 footer{color:#59636e;font-size:.8rem;margin-top:40px}
+dl.statuses{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:.85rem;
+color:#59636e}dl.statuses dt{font-weight:600}dl.statuses dd{margin:0}
 """
 
 
 def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Input text for HTML: the one text-safety path (controls, line feeds and bidirectional
+    overrides shown as ``\\uXXXX``), then escaped."""
+    return html.escape(one_line(value), quote=True)
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: set[int]) -> str:
@@ -106,11 +112,14 @@ def render_html(summary: CaseloadSummary) -> str:
         _card(
             soon, f"due in the next {DUE_SOON_WORKING_DAYS} working days", "warn" if soon else ""
         ),
-        _card(
-            "—" if rate is None else f"{rate:.0%}",
-            f"InitialCPCtarget agreement ({s.targets_agreed} of {s.targets_compared})",
-        ),
     ]
+    if s.targets_compared:  # only a source that states target dates (the CIN census)
+        parts.append(
+            _card(
+                "—" if rate is None else f"{rate:.0%}",
+                f"InitialCPCtarget agreement ({s.targets_agreed} of {s.targets_compared})",
+            )
+        )
     parts.append("</section>")
     for title, svg, description in charts(s):
         parts.append(
@@ -176,14 +185,16 @@ def render_html(summary: CaseloadSummary) -> str:
         parts.append('<p class="note">Nothing falls due in that window.</p>')
     parts.append("<h2>Obligations by status</h2>")
     parts.append(_status_table(s))
-    if s.evidence is not None:
+    parts.append(_status_meanings(s))
+    if s.evidence is not None and any(k[2] == "not_evidenced" for k in s.obligations):
         parts.append(
             f'<p class="note"><span class="swatch" style="background:{COLOURS["not_evidenced"]}">'
             f"</span>Not evidenced: the {_e(s.evidence.source)} cannot record "
             f"{_e(', '.join(sorted(s.evidence.absent_events)))}. Duties only those events "
             "could meet are reported apart and never counted as overdue.</p>"
         )
-    parts.append(_target_section(s))
+    if s.targets_compared:
+        parts.append(_target_section(s))
     parts.append(f"<h2>Data-quality findings ({sum(s.findings.values())})</h2>")
     if s.findings:
         parts.append(
@@ -223,9 +234,10 @@ def render_html(summary: CaseloadSummary) -> str:
     else:
         parts.append('<p class="note">Every record was evaluated.</p>')
     parts.append(
-        f"<footer>{s.records} records: {s.outcomes} outcomes, {s.rejected} rejected. Produced by "
-        f"wtguidance {_e(__version__)}; deadlines in working days exclude weekends and England "
-        "and Wales bank holidays.</footer></body></html>"
+        f"<footer><p>{s.records} records: {s.outcomes} outcomes, {s.rejected} rejected. "
+        f"Produced by wtguidance {_e(__version__)}; deadlines in working days exclude weekends "
+        "and England and Wales bank holidays.</p>"
+        f"<p>{_e(NOT_LEGAL_ADVICE)}</p></footer></body></html>"
     )
     return "\n".join(parts) + "\n"
 
@@ -241,6 +253,16 @@ def _status_table(s: CaseloadSummary) -> str:
         ((o, ed, *(by.get(x, "") for x in statuses)) for (o, ed), by in sorted(grouped.items())),
         set(range(2, 2 + len(statuses))),
     )
+
+
+def _status_meanings(s: CaseloadSummary) -> str:
+    seen = {status for (_o, _e, status) in s.obligations}
+    items = "".join(
+        f"<dt>{_e(LABELS.get(x, x))}</dt><dd>{_e(meaning)}</dd>"
+        for x, meaning in STATUS_MEANING.items()
+        if x in seen
+    )
+    return f'<dl class="statuses">{items}</dl>' if items else ""
 
 
 def _target_section(s: CaseloadSummary) -> str:

@@ -1,24 +1,26 @@
-"""``--format table``: the caseload summary as terminal tables (rich).
+"""``--format text``: the caseload summary as terminal tables that fit the terminal.
 
-Text from the input (case and child ids, messages) goes into :class:`rich.text.Text`
-cells, never into markup, and loses its control characters, so a case id cannot restyle
-or move the terminal.
+Every piece of input text (case and child ids, file names, messages) goes through the one
+text-safety path, :func:`wtguidance._render.text.one_line`: it lands in
+:class:`rich.text.Text` cells, never in markup, with control characters, line feeds and
+bidirectional overrides shown as ``\\uXXXX``, so a case id can neither restyle the terminal,
+reorder a line nor start a fake row. Tables are :class:`~wtguidance._render.text.TextTable`
+s, so they fit the width given (80 columns included) and a table with no rows is a sentence.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections import defaultdict
+from collections.abc import Iterator
 
-from rich.console import Console
-from rich.table import Table
+from rich.console import RenderableType
 from rich.text import Text
 
-from wtguidance.caseload.summary import CaseloadSummary, late_text
-from wtguidance.caseload.targets import CAUSE_TEXT
+from wtguidance._render.text import TextTable, one_line, render_rich
+from wtguidance.caseload.summary import DUE_SOON_WORKING_DAYS, CaseloadSummary, late_text
+from wtguidance.caseload.targets import CAUSE_TEXT, ICPC_WORKING_DAYS
 
-__all__ = ["STATUS_ORDER", "clean", "render_table"]
+__all__ = ["STATUS_MEANING", "STATUS_ORDER", "render_table"]
 
 STATUS_ORDER = (
     "met",
@@ -29,14 +31,19 @@ STATUS_ORDER = (
     "not_evidenced",
     "unscheduled",
 )
+STATUS_MEANING = {
+    "met": "done on or before the due date",
+    "met_late": "done, but after the due date",
+    "overdue": "not done, and the due date has passed",
+    "pending": "not done yet, and the due date has not passed",
+    "ended": "the clock stopped before the due date (episode closed, child died or "
+    "turned 18): nothing is owed",
+    "not_evidenced": "only an event the source never records could meet it; never counted "
+    "as overdue",
+    "unscheduled": "the guidance sets no time limit",
+}
 _STYLE = {"met": "green", "met_late": "yellow", "overdue": "bold red", "pending": "cyan"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 ROWS = 20
-
-
-def clean(text: object) -> str:
-    """Input text with control characters (escape sequences, newlines) made visible."""
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", "" if text is None else str(text))
 
 
 def _statuses(summary: CaseloadSummary) -> list[str]:
@@ -44,113 +51,217 @@ def _statuses(summary: CaseloadSummary) -> list[str]:
     return [s for s in STATUS_ORDER if s in seen] + sorted(seen - set(STATUS_ORDER))
 
 
+def _t(value: object) -> Text:
+    return Text(one_line(value))
+
+
 def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False
-    )
+    """The summary as text within ``width`` columns."""
+    return render_rich(_parts(summary), width=width, color=color)
+
+
+def _parts(summary: CaseloadSummary) -> Iterator[RenderableType | TextTable]:
     counts = summary.counts()
     head = Text(f"Caseload as of {summary.as_of} — ", style="bold")
-    head.append(clean(summary.source or "input"))
-    console.print(head)
-    console.print(
+    head.append(one_line(summary.source or "input"))
+    yield head
+    yield Text(
         f"{counts['records']} records: {counts['outcomes']} outcomes, "
         f"{counts['rejected']} rejected"
         + ("" if summary.complete else " — the file was NOT read to the end")
     )
     protocol = summary.protocol_line()
     if protocol is not None:
-        console.print(Text(clean(f"Judged under {protocol}.")))
+        yield Text(one_line(f"Judged under {protocol}."))
+    yield from _by_status(summary)
+    yield from _limits(summary)
+    yield from _overdue(summary)
+    yield from _due_soon(summary)
+    yield from _targets(summary)
+    yield from _findings(summary)
+    yield from _rejected(summary)
+
+
+def _by_status(summary: CaseloadSummary) -> Iterator[RenderableType | TextTable]:
     statuses = _statuses(summary)
-    table = Table(title="Obligations by status", title_justify="left")
-    table.add_column("obligation", no_wrap=True)
-    table.add_column("ed.")
-    for status in statuses:
-        table.add_column(status, justify="right", style=_STYLE.get(status, ""))
+    if not statuses:
+        yield Text("No obligation applied to any case.")
+        return
+    editions = {edition for (_o, edition, _s) in summary.obligations}
+    several = len(editions) > 1
     rows: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for (obligation, edition, status), n in summary.obligations.items():
         rows[(obligation, edition)][status] = n
-    for (obligation, edition), by_status in sorted(rows.items()):
-        table.add_row(obligation, edition, *(str(by_status.get(s, "")) for s in statuses))
-    console.print(table)
-    limits = summary.limit_rows()
-    if limits:
-        local = Table(title="Limits set by the local protocol", title_justify="left")
-        for column in ("obligation", "ed.", "local limit", "national limit"):
-            local.add_column(column)
-        for obligation, edition, limit, _source, national in limits:
-            local.add_row(obligation, edition, limit, national)
-        console.print(local)
-    if summary.evidence is not None:
-        console.print(
-            f"not_evidenced: the {summary.evidence.source} cannot record "
-            + ", ".join(sorted(summary.evidence.absent_events))
-            + " — never counted as overdue."
-        )
-    overdue_total = summary.store.count("overdue")
-    if overdue_total:
-        late = Table(
-            title=f"Overdue ({overdue_total}; the {min(ROWS, overdue_total)} most late)",
-            title_justify="left",
-        )
-        for column in ("case", "obligation", "ed.", "due", "late by"):
-            late.add_column(column)
-        for row in summary.overdue(largest=ROWS):
-            late.add_row(
-                Text(clean(row["case_id"])),
-                row["obligation"],
-                row["edition"],
-                row["due"],
-                late_text(row),
+    columns: list[tuple[str, bool]] = [("obligation", True)]
+    columns += [("ed.", True)] if several else []
+    columns += [(status.replace("_", " "), False) for status in statuses]
+    first = 2 if several else 1
+    title = "Obligations by status" + ("" if several else f" (edition {next(iter(editions))})")
+    yield TextTable(
+        tuple(columns),
+        tuple(
+            (
+                _t(obligation),
+                *([_t(edition)] if several else []),
+                *(Text(str(by_status.get(s, "")), style=_STYLE.get(s, "")) for s in statuses),
             )
-        console.print(late)
-    soon_total = summary.store.count("due_soon")
-    soon = Table(title=f"Due in the next 10 working days ({soon_total})", title_justify="left")
-    for column in ("case", "obligation", "ed.", "due", "working days left"):
-        soon.add_column(column)
+            for (obligation, edition), by_status in sorted(rows.items())
+        ),
+        title=title,
+        right=frozenset(range(first, first + len(statuses))),
+    )
+    meaning = "; ".join(
+        f"{s.replace('_', ' ')} = {STATUS_MEANING[s]}" for s in statuses if s in STATUS_MEANING
+    )
+    yield Text(f"Statuses: {meaning}.", style="dim")
+    if summary.evidence is not None and "not_evidenced" in statuses:
+        n = len(summary.evidence.absent_events)
+        yield Text(
+            f"Not evidenced: the {one_line(summary.evidence.source)} cannot record {n} kinds of "
+            "event; they are listed under not_evidenced_by_source in --format json."
+        )
+
+
+def _limits(summary: CaseloadSummary) -> Iterator[TextTable]:
+    """Each limit the local protocol set, beside the national one."""
+    limits = summary.limit_rows()
+    if not limits:
+        return
+    yield TextTable(
+        (("obligation", True), ("ed.", True), ("local limit", True), ("national limit", True)),
+        tuple(
+            (_t(obligation), _t(edition), _t(limit), _t(national))
+            for obligation, edition, limit, _source, national in limits
+        ),
+        title="Limits set by the local protocol",
+    )
+
+
+def _overdue(summary: CaseloadSummary) -> Iterator[RenderableType | TextTable]:
+    total = summary.store.count("overdue")
+    if not total:
+        yield Text("Nothing is overdue.")
+        return
+    yield TextTable(
+        (
+            ("case", True),
+            ("obligation", True),
+            ("ed.", True),
+            ("due", True),
+            ("late by", False),
+        ),
+        tuple(
+            (
+                _t(row["case_id"]),
+                _t(row["obligation"]),
+                _t(row["edition"]),
+                _t(row["due"]),
+                _t(late_text(row)),
+            )
+            for row in summary.overdue(largest=ROWS)
+        ),
+        title=f"Overdue ({total}; the {min(ROWS, total)} most late)",
+        right=frozenset({4}),
+    )
+
+
+def _due_soon(summary: CaseloadSummary) -> Iterator[RenderableType | TextTable]:
+    total = summary.store.count("due_soon")
+    if not total:
+        yield Text(f"Nothing falls due in the next {DUE_SOON_WORKING_DAYS} working days.")
+        return
+    rows = []
     for index, row in enumerate(summary.due_soon()):
         if index == ROWS:
             break
-        soon.add_row(
-            Text(clean(row["case_id"])),
-            row["obligation"],
-            row["edition"],
-            row["due"],
-            str(row["working_days_left"]),
+        rows.append(
+            (
+                _t(row["case_id"]),
+                _t(row["obligation"]),
+                _t(row["edition"]),
+                _t(row["due"]),
+                _t(row["working_days_left"]),
+            )
         )
-    console.print(soon)
-    check = summary.to_json(rows=False)["icpc_target_check"]
-    rate = summary.agreement_rate
-    console.print(
-        f"InitialCPCtarget cross-check: {check['agree']} of {check['compared']} agree"
-        + ("" if rate is None else f" ({rate:.0%})")
-        + "".join(f"; {CAUSE_TEXT[c]}: {n}" for c, n in check["causes"].items() if n)
+    shown = "" if total <= ROWS else f"; the first {ROWS}"
+    yield TextTable(
+        (
+            ("case", True),
+            ("obligation", True),
+            ("ed.", True),
+            ("due", True),
+            ("working days left", False),
+        ),
+        tuple(rows),
+        title=f"Due in the next {DUE_SOON_WORKING_DAYS} working days ({total}{shown})",
+        right=frozenset({4}),
     )
-    if summary.findings:
-        findings = Table(title="Data-quality findings", title_justify="left")
-        for column in ("code", "severity", "count", "example"):
-            findings.add_column(column)
-        for (code, severity), n in sorted(summary.findings.items()):
-            example = summary.examples.get(code, [{}])[0]
-            findings.add_row(
-                code,
-                severity,
-                str(n),
-                Text(clean(f"{example.get('case_id', '')}: {example.get('message', '')}")),
+
+
+def _targets(summary: CaseloadSummary) -> Iterator[RenderableType]:
+    """The InitialCPCtarget cross-check, only when the source states targets."""
+    if not summary.targets_compared:
+        return
+    rate = summary.agreement_rate
+    causes = "".join(
+        f"; {n} {CAUSE_TEXT.get(c, c)}" for c, n in summary.target_causes.most_common() if n
+    )
+    yield Text(
+        f"InitialCPCtarget cross-check: the census states a target date for "
+        f"{summary.targets_compared} initial child protection conference(s); "
+        f"{summary.targets_agreed} agree with our due date ({ICPC_WORKING_DAYS} working days "
+        "after the strategy discussion, day 0)"
+        + ("" if rate is None else f", {rate:.0%}")
+        + (f". Likely causes of disagreement{causes.replace('; ', ': ', 1)}." if causes else ".")
+    )
+
+
+def _findings(summary: CaseloadSummary) -> Iterator[RenderableType | TextTable]:
+    if not summary.findings:
+        yield Text("No data-quality findings.")
+        return
+    rows = []
+    for (code, severity), n in sorted(summary.findings.items()):
+        example = summary.examples.get(code, [{}])[0]
+        rows.append(
+            (
+                _t(code),
+                _t(severity),
+                Text(str(n)),
+                _t(f"{example.get('case_id', '')}: {example.get('message', '')}"),
             )
-        console.print(findings)
-    if summary.rejected:
-        rejected = Table(title=f"Rejected ({summary.rejected})", title_justify="left")
-        for column in ("line", "child", "field", "reason"):
-            rejected.add_column(column)
-        for index, row in enumerate(summary.rejected_rows()):
-            if index == ROWS:
-                break
-            rejected.add_row(
-                str(row.get("line", "")),
-                Text(clean(row.get("child_id"))),
-                Text(clean(row.get("field"))),
-                Text(clean(row.get("reason"))),
+        )
+    yield TextTable(
+        (("code", True), ("severity", True), ("count", True), ("example", False)),
+        tuple(rows),
+        title=f"Data-quality findings ({sum(summary.findings.values())})",
+        right=frozenset({2}),
+    )
+    if summary.evidence is not None and summary.evidence.source == "CIN census":
+        yield Text(
+            "A number in brackets ending a message, such as (2885), is the DfE CIN census "
+            "validation rule it corresponds to.",
+            style="dim",
+        )
+
+
+def _rejected(summary: CaseloadSummary) -> Iterator[RenderableType | TextTable]:
+    if not summary.rejected:
+        return
+    rows = []
+    for index, row in enumerate(summary.rejected_rows()):
+        if index == ROWS:
+            break
+        rows.append(
+            (
+                _t(row.get("line", "")),
+                _t(row.get("child_id")),
+                _t(row.get("field")),
+                _t(row.get("reason")),
             )
-        console.print(rejected)
-    return buffer.getvalue()
+        )
+    yield TextTable(
+        (("line", True), ("child", True), ("field", True), ("reason", False)),
+        tuple(rows),
+        title=f"Rejected ({summary.rejected})",
+    )
