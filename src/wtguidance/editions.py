@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
+from wtguidance._arguments import require_edition
 from wtguidance._pack.compile import CompiledPack, compile_pack
 from wtguidance._pack.load import edition_dirs, load_pack
 from wtguidance._pack.model import Rule
@@ -77,6 +78,7 @@ class Editions:
         return tuple(p.edition for p in self.packs)
 
     def get(self, edition: str) -> CompiledPack:
+        require_edition(edition, "edition", "Editions.get")
         for pack in self.packs:
             if pack.edition == edition:
                 return pack
@@ -215,4 +217,4 @@ def shipped_editions() -> Editions:
 
 def load_edition(edition: str) -> CompiledEdition:
     """One shipped edition by id, e.g. ``load_edition("2023")``."""
-    return shipped_editions().get(edition)
+    return shipped_editions().get(require_edition(edition, "edition", "load_edition"))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
+from wtguidance._arguments import require_edition
 from wtguidance.case import Case, Rejected, SourceEvidence
 from wtguidance.case.sourced import SourcedCase
 from wtguidance.evaluation import Evaluator
@@ -196,7 +197,7 @@ def evaluate_cases(
     >>> for outcome in evaluate_cases(cases_from_my_system(), as_of=date.today()):
     ...     store(outcome.model_dump(mode="json"))
     """
-    settings = Settings(as_of, edition, evidence)
+    settings = Settings(as_of, require_edition(edition, "edition", "evaluate_cases"), evidence)
     for result in evaluate_stream(cases, settings, jobs=jobs):
         assert isinstance(result, Evaluated)  # no Rejected goes in, so none comes out
         yield result.outcome

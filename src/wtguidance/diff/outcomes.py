@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
-from wtguidance._arguments import require, require_date
+from wtguidance._arguments import require, require_date, require_edition
 from wtguidance.case import Case
 from wtguidance.diff.editions import Frozen
 from wtguidance.editions import Editions
@@ -155,8 +155,10 @@ def diff_case(
     )
     require(case, Case, "case", "diff_case", "build it with wtguidance.case.parse_case_obj(data)")
     day = require_date(as_of, "as_of", "diff_case") or dt.date.today()
-    editions.get(a)
-    editions.get(b)  # unknown ids → UsageError listing the known ones
+    editions.get(require_edition(a, "a", "diff_case"))
+    editions.get(
+        require_edition(b, "b", "diff_case")
+    )  # unknown ids → UsageError listing the known ones
     evaluator = Evaluator.create(editions)
     left = evaluator.evaluate(case, edition=a, as_of=day)
     right = evaluator.evaluate(case, edition=b, as_of=day)
