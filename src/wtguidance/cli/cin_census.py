@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from itertools import chain
 
+from wtguidance._install_hint import install_command
 from wtguidance.cli._caseload import add_run_options, progress, run_options, write_report
 from wtguidance.cli._context import CliContext, Commands, add_format
 from wtguidance.errors import UsageError
@@ -91,7 +92,8 @@ def _need_matplotlib() -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UsageError(
-            "--format html draws its charts with matplotlib: pip install 'wtguidance[report]'",
+            "--format html draws its charts with matplotlib (the 'report' extra): "
+            f"{install_command('report')}",
             code="missing-extra",
         ) from None
 
