@@ -67,9 +67,7 @@ def test_docs_page_names_no_other_host(client: Any) -> None:
     assert response.headers["content-type"].startswith("text/html")
     parser = _Resources()
     parser.feed(response.text)
-    assert {"/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"} <= set(
-        parser.urls
-    )
+    assert {"/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"} <= set(parser.urls)
     for url in parser.urls:
         assert not urlsplit(url).netloc, url  # relative to the service: no host named
         assert not url.startswith("//"), url
