@@ -7,6 +7,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -236,3 +237,80 @@ def test_the_wheel_in_a_fresh_venv_runs_every_command_outside_the_checkout(
     finally:
         server.terminate()
         assert server.wait(timeout=30) is not None
+
+
+# -- what each make target installs, and the release workflow ---------------------------------
+def _make_variable(name: str) -> str:
+    import re
+
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(rf"^{name} := (.+)$", text, re.MULTILINE)
+    assert match, name
+    return match.group(1).strip()
+
+
+def _metadata(wheel: Path) -> Any:
+    """The wheel's METADATA (this checkout's pyproject, as built)."""
+    from email.parser import Parser
+
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return Parser().parsestr(archive.read(name).decode("utf-8"))
+
+
+def _requirements(wheel: Path, extra: str) -> set[str]:
+    """The distributions an extra adds."""
+    from packaging.requirements import Requirement
+
+    found = set()
+    for line in _metadata(wheel).get_all("Requires-Dist") or ():
+        requirement = Requirement(line)
+        marker = requirement.marker
+        if (
+            marker is not None
+            and marker.evaluate({"extra": extra})
+            and not marker.evaluate({"extra": ""})
+        ):
+            found.add(requirement.name.lower().replace("_", "-"))
+    return found
+
+
+def test_make_demo_installs_what_the_readme_runs_and_nothing_needing_a_compiler(
+    wheel: Path,
+) -> None:
+    demo = set(_make_variable("DEMO_EXTRAS").split(","))
+    assert demo == {"server", "report", "annex-a"}
+    installed = set().union(*(_requirements(wheel, extra) for extra in demo))
+    assert "durable-rules" not in installed  # builds from source: needs a C compiler
+    assert not installed & {"mypy", "ruff", "playwright", "dask", "hypothesis", "mkdocs-material"}
+    assert {"fastapi", "uvicorn", "fastapi-offline", "matplotlib", "openpyxl"} <= installed
+
+
+def test_make_test_installs_every_extra_but_the_bench_peers(wheel: Path) -> None:
+    every = set(_metadata(wheel).get_all("Provides-Extra") or ())
+    assert set(_make_variable("TEST_EXTRAS").split(",")) == every - {"bench"}
+    assert "durable-rules" in _requirements(wheel, "durable")
+    assert {"build", "twine"} <= _requirements(wheel, "dev")
+
+
+def test_ci_runs_make_test_and_make_test_requires_durable() -> None:
+    assert "\nmake test\n" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "WTGUIDANCE_REQUIRE_DURABLE=1 $(BIN)/python -m pytest" in makefile
+    assert "demo: $(DEMO_STAMP)\n" in makefile
+
+
+def test_the_release_workflow_builds_checks_and_publishes_by_trusted_publishing() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text())
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    commands = "\n".join(step.get("run", "") for step in build["steps"])
+    assert "python -m build" in commands
+    assert "twine check --strict" in commands
+    assert publish["needs"] == "build"
+    assert publish["permissions"] == {"id-token": "write"}  # OIDC, no stored token
+    uses = [step.get("uses", "") for step in publish["steps"]]
+    assert any(u.startswith("pypa/gh-action-pypi-publish@") for u in uses)
+    assert not any("password" in (step.get("with") or {}) for step in publish["steps"])
+    assert workflow["permissions"] == {"contents": "read"}
