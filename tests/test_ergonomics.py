@@ -20,6 +20,7 @@ from wtguidance import diff_editions, evaluate, load_edition
 from wtguidance.case import EVENT_TYPES, Case, Child, ReferralEvent, parse_case_obj
 from wtguidance.case.events import Event
 from wtguidance.case.record import case_json_schema
+from wtguidance.caseload import Settings, evaluate_partition
 from wtguidance.caseload.run import evaluate_cases
 from wtguidance.diff import diff_case
 from wtguidance.editions import shipped_editions
@@ -114,6 +115,10 @@ CALLS: dict[str, Any] = {
     "diff_case a": lambda e: diff_case(shipped_editions(), e, "2023", _case(), AS_OF),
     "diff_case b": lambda e: diff_case(shipped_editions(), "2018", e, _case(), AS_OF),
     "validate_protocol_text": lambda e: validate_protocol_text("edition: '2023'\n", "p.yaml", e),
+    "Settings": lambda e: Settings(AS_OF, e),
+    "evaluate_partition": lambda e: evaluate_partition([], as_of=AS_OF, edition=e),
+    "Editions.window": lambda e: shipped_editions().window(e),
+    "Editions.with_rules": lambda e: shipped_editions().with_rules(e, ()),
 }
 
 

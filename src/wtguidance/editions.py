@@ -150,6 +150,7 @@ class Editions:
     def with_rules(self, edition: str, rules: tuple[Rule, ...]) -> Editions:
         """A copy in which ``edition`` also holds ``rules`` (a local protocol's own
         obligations): they run with the edition and only where it governs."""
+        require_edition(edition, "edition", "Editions.with_rules")
         if not rules:
             return self
         packs = tuple(

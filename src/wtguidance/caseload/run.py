@@ -42,6 +42,9 @@ class Settings:
     edition: str = "auto"
     evidence: SourceEvidence | None = None
 
+    def __post_init__(self) -> None:
+        require_edition(self.edition, "edition", "Settings")  # 2023 is not "2023"
+
 
 @dataclass(frozen=True)
 class Evaluated:
