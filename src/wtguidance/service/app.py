@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import BaseRoute, Match
+from starlette.routing import Match
 
 from wtguidance._version import __version__
 from wtguidance.editions import Editions, shipped_editions
@@ -65,17 +65,22 @@ def _error(error: ServiceError) -> Response:
 
 
 def _method_not_allowed(app: FastAPI, request: Request) -> Response:
-    """405 naming the methods the path takes, in the message and the ``Allow`` header."""
+    """405 naming the methods the path takes, in the message and the ``Allow`` header.
+
+    The message names the route's template (``/v1/explain/{rule_id}``), never the request's
+    own path, which is the client's text (it may hold anything, a line break included).
+    """
     allowed: set[str] = set()
+    templates: list[str] = []
     for route in app.routes:
         match, _child = route.matches(request.scope)
-        if match is not Match.NONE and isinstance(route, BaseRoute):
+        if match is not Match.NONE:
             allowed.update(getattr(route, "methods", None) or ())
+            templates.append(str(getattr(route, "path", "")))
     methods = sorted(allowed, key=lambda m: (m == "HEAD", m))
     use = " or ".join(m for m in methods if m != "HEAD")
     error = ServiceError(
-        "method-not-allowed",
-        f"{request.url.path} does not take {request.method}; use {use}",
+        "method-not-allowed", f"{templates[0]} does not take {request.method}; use {use}"
     )
     return Response(
         content=error.body(),
