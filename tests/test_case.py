@@ -357,12 +357,17 @@ def json_values(annotation: Any) -> st.SearchStrategy[Any]:
     raise AssertionError(f"no strategy for {annotation!r}")
 
 
+def _required_in_json(name: str, field: Any) -> bool:
+    # an event's ``type`` has a default in Python (its one literal) but JSON must name it
+    return bool(field.is_required()) or name == "type"
+
+
 def json_objects(model: type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
     fields = model.model_fields
     return st.fixed_dictionaries(
-        {name: json_values(f.annotation) for name, f in fields.items() if f.is_required()},
+        {n: json_values(f.annotation) for n, f in fields.items() if _required_in_json(n, f)},
         optional={
-            name: json_values(f.annotation) for name, f in fields.items() if not f.is_required()
+            n: json_values(f.annotation) for n, f in fields.items() if not _required_in_json(n, f)
         },
     )
 

@@ -455,7 +455,7 @@ API: dict[str, tuple[Callable[[Path], object], str, str]] = {
         "unknown-edition",
         "2021",
     ),
-    "load-edition-none": (lambda tmp: load_edition(None), "unknown-edition", "None"),  # type: ignore[arg-type]
+    "load-edition-none": (lambda tmp: load_edition(None), "bad-argument", "None"),  # type: ignore[arg-type]
     "load-editions-missing": (lambda tmp: load_editions(tmp / "absent"), "missing-pack", "absent"),
     "load-editions-file": (lambda tmp: load_editions(GOOD_CASE), "missing-pack", "is a file"),
     "load-editions-empty": (lambda tmp: load_editions(tmp), "no-packs", "no edition"),

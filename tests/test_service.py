@@ -284,8 +284,8 @@ def _case_body(**changes: Any) -> dict[str, Any]:
     [
         ({"edition": "1999"}, "unknown-edition", "/edition"),
         ({"edition": ""}, "unknown-edition", "/edition"),
-        ({"as_of": "2024-02-30"}, "bad-flag", "/as_of"),
-        ({"as_of": "2024-3-1"}, "bad-flag", "/as_of"),
+        ({"as_of": "2024-02-30"}, "invalid-date", "/as_of"),
+        ({"as_of": "2024-3-1"}, "invalid-date", "/as_of"),
         (
             {
                 "case": {
@@ -392,7 +392,10 @@ def test_serve_without_the_extra_says_how_to_install(monkeypatch: pytest.MonkeyP
     assert (code, out) == (2, "")
     assert err.count("\n") == 1
     assert "error[missing-extra]" in err
-    assert err.rstrip().endswith("pip install 'wtguidance[server]'")
+    from wtguidance._install_hint import install_command
+
+    assert err.rstrip().endswith(install_command("server"))
+    assert "-m pip install -e '" in err  # from this checkout, not an unpublished name
 
 
 @pytest.mark.parametrize(

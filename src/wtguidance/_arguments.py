@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from wtguidance.errors import UsageError
 
-__all__ = ["require", "require_date", "require_path", "require_text"]
+__all__ = ["require", "require_date", "require_edition", "require_path", "require_text"]
 
 T = TypeVar("T")
 
@@ -24,12 +24,17 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1].upper() in "AEIOU" else "a"
+
+
 def require(value: object, kind: type[T], name: str, function: str, hint: str | None = None) -> T:
     """``value`` when it is a ``kind``; otherwise a ``bad-argument`` error naming ``name``."""
     if isinstance(value, kind):
         return value
     raise UsageError(
-        f"{function}: {name} must be a {kind.__name__}, not {type(value).__name__} "
+        f"{function}: {name} must be {_article(kind.__name__)} {kind.__name__}, not "
+        f"{type(value).__name__} "
         f"({_shown(value)})",
         code="bad-argument",
         hint=hint,
@@ -55,6 +60,23 @@ def require_date(value: object, name: str, function: str) -> dt.date | None:
         f"{function}: {name} must be a datetime.date, not {type(value).__name__} ({_shown(value)})",
         code="bad-argument",
         hint=hint,
+    )
+
+
+def require_edition(value: object, name: str, function: str) -> str:
+    """An edition id, which is text (``"2023"``, ``"auto"``): a number is refused, not looked up.
+
+    ``2023`` is an ``int`` that names no edition; the message says to pass it as a string,
+    instead of an ``unknown-edition`` error that lists ``2023`` among the known editions.
+    """
+    if isinstance(value, str):
+        return value
+    example = repr(str(value)) if isinstance(value, int) and not isinstance(value, bool) else None
+    raise UsageError(
+        f"{function}: {name} must be a str (an edition id such as '2023'), not "
+        f"{type(value).__name__} ({_shown(value)})",
+        code="bad-argument",
+        hint=f"pass {name}={example}" if example else "pass an edition id such as '2023'",
     )
 
 

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from wtguidance._install_hint import install_command
 from wtguidance._render.reference import CodeEntry, case_record_page, cli_page, code_pages
 from wtguidance.editions import Editions, shipped_editions
 from wtguidance.errors import UsageError, WtGuidanceError
@@ -157,7 +158,7 @@ def _openapi_text(editions: Editions) -> str:
     except ImportError as exc:
         raise UsageError(
             f"schemas/openapi.json needs the 'server' extra ({exc.name} is not installed): "
-            "pip install -e '.[server]'",
+            f"{install_command('server')}",
             code="missing-extra",
         ) from None
     return openapi_text(create_app(editions=editions))

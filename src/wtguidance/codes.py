@@ -59,6 +59,7 @@ ErrorCode = Literal[
     "engine-failed",
     # the HTTP service (wtguidance.service): what only a request can get wrong
     "invalid-request",
+    "invalid-date",
     "body-too-large",
     "not-found",
     "method-not-allowed",
@@ -465,10 +466,13 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ("missing-extra",),
                 (
                     "A command needs an optional extra that is not installed, e.g. `wtguidance "
-                    "serve` without `pip install 'wtguidance[server]'`, `cin-census --format "
-                    "html` (charts) without `pip install 'wtguidance[report]'`, or `--engine "
-                    'durable` (`engine="durable"`, an `EngineError`) without `pip install '
-                    "'wtguidance[durable]'`. The message names the extra and the missing package."
+                    "serve` without the `server` extra, `cin-census --format html` (charts) "
+                    "without `report`, `annex-a` on a workbook without `annex-a`, or `--engine "
+                    'durable` (`engine="durable"`, an `EngineError`) without `durable`. The '
+                    "message names the extra and the missing package, and gives the command "
+                    "that installs it into the environment that ran the command: from a "
+                    "checkout `python -m pip install -e '<checkout>[server]'`, from a wheel "
+                    "`python -m pip install '<the wheel>[server]'`."
                 ),
             ),
         ),
@@ -488,6 +492,15 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ),
             ),
             CodeEntry(
+                ("invalid-date",),
+                (
+                    "A date in the body is not a real date in YYYY-MM-DD form, e.g. "
+                    '`"as_of": "2024-02-30"` or `"as_of": "2024-3-1"`. HTTP 422; '
+                    "`location.pointer` names the field (`/as_of`). The command line's "
+                    "`--as-of` gives `bad-flag` for the same value."
+                ),
+            ),
+            CodeEntry(
                 ("body-too-large",),
                 (
                     "The body is longer than the service's limit (1 MiB unless `wtguidance serve "
@@ -502,8 +515,9 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             CodeEntry(
                 ("method-not-allowed",),
                 (
-                    "The path exists but does not take that method (e.g. `DELETE /v1/evaluate`). "
-                    "HTTP 405."
+                    "The path exists but does not take that method (e.g. `GET /v1/evaluate`). "
+                    "HTTP 405; the message names the method to use and the `Allow` header "
+                    "lists the methods the path takes."
                 ),
             ),
             CodeEntry(

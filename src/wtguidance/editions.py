@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
+from wtguidance._arguments import require_edition
 from wtguidance._pack.compile import CompiledPack, compile_pack
 from wtguidance._pack.load import edition_dirs, load_pack
 from wtguidance._pack.model import (
@@ -84,6 +85,7 @@ class Editions:
         return tuple(p.edition for p in self.packs)
 
     def get(self, edition: str) -> CompiledPack:
+        require_edition(edition, "edition", "Editions.get")
         for pack in self.packs:
             if pack.edition == edition:
                 return pack
@@ -194,6 +196,7 @@ class Editions:
     def with_rules(self, edition: str, rules: tuple[Rule, ...]) -> Editions:
         """A copy in which ``edition`` also holds ``rules`` (a local protocol's own
         obligations): they run with the edition and only where it governs."""
+        require_edition(edition, "edition", "Editions.with_rules")
         if not rules:
             return self
         packs = tuple(
@@ -296,4 +299,4 @@ def shipped_editions() -> Editions:
 
 def load_edition(edition: str) -> CompiledEdition:
     """One shipped edition by id, e.g. ``load_edition("2023")``."""
-    return shipped_editions().get(edition)
+    return shipped_editions().get(require_edition(edition, "edition", "load_edition"))

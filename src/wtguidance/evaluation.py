@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
-from wtguidance._arguments import require, require_date
+from wtguidance._arguments import require, require_date, require_edition
 from wtguidance._engine.context import PackRun
 from wtguidance._engine.engines import PackRunner, pack_runner
 from wtguidance._engine.facts import Fact, base_facts
@@ -146,7 +146,7 @@ class Evaluator:
         if evidence is not None:
             require(evidence, SourceEvidence, "evidence", "evaluate")
         day = require_date(as_of, "as_of", "evaluate") or dt.date.today()
-        pinned = edition != "auto"
+        pinned = require_edition(edition, "edition", "evaluate") != "auto"
         events = case.sorted_events
         findings: list[Finding] = after_as_of_findings(events, day)
         if findings:

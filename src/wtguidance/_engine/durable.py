@@ -47,14 +47,13 @@ from wtguidance._engine.durable_ruleset import Actions, DurableContext, Session,
 from wtguidance._engine.facts import Fact, FactKey
 from wtguidance._engine.plan import PackPlan
 from wtguidance._engine.run import conclude
+from wtguidance._install_hint import install_command
 from wtguidance._pack.compile import CompiledPack
 from wtguidance.calendar import EVERY_DAY, DateWindow
 from wtguidance.case import SourceEvidence
 from wtguidance.errors import EngineError
 
-__all__ = ["INSTALL_HINT", "DurableEngine", "durable_available"]
-
-INSTALL_HINT = "pip install 'wtguidance[durable]'"
+__all__ = ["DurableEngine", "durable_available"]
 
 
 def durable_available() -> str | None:
@@ -73,9 +72,9 @@ def _durable() -> Any:
     except ImportError as exc:
         raise EngineError(
             f"the durable engine needs durable_rules, which cannot be imported ({exc}); "
-            f"install it with: {INSTALL_HINT} (CPython before 3.13, builds with a C compiler)",
+            "install the 'durable' extra (CPython before 3.13; builds with a C compiler)",
             code="missing-extra",
-            hint=INSTALL_HINT,
+            hint=install_command("durable"),
         ) from None
     return durable.engine
 

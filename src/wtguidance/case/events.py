@@ -11,9 +11,9 @@ never guessed at.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import ConfigDict, Field, StrictBool, StrictStr
 
 from wtguidance.case.values import ROLES, IsoDate, Person, Record, Role, TimeOfDay
 
@@ -98,6 +98,14 @@ misspelt subject is refused (with a did-you-mean) instead of leaving the sign-of
 # --- Events -----------------------------------------------------------------------------------
 
 
+def _type_is_required(schema: dict[str, Any]) -> None:
+    """The JSON contract: an event's ``type`` is required and has no default in JSON."""
+    schema["properties"]["type"].pop("default", None)
+    required = schema.setdefault("required", [])
+    if "type" not in required:
+        required.insert(0, "type")
+
+
 class _EventBase(Record):
     """What every event has: its type, a date, and optionally a time of day, an id and a
     free-text note.
@@ -107,7 +115,12 @@ class _EventBase(Record):
     the date, with a finding.
     """
 
-    type: str  # each event class narrows this to its own name
+    # JSON must still name the type (the case schema requires it); built in code, each
+    # class's ``type`` defaults to its one literal, so ``ReferralEvent(date=...)`` needs no
+    # redundant ``type="referral"``
+    model_config = ConfigDict(json_schema_extra=_type_is_required)
+
+    type: str  # each event class narrows this to its own name, with that name as default
     date: IsoDate
     time: TimeOfDay | None = None
     id: StrictStr | None = None
@@ -117,74 +130,74 @@ class _EventBase(Record):
 class ReferralEvent(_EventBase):
     """Children's social care received a referral about the child."""
 
-    type: Literal["referral"]
+    type: Literal["referral"] = "referral"
 
 
 class ReferralAcknowledgedEvent(_EventBase):
     """Receipt of the referral was acknowledged to the referrer."""
 
-    type: Literal["referral_acknowledged"]
+    type: Literal["referral_acknowledged"] = "referral_acknowledged"
 
 
 class ReferralDecisionEvent(_EventBase):
     """Someone decided what to do about a referral."""
 
-    type: Literal["referral_decision"]
+    type: Literal["referral_decision"] = "referral_decision"
     response: ReferralResponse
 
 
 class AssessmentStartedEvent(_EventBase):
     """An assessment of the child's needs started."""
 
-    type: Literal["assessment_started"]
+    type: Literal["assessment_started"] = "assessment_started"
     kind: AssessmentKind
 
 
 class AssessmentCompletedEvent(_EventBase):
     """An assessment of the child's needs was completed."""
 
-    type: Literal["assessment_completed"]
+    type: Literal["assessment_completed"] = "assessment_completed"
     kind: AssessmentKind
 
 
 class ChildSeenEvent(_EventBase):
     """A practitioner saw the child, alone or with others present."""
 
-    type: Literal["child_seen"]
+    type: Literal["child_seen"] = "child_seen"
     alone: StrictBool
 
 
 class StrategyDiscussionEvent(_EventBase):
     """A strategy discussion was held; it may have started a section 47 enquiry."""
 
-    type: Literal["strategy_discussion"]
+    type: Literal["strategy_discussion"] = "strategy_discussion"
     initiates_s47: StrictBool
 
 
 class S47StartedEvent(_EventBase):
     """A section 47 (child protection) enquiry started."""
 
-    type: Literal["s47_started"]
+    type: Literal["s47_started"] = "s47_started"
 
 
 class S47CompletedEvent(_EventBase):
     """A section 47 enquiry finished, with its outcome."""
 
-    type: Literal["s47_completed"]
+    type: Literal["s47_completed"] = "s47_completed"
     outcome: S47Outcome
 
 
 class IcpcEvent(_EventBase):
     """An initial child protection conference was held, with its decision."""
 
-    type: Literal["icpc"]
+    type: Literal["icpc"] = "icpc"
     outcome: IcpcOutcome
 
 
 class CpPlanStartedEvent(_EventBase):
     """A child protection plan started."""
 
-    type: Literal["cp_plan_started"]
+    type: Literal["cp_plan_started"] = "cp_plan_started"
 
 
 class CpPlanEndedEvent(_EventBase):
@@ -195,141 +208,141 @@ class CpPlanEndedEvent(_EventBase):
     leaves the UK. Without a ``reason`` the end is treated as a conference decision.
     """
 
-    type: Literal["cp_plan_ended"]
+    type: Literal["cp_plan_ended"] = "cp_plan_ended"
     reason: CpPlanEndReason | None = None
 
 
 class CoreGroupMeetingEvent(_EventBase):
     """The core group of a child protection plan met."""
 
-    type: Literal["core_group_meeting"]
+    type: Literal["core_group_meeting"] = "core_group_meeting"
 
 
 class CinPlanStartedEvent(_EventBase):
     """A child in need plan started."""
 
-    type: Literal["cin_plan_started"]
+    type: Literal["cin_plan_started"] = "cin_plan_started"
 
 
 class CinPlanEndedEvent(_EventBase):
     """A child in need plan ended."""
 
-    type: Literal["cin_plan_ended"]
+    type: Literal["cin_plan_ended"] = "cin_plan_ended"
 
 
 class ReviewConferenceEvent(_EventBase):
     """A child protection review conference was held, with its decision."""
 
-    type: Literal["review_conference"]
+    type: Literal["review_conference"] = "review_conference"
     outcome: ReviewConferenceOutcome
 
 
 class TransferInNotifiedEvent(_EventBase):
     """This authority was told that a child on a plan elsewhere has moved into its area."""
 
-    type: Literal["transfer_in_notified"]
+    type: Literal["transfer_in_notified"] = "transfer_in_notified"
 
 
 class TransferInConferenceEvent(_EventBase):
     """A transfer-in child protection conference was held."""
 
-    type: Literal["transfer_in_conference"]
+    type: Literal["transfer_in_conference"] = "transfer_in_conference"
 
 
 class SeriousIncidentKnownEvent(_EventBase):
     """The authority learnt of a serious incident: a child's death or serious harm."""
 
-    type: Literal["serious_incident_known"]
+    type: Literal["serious_incident_known"] = "serious_incident_known"
     kind: SeriousIncidentKind
 
 
 class SeriousIncidentNotifiedEvent(_EventBase):
     """A serious incident was notified to the national panel."""
 
-    type: Literal["serious_incident_notified"]
+    type: Literal["serious_incident_notified"] = "serious_incident_notified"
 
 
 class SeriousIncidentReportedLocallyEvent(_EventBase):
     """A serious incident was reported to the local safeguarding partners (to the Local
     Safeguarding Children Board before the 2018 arrangements)."""
 
-    type: Literal["serious_incident_reported_locally"]
+    type: Literal["serious_incident_reported_locally"] = "serious_incident_reported_locally"
 
 
 class LookedAfterChildDeathKnownEvent(_EventBase):
     """The authority learnt that a child it looked after had died, whatever the cause."""
 
-    type: Literal["looked_after_child_death_known"]
+    type: Literal["looked_after_child_death_known"] = "looked_after_child_death_known"
 
 
 class LookedAfterChildDeathNotifiedEvent(_EventBase):
     """The death of a looked-after child was notified to the Secretary of State and Ofsted."""
 
-    type: Literal["looked_after_child_death_notified"]
+    type: Literal["looked_after_child_death_notified"] = "looked_after_child_death_notified"
 
 
 class RapidReviewCompletedEvent(_EventBase):
     """A rapid review of a serious incident was completed."""
 
-    type: Literal["rapid_review_completed"]
+    type: Literal["rapid_review_completed"] = "rapid_review_completed"
 
 
 class RapidReviewSentEvent(_EventBase):
     """A completed rapid review, with the decision on a local review, was sent to the panel."""
 
-    type: Literal["rapid_review_sent"]
+    type: Literal["rapid_review_sent"] = "rapid_review_sent"
 
 
 class PracticeReviewDecisionEvent(_EventBase):
     """The safeguarding partners decided whether to hold a local practice review."""
 
-    type: Literal["practice_review_decision"]
+    type: Literal["practice_review_decision"] = "practice_review_decision"
     decision: PracticeReviewDecision
 
 
 class PracticeReviewCompletedEvent(_EventBase):
     """A child safeguarding practice review was completed."""
 
-    type: Literal["practice_review_completed"]
+    type: Literal["practice_review_completed"] = "practice_review_completed"
 
 
 class PracticeReviewSharedEvent(_EventBase):
     """A copy of a practice review's final report was sent to the national panel and the
     Department for Education (the Secretary of State) ahead of publication."""
 
-    type: Literal["practice_review_shared"]
+    type: Literal["practice_review_shared"] = "practice_review_shared"
 
 
 class PracticeReviewPublishedEvent(_EventBase):
     """A practice review's report (before 2018 a serious case review's overview report) was
     published."""
 
-    type: Literal["practice_review_published"]
+    type: Literal["practice_review_published"] = "practice_review_published"
 
 
 class PracticeReviewPublicationWithheldEvent(_EventBase):
     """The safeguarding partners decided that publishing the report would be inappropriate
     (they publish what they consider appropriate about improvements instead)."""
 
-    type: Literal["practice_review_publication_withheld"]
+    type: Literal["practice_review_publication_withheld"] = "practice_review_publication_withheld"
 
 
 class FamilyGroupDecisionMakingOfferedEvent(_EventBase):
     """The family was offered a family group decision-making meeting."""
 
-    type: Literal["family_group_decision_making_offered"]
+    type: Literal["family_group_decision_making_offered"] = "family_group_decision_making_offered"
 
 
 class FamilyGroupDecisionMakingAcceptedEvent(_EventBase):
     """At least one person offered a family group decision-making meeting accepted it."""
 
-    type: Literal["family_group_decision_making_accepted"]
+    type: Literal["family_group_decision_making_accepted"] = "family_group_decision_making_accepted"
 
 
 class FamilyGroupDecisionMakingMeetingEvent(_EventBase):
     """A family group decision-making meeting was held."""
 
-    type: Literal["family_group_decision_making_meeting"]
+    type: Literal["family_group_decision_making_meeting"] = "family_group_decision_making_meeting"
 
 
 class FamilyGroupDecisionMakingNotInBestInterestsEvent(_EventBase):
@@ -339,27 +352,29 @@ class FamilyGroupDecisionMakingNotInBestInterestsEvent(_EventBase):
     Under Children Act 1989 s31ZA(3) that decision lifts the duty for that step.
     """
 
-    type: Literal["family_group_decision_making_not_in_best_interests"]
+    type: Literal["family_group_decision_making_not_in_best_interests"] = (
+        "family_group_decision_making_not_in_best_interests"
+    )
     step: FamilyGroupDecisionMakingStep
 
 
 class VisitEvent(_EventBase):
     """A practitioner visited the child (a statutory visit under a plan, for example)."""
 
-    type: Literal["visit"]
+    type: Literal["visit"] = "visit"
 
 
 class LetterBeforeProceedingsEvent(_EventBase):
     """The authority sent the parents (or others with parental responsibility) the letter
     before proceedings."""
 
-    type: Literal["letter_before_proceedings"]
+    type: Literal["letter_before_proceedings"] = "letter_before_proceedings"
 
 
 class CareProceedingsApplicationEvent(_EventBase):
     """The authority applied to court for care proceedings."""
 
-    type: Literal["care_proceedings_application"]
+    type: Literal["care_proceedings_application"] = "care_proceedings_application"
 
 
 class IcpcNotRequiredEvent(_EventBase):
@@ -368,13 +383,13 @@ class IcpcNotRequiredEvent(_EventBase):
     The CIN census records this as ``ICPCnotRequired``; it withdraws the ``icpc.hold`` clock.
     """
 
-    type: Literal["icpc_not_required"]
+    type: Literal["icpc_not_required"] = "icpc_not_required"
 
 
 class CaseClosedEvent(_EventBase):
     """The episode closed (the census ``CINclosureDate``): clocks still running stop."""
 
-    type: Literal["case_closed"]
+    type: Literal["case_closed"] = "case_closed"
     reason: Annotated[StrictStr, Field(min_length=1)] | None = None
 
 
@@ -386,7 +401,7 @@ class AllocationEvent(_EventBase):
     record does not say.
     """
 
-    type: Literal["allocation"]
+    type: Literal["allocation"] = "allocation"
     stage: AllocationStage
     practitioner: Person
     supervisor: Person | None = None
@@ -396,7 +411,7 @@ class AllocationEvent(_EventBase):
 class SignOffEvent(_EventBase):
     """Someone approved something, such as an assessment, a plan or an allocation."""
 
-    type: Literal["sign_off"]
+    type: Literal["sign_off"] = "sign_off"
     subject: SignOffSubject
     by: Person
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
-from wtguidance._arguments import require, require_date
+from wtguidance._arguments import require, require_date, require_edition
 from wtguidance.case import Case, Rejected, SourceEvidence
 from wtguidance.case.sourced import SourcedCase
 from wtguidance.evaluation import Evaluator
@@ -49,6 +49,7 @@ class Settings:
     overlay: Overlay | None = None
 
     def __post_init__(self) -> None:
+        require_edition(self.edition, "edition", "Settings")  # 2023 is not "2023"
         require_date(self.as_of, "as_of", "Settings")
         if self.evidence is not None:
             require(self.evidence, SourceEvidence, "evidence", "Settings")
@@ -184,7 +185,9 @@ def evaluate_cases(
     >>> for outcome in evaluate_cases(cases_from_my_system(), as_of=date.today()):
     ...     store(outcome.model_dump(mode="json"))
     """
-    settings = Settings(as_of, edition, evidence, overlay)
+    settings = Settings(
+        as_of, require_edition(edition, "edition", "evaluate_cases"), evidence, overlay
+    )
     for result in evaluate_stream(cases, settings, jobs=jobs):
         assert isinstance(result, Evaluated)  # no Rejected goes in, so none comes out
         yield result.outcome

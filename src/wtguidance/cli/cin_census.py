@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from itertools import chain
 
+from wtguidance._install_hint import install_command
 from wtguidance.cli._caseload import (
     add_run_options,
     progress,
@@ -98,7 +99,8 @@ def _need_matplotlib() -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UsageError(
-            "--format html draws its charts with matplotlib: pip install 'wtguidance[report]'",
+            "--format html draws its charts with matplotlib (the 'report' extra): "
+            f"{install_command('report')}",
             code="missing-extra",
         ) from None
 

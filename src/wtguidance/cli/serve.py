@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 
+from wtguidance._install_hint import install_command
 from wtguidance.cli._context import CliContext, Commands
 from wtguidance.errors import UsageError
 
 __all__ = ["register"]
-
-#: how to get the service's dependencies, said in the one line a missing one produces
-INSTALL_HINT = "pip install 'wtguidance[server]'"
 
 
 def _cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -22,7 +20,7 @@ def _cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
     except ImportError as exc:
         raise UsageError(
             f"the HTTP service needs the 'server' extra ({exc.name} is not installed): "
-            f"{INSTALL_HINT}",
+            f"{install_command('server')}",
             code="missing-extra",
         ) from None
     if args.workers < 1:
@@ -61,7 +59,7 @@ def register(commands: Commands) -> None:
     """Add ``serve`` to the CLI."""
     serve = commands.add_parser(
         "serve",
-        help="serve the library over HTTP (needs: pip install 'wtguidance[server]')",
+        help="serve the library over HTTP (needs the 'server' extra)",
         description="Serve evaluate, validate-protocol, diff, editions and explain over HTTP; "
         "every response is the JSON the matching command prints. Listens on loopback "
         "unless --host says otherwise.",

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from wtguidance._arguments import require
+from wtguidance._arguments import require, require_edition
 from wtguidance._pack.compile import CompiledPack
 from wtguidance._pack.describe import rule_record
 from wtguidance._pack.model import Rule, RulePack
@@ -303,6 +303,8 @@ def _rule_pack(pack: RulePack | CompiledPack | str, name: str) -> RulePack:
         return shipped_editions().get(pack).pack
     if isinstance(pack, CompiledPack):
         return pack.pack
+    if isinstance(pack, (int, float)):  # a year: an edition id is text
+        require_edition(pack, name, "diff_editions")
     return require(
         pack,
         RulePack,

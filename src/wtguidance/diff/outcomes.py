@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
-from wtguidance._arguments import require, require_date
+from wtguidance._arguments import require, require_date, require_edition
 from wtguidance.case import Case, SourceEvidence
 from wtguidance.diff.editions import Frozen
 from wtguidance.editions import Editions
@@ -204,8 +204,8 @@ def diff_case(
     if evidence is not None:
         require(evidence, SourceEvidence, "evidence", "diff_case")
     day = require_date(as_of, "as_of", "diff_case") or dt.date.today()
-    editions.get(a)
-    editions.get(b)  # unknown ids → UsageError listing the known ones
+    editions.get(require_edition(a, "a", "diff_case"))
+    editions.get(require_edition(b, "b", "diff_case"))  # unknown ids: the known ones listed
     evaluator = Evaluator.create(editions, overlay)
     national = Evaluator.create(editions) if national_from and overlay is not None else evaluator
     left = national.evaluate(case, edition=a, as_of=day, evidence=evidence)

@@ -43,7 +43,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from wtguidance import _ids
-from wtguidance._arguments import require, require_path, require_text
+from wtguidance._arguments import require, require_edition, require_path, require_text
 from wtguidance._pack.compile import CompiledPack
 from wtguidance._pack.model import PersonSpec
 from wtguidance._pack.vocabulary import case_vocabulary
@@ -85,7 +85,7 @@ def validate_protocol_text(
     require_text(text, "text", "validate_protocol_text")
     require_text(source, "source", "validate_protocol_text")
     if edition is not None:
-        require_text(edition, "edition", "validate_protocol_text")
+        require_edition(edition, "edition", "validate_protocol_text")
     if editions is not None:
         require(editions, Editions, "editions", "validate_protocol_text")
     text = text.removeprefix("\ufeff")  # a byte-order mark, as in a case record

@@ -19,11 +19,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from wtguidance._version import __version__
 from wtguidance.editions import Editions, shipped_editions
 from wtguidance.service.errors import ServiceError, error_body
 from wtguidance.service.handlers import Handlers
+from wtguidance.service.interactive_docs import add_docs
 from wtguidance.service.openapi import DESCRIPTION, openapi_text, operation_docs
 from wtguidance.service.requests import read_body
 
@@ -62,6 +64,32 @@ def _error(error: ServiceError) -> Response:
     return Response(content=error.body(), status_code=error.http_status, media_type=_JSON)
 
 
+def _method_not_allowed(app: FastAPI, request: Request) -> Response:
+    """405 naming the methods the path takes, in the message and the ``Allow`` header.
+
+    The message names the route's template (``/v1/explain/{rule_id}``), never the request's
+    own path, which is the client's text (it may hold anything, a line break included).
+    """
+    allowed: set[str] = set()
+    templates: list[str] = []
+    for route in app.routes:
+        match, _child = route.matches(request.scope)
+        if match is not Match.NONE:
+            allowed.update(getattr(route, "methods", None) or ())
+            templates.append(str(getattr(route, "path", "")))
+    methods = sorted(allowed, key=lambda m: (m == "HEAD", m))
+    use = " or ".join(m for m in methods if m != "HEAD")
+    error = ServiceError(
+        "method-not-allowed", f"{templates[0]} does not take {request.method}; use {use}"
+    )
+    return Response(
+        content=error.body(),
+        status_code=405,
+        media_type=_JSON,
+        headers={"Allow": ", ".join(methods)},
+    )
+
+
 def create_app(
     settings: ServiceSettings | None = None, editions: Editions | None = None
 ) -> FastAPI:
@@ -73,7 +101,7 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         openapi_url=None,  # served below: the committed document, byte for byte
-        docs_url=None,  # no third-party scripts; the documentation site describes the API
+        docs_url=None,  # served below from installed files: no third-party host
         redoc_url=None,
     )
 
@@ -134,6 +162,8 @@ def create_app(
     async def openapi() -> Response:
         return _json(document)
 
+    add_docs(app, "/openapi.json")
+
     @app.exception_handler(ServiceError)
     async def service_error(_request: Request, error: Exception) -> Response:
         assert isinstance(error, ServiceError)
@@ -147,10 +177,10 @@ def create_app(
         return _error(ServiceError("invalid-request", f"{name}: {first['msg']}"))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: Exception) -> Response:
+    async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         if error.status_code == 405:
-            return _error(ServiceError("method-not-allowed", "this path does not take that method"))
+            return _method_not_allowed(app, request)
         if error.status_code == 404:
             return _error(ServiceError("not-found", "no such path; see /openapi.json"))
         return _error(ServiceError("invalid-request", str(error.detail), status=error.status_code))

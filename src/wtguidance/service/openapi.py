@@ -1,24 +1,32 @@
 """The service's OpenAPI document: built from the routes and the models, committed as text.
 
 FastAPI writes the paths; the schemas of what is exchanged come from the library's own
-models (the case record, the outcome) and the service's request and error models, so
-the document describes exactly what the service reads and answers. Request bodies are
-read by the service itself (to give the CLI's error messages), so their schemas are
-declared here rather than inferred. ``schemas/openapi.json`` is :func:`openapi_text` of
-the default application, written by ``python -m wtguidance._generate``.
+types, so the document describes exactly what the service reads and answers: the case
+record and the service's request and error models are pydantic models; the outcome is
+generated from the result structs themselves (:mod:`wtguidance.results`, by
+``msgspec.json.schema_components``), each field described by its class docstring's
+``Attributes:`` entry, so a field added to a result is typed here with no second copy.
+Request bodies are read by the service itself (to give the CLI's error messages), so
+their schemas are declared here rather than inferred. ``schemas/openapi.json`` is
+:func:`openapi_text` of the default application, written by
+``python -m wtguidance._generate``.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
+from wtguidance import results
 from wtguidance.case import Case
+from wtguidance.results import Outcome
 from wtguidance.service.errors import ErrorResponse
-from wtguidance.service.outcome_schema import Outcome
 from wtguidance.service.requests import CaseloadDiffRequest, DiffCaseRequest, EvaluateRequest
 
 if TYPE_CHECKING:
@@ -80,11 +88,50 @@ _MODELS: tuple[tuple[type[BaseModel], Any], ...] = (
     (EvaluateRequest, "validation"),
     (DiffCaseRequest, "validation"),
     (CaseloadDiffRequest, "validation"),
-    (Outcome, "serialization"),
     (EditionRow, "serialization"),
     (ProtocolReportDocument, "serialization"),
     (ErrorResponse, "serialization"),
 )
+
+
+_ATTRIBUTE = re.compile(r"^(\w+): (.*)$")
+
+
+def _attribute_docs(doc: str) -> tuple[str, dict[str, str]]:
+    """A result class's docstring split into its description and each field's description.
+
+    The ``Attributes:`` section lists ``name: text`` lines (indented continuation lines
+    join the text); what comes before it describes the class.
+    """
+    text = inspect.cleandoc(doc)
+    head, _, section = text.partition("\nAttributes:\n")
+    fields: dict[str, str] = {}
+    name = None
+    for line in inspect.cleandoc(section).splitlines():
+        match = _ATTRIBUTE.match(line)
+        if match:
+            name = match.group(1)
+            fields[name] = match.group(2)
+        elif name is not None and line.strip():
+            fields[name] += " " + line.strip()
+    return head.strip(), fields
+
+
+def result_schemas() -> dict[str, Any]:
+    """The JSON Schemas of the outcome and every result it holds, from the structs."""
+    _outcome, components = msgspec.json.schema_components(
+        [Outcome], ref_template=_REF.replace("{model}", "{name}")
+    )
+    for name, schema in components.items():
+        struct = getattr(results, name)  # every struct the outcome holds is a result
+        description, fields = _attribute_docs(struct.__doc__ or "")
+        schema["description"] = description
+        for attribute, encoded in zip(
+            struct.__struct_fields__, struct.__struct_encode_fields__, strict=True
+        ):
+            if attribute in fields:  # tests/test_results.py holds every field to a line
+                schema["properties"][encoded]["description"] = fields[attribute]
+    return components
 
 
 def _json_content(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -208,6 +255,10 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
     )
     _keys, definitions = models_json_schema(_MODELS, ref_template=_REF)
     schemas = dict(definitions.get("$defs", {}))
+    results = result_schemas()
+    clash = sorted(set(schemas) & set(results))
+    assert not clash, f"a result struct and a request model share a name: {clash}"
+    schemas.update(results)
     for request in ("EvaluateRequest", "DiffCaseRequest"):  # ``case`` is read as any JSON
         case = schemas[request]["properties"]["case"]
         schemas[request]["properties"]["case"] = {

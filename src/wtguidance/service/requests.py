@@ -160,7 +160,9 @@ def _as_of(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ServiceError(
-            "bad-flag", f"as_of: {text!r} is not a real date in YYYY-MM-DD form", pointer="/as_of"
+            "invalid-date",
+            f"as_of: {text!r} is not a real date in YYYY-MM-DD form",
+            pointer="/as_of",
         ) from None
 
 

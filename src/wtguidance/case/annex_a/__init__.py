@@ -14,7 +14,7 @@ the source cannot show.
 >>> for item in annex:                               # AnnexAEpisode | Rejected
 ...     ...
 
-Needs the ``annex-a`` extra for workbooks (``pip install 'wtguidance[annex-a]'``); a
+Needs the ``annex-a`` extra for workbooks (``pip install -e '.[annex-a]'`` in a checkout); a
 folder of CSV files needs nothing more. The joining rules: docs/annex-a.md.
 """
 

@@ -126,9 +126,11 @@ def _read_workbook(path: Path, *, max_rows: int) -> Source:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - the annex-a extra is installed by `make test`
+        from wtguidance._install_hint import install_command
+
         raise AnnexAError(
-            "reading .xlsx needs openpyxl: pip install 'wtguidance[annex-a]'",
-            code="unreadable-workbook",
+            f"reading .xlsx needs openpyxl (the 'annex-a' extra): {install_command('annex-a')}",
+            code="missing-extra",
         ) from None
     try:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
