@@ -159,11 +159,17 @@ def _words(view: TimescaleView) -> str:
     return "none set"
 
 
-def _instance(result: SignOffResult) -> str:
-    """A sign-off with the instance it belongs to, so repeated ones can be told apart."""
+def _for(result: SignOffResult) -> str:
+    """The instance a sign-off belongs to (``allocation 2024-03-04 (s47)``), so repeated
+    ones can be told apart."""
     where = result.instance
-    stage = f", {where.stage}" if where.stage else ""
-    return f"{result.id} ({where.event} {where.date}{stage})"
+    stage = f" ({where.stage})" if where.stage else ""
+    return f"{where.event.replace('_', ' ')} {where.date}{stage}"
+
+
+def _instance(result: SignOffResult) -> str:
+    """A sign-off with the instance it belongs to, in one cell."""
+    return f"{result.id}: {_for(result)}"
 
 
 def _compliant(verdict: CaseHolderVerdict) -> str:
@@ -289,6 +295,7 @@ def _terminal_parts(outcome: Outcome, width: int) -> Iterator[RenderableType | T
             (
                 ("sign-off", True),
                 *([("ed.", True)] if several else []),
+                ("for", False),
                 ("subject done", True),
                 ("status", True),
                 ("given", False),
@@ -296,8 +303,9 @@ def _terminal_parts(outcome: Outcome, width: int) -> Iterator[RenderableType | T
             ),
             tuple(
                 (
-                    _cell(_instance(result)),
+                    _cell(result.id),
                     *([_cell(result.edition)] if several else []),
+                    _cell(_for(result)),
                     _cell(result.subject_date),
                     status_text(result.status),
                     _cell(_given(result)),
