@@ -31,6 +31,7 @@ NEW_CODES = {
     "overlapping-cp-plans",
     "after-closure",
     "outside-collection-year",
+    "unfinished-at-closure",
 }
 AS_OF = dt.date(2024, 3, 31)
 
@@ -642,3 +643,41 @@ def test_deeply_nested_children_cost_no_recursion() -> None:
     # each of the empty wrappers is a nested Child with no episode: reported, not lost
     assert len(items) == 2 + depth
     assert Counter(type(i).__name__ for i in items) == {"SourcedCase": 1, "Rejected": depth + 1}
+
+
+# --- 8867 / 8868: unfinished work in a closed episode ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("referral", "block", "rule", "obligation", "verdict"),
+    [
+        # due before the closure on 2024-02-15: overdue stands
+        ("2023-11-20", assessment("2023-11-20"), "8867", "assessment.complete", "overdue"),
+        ("2023-11-30", s47("2023-12-01"), "8868", "icpc.hold", "overdue"),
+        # due after the closure: ended
+        ("2024-02-01", assessment("2024-02-12"), "8867", "assessment.complete", "ended"),
+        ("2024-02-01", s47("2024-02-05"), "8868", "icpc.hold", "ended"),
+    ],
+)
+def test_unfinished_work_at_closure(
+    referral: str, block: str, rule: str, obligation: str, verdict: str
+) -> None:
+    data = census(child(episode(referral, block, closure="2024-02-15")))
+    (message,) = notes(data, "unfinished-at-closure")
+    assert f"DfE rule {rule}" in message
+    assert "CINclosureDate 2024-02-15" in message
+    (result,) = evaluate(data)
+    assert verdict in {s for _clock, s in status(result, obligation)}
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        assessment("2023-12-01", "2024-01-10"),
+        s47("2023-12-01", icpc="2023-12-14"),
+        s47("2023-12-01", not_required="1"),
+    ],
+)
+def test_finished_work_at_closure_is_not_flagged(block: str) -> None:
+    data = census(child(episode("2023-11-30", block, closure="2024-02-15")))
+    assert notes(data, "unfinished-at-closure") == []

@@ -123,6 +123,7 @@ FindingCode = Literal[
     "overlapping-cp-plans",
     "after-closure",
     "outside-collection-year",
+    "unfinished-at-closure",
 ]
 """Every code of a finding no rule makes."""
 
@@ -865,6 +866,15 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "assessment's start (8736), a plan end (8930), a CIN plan end (4013), a "
                     "death (8545Q). Dates after the `ReferenceDate` are "
                     "`after-reference-date`. The date is used as recorded."
+                ),
+            ),
+            CodeEntry(
+                ("unfinished-at-closure",),
+                (
+                    "A closed episode holds an assessment with no authorisation date (DfE "
+                    "rule 8867) or a `Section47` with neither an ICPC nor `ICPCnotRequired` "
+                    "(8868). The duty is judged as recorded: overdue when due before the "
+                    "closure, ended when due after it."
                 ),
             ),
             CodeEntry(

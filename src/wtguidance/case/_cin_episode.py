@@ -578,6 +578,7 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
         )
     if closure is not None:
         _note_after_closure(out, closure, activity)
+        _note_unfinished(out, closure, assessments, s47s)
     _note_before_year(out, closure, assessments, s47s, plans, cin_plans, ctx)
     _note_dates(out, death, ctx.reference_date)
     notes.extend(ep.notes)
@@ -620,6 +621,37 @@ def _note_after_closure(out: _Episode, closure: _Dated, activity: list[tuple[_Da
                     "after-closure",
                     f"{item.at()} is after the episode's closure {closure.at()} ({which}). "
                     f"Effect on timeliness: {_CLOSURE_EFFECT}",
+                )
+            )
+
+
+def _note_unfinished(
+    out: _Episode,
+    closure: _Dated,
+    assessments: list[tuple[_Dated | None, _Dated | None]],
+    s47s: list[tuple[_Dated | None, dt.date | None, _Dated | None, bool | None]],
+) -> None:
+    """A closed episode with work the census shows unfinished (DfE rules 8867, 8868)."""
+    for begun, done in assessments:
+        if begun is not None and done is None:
+            out.notes.append(
+                _note(
+                    "unfinished-at-closure",
+                    f"the assessment started {begun.at()} has no authorisation date, yet the "
+                    f"episode closed {closure.at()} (DfE rule 8867). Effect on timeliness: "
+                    "assessment.complete is overdue when its due date fell before the "
+                    "closure and ended when after; the census cannot say it was completed",
+                )
+            )
+    for begun, _target, icpc, not_required in s47s:
+        if begun is not None and icpc is None and not not_required:
+            out.notes.append(
+                _note(
+                    "unfinished-at-closure",
+                    f"the Section47 begun {begun.at()} has neither a DateOfInitialCPC nor "
+                    f"ICPCnotRequired true, yet the episode closed {closure.at()} (DfE rule "
+                    "8868). Effect on timeliness: icpc.hold is overdue when its due date fell "
+                    "before the closure and ended when after",
                 )
             )
 
