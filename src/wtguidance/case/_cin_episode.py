@@ -569,11 +569,12 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
             )
         )
     if nfa and (assessments or s47s or plans or episode_icpc):
+        rules = "8831/8832" if s47s or plans else "8831"
         notes.append(
             _note(
                 "nfa-with-activity",
                 "ReferralNFA is true yet the episode records "
-                "assessments, enquiries, conferences or plans (8831/8832)",
+                f"assessments, enquiries, conferences or plans ({rules})",
             )
         )
     if closure is not None:
@@ -704,16 +705,51 @@ def _order(
     return _note("date-order", f"{what} {day} is {relation} {other} {other_day} ({rule})")
 
 
+#: the DfE rule each event type breaks when dated after the reference date, or after death
+_AFTER_REFERENCE_RULES = {
+    "referral": "8600",
+    "case_closed": "8620",
+    "assessment_completed": "8696",
+    "icpc": "8715",
+    "cp_plan_started": "8720",
+    "cp_plan_ended": "8930",
+    "cin_plan_started": "4010",
+    "cin_plan_ended": "4013",
+}
+_AFTER_DEATH_RULES = {
+    "referral": "8555Q",
+    "cp_plan_started": "8915",
+    "cp_plan_ended": "8920",
+    "cin_plan_started": "4008",
+    "cin_plan_ended": "4009Q",
+}
+
+
+def _rules(events: list[dict[str, Any]], rules: dict[str, str]) -> str:
+    # 8715 checks the Section47 conference (the one with an enquiry id), not the episode's
+    named = sorted(
+        {
+            rules[e["type"]]
+            for e in events
+            if e["type"] in rules and (e["type"] != "icpc" or "id" in e)
+        }
+    )
+    return f" (DfE rules {', '.join(named)})" if named else ""
+
+
 def _note_dates(out: _Episode, death: dt.date | None, reference: dt.date | None) -> None:
     days = sorted({e["date"] for e in out.events})
     if reference is not None:
         late = [d for d in days if d > reference]
         if late:
+            after = [e for e in out.events if e["date"] > reference]
             out.notes.append(
                 _note(
                     "after-reference-date",
                     f"{len(late)} date(s) after the "
-                    f"census reference date {reference}: " + ", ".join(map(str, late)),
+                    f"census reference date {reference}: "
+                    + ", ".join(map(str, late))
+                    + _rules(after, _AFTER_REFERENCE_RULES),
                 )
             )
     if death is not None:
@@ -724,7 +760,8 @@ def _note_dates(out: _Episode, death: dt.date | None, reference: dt.date | None)
                     "after-death",
                     f"{len(after)} event(s) after the child's "
                     f"death on {death}: "
-                    + ", ".join(f"{e['type']}@{e['date']}" for e in after[:5]),
+                    + ", ".join(f"{e['type']}@{e['date']}" for e in after[:5])
+                    + _rules(after, _AFTER_DEATH_RULES),
                 )
             )
 
