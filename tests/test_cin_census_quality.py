@@ -310,6 +310,7 @@ BEFORE_YEAR = [
     (episode("2023-02-01", assessment("2023-02-02")), "AssessmentActualStartDate", "8736"),
     (episode("2023-02-01", s47("2023-02-02", icpc="2023-02-20")), "DateOfInitialCPC", "8715"),
     (episode("2023-02-01", plan("2023-02-20", "2023-03-20")), "CPPendDate", "8930"),
+    (episode("2023-02-01", s47("2023-02-02")), "S47ActualStartDate", "8740"),
     (
         episode(
             "2023-02-01",
@@ -354,13 +355,16 @@ def test_the_collection_year_boundaries(closure: str, flagged: bool) -> None:
 
 def test_not_flagged_when_closed_completed_or_episode_level() -> None:
     # a completed assessment's start (8736 is for open ones), an episode-level ICPC (8715
-    # checks the S47 date) and a plan start (no rule) may all predate the year
+    # checks the S47 date), a plan start (no rule) and the start of an enquiry that held its
+    # conference or needed none (8740 is for open ones) may all predate the year
     data = census(
         child(
             episode(
                 "2022-11-01",
                 assessment("2022-11-02", "2023-05-01"),
                 plan("2022-12-01", "2023-06-01"),
+                s47("2022-11-03", icpc="2023-04-03"),
+                s47("2022-11-04", not_required="true"),
                 icpc="2022-12-01",
             )
         )
@@ -681,3 +685,10 @@ def test_unfinished_work_at_closure(
 def test_finished_work_at_closure_is_not_flagged(block: str) -> None:
     data = census(child(episode("2023-11-30", block, closure="2024-02-15")))
     assert notes(data, "unfinished-at-closure") == []
+
+
+@pytest.mark.parametrize(("s47_start", "flagged"), [("2024-01-20", True), ("2024-01-18", False)])
+def test_a_conference_before_its_enquiry_began_is_8615(s47_start: str, flagged: bool) -> None:
+    data = census(child(episode("2024-01-08", s47(s47_start, icpc="2024-01-19"))))
+    found = [m for m in notes(data, "date-order") if "8615" in m]
+    assert bool(found) is flagged

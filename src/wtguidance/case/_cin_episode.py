@@ -488,6 +488,8 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
             activity.append((icpc, "8565"))
             if icpc.day < referral:
                 notes.append(_order("ICPC", icpc.day, "the referral", referral, "1104"))
+            if icpc.day < start:
+                notes.append(_order("ICPC", icpc.day, "its S47 start", start, "8615"))
             if icpc.day.weekday() >= 5:
                 notes.append(_weekend_icpc(icpc, f"icpc.hold for the enquiry begun {start}"))
         if target is not None:
@@ -687,9 +689,11 @@ def _note_before_year(
         checks.append((done, "8696", "it can meet assessment.complete"))
         if done is None:
             checks.append((begun, "8736", "the open assessment counts as started then"))
-    for _start, _target, icpc, _flag in s47s:
+    for begun, _target, icpc, not_required in s47s:
         # 8715 checks the Section47 date only, as here
         checks.append((icpc, "8715", "it can meet icpc.hold and start review clocks"))
+        if icpc is None and not not_required:
+            checks.append((begun, "8740", "icpc.hold runs from it, unmet"))
     for plan_ in plans:
         checks.append((plan_.end, "8930", "the plan's review clocks stop then"))
     for _begun, ended in cin_plans:
