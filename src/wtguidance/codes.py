@@ -746,7 +746,8 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "Census dates out of order: assessment, S47, ICPC or plan before the "
                     "referral (1103, 2889, 1104, 1105), authorisation before start (8608), "
                     "plan end before start (8925), a review on or before the plan start "
-                    "(8841), a Section47 conference before its enquiry began (8615). Still evaluated: events need not be sorted."
+                    "(8841), a Section47 conference before its enquiry began (8615). Still "
+                    "evaluated: events need not be sorted."
                 ),
             ),
             CodeEntry(
@@ -864,8 +865,8 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "A date the DfE requires inside the collection year is before it: a "
                     "closure (8620), an authorisation (8696), a Section47 ICPC (8715), an open "
                     "assessment's start (8736), an open enquiry's start (8740), a plan end "
-                    "(8930), a CIN plan end (4013), a death (8545Q). Dates after the `ReferenceDate` are "
-                    "`after-reference-date`. The date is used as recorded."
+                    "(8930), a CIN plan end (4013), a death (8545Q). Dates after the "
+                    "`ReferenceDate` are `after-reference-date`. The date is used as recorded."
                 ),
             ),
             CodeEntry(

@@ -189,18 +189,18 @@ def _misplaced(element: Element, ctx: ChildContext) -> list[Rejected]:
     outer_id = _direct_child_id(element)
     found: list[Rejected] = []
     nested: dict[int, tuple[Element, str, bool]] = {}  # id -> (Child, path, has an episode)
-    # (node, path, the nested Child it stands in, or None)
-    stack: list[tuple[Element, str, Element | None]] = [(element, "Child", None)]
+    # (node, its path, its depth, the nested Child it stands in, or None)
+    stack: list[tuple[Element, str, int, Element | None]] = [(element, "Child", 1, None)]
     while stack:
-        node, path, owner = stack.pop()
+        node, path, depth, owner = stack.pop()
         for sub in node:
             name = local_name(sub.tag)
             if not name:
                 continue
-            where = f"{path}/{name}"
+            where = _path(path, name, depth + 1)
             if name == "Child":
                 nested[id(sub)] = (sub, where, False)
-                stack.append((sub, where, sub))
+                stack.append((sub, where, depth + 1, sub))
                 continue
             if name == "CINdetails" and node is not element:
                 line, column = ctx.locate(sub)
@@ -223,7 +223,7 @@ def _misplaced(element: Element, ctx: ChildContext) -> list[Rejected]:
                 found.append(
                     Rejected(child_id=who, reason=reason, field=where, line=line, column=column)
                 )
-            stack.append((sub, where, owner))
+            stack.append((sub, where, depth + 1, owner))
     for child, where, has_episode in nested.values():
         if has_episode:
             continue
@@ -240,6 +240,16 @@ def _misplaced(element: Element, ctx: ChildContext) -> list[Rejected]:
             )
         )
     return sorted(found, key=lambda r: (r.line or 0, r.column or 0))
+
+
+_PATH_DEPTH = 6
+
+
+def _path(parent: str, name: str, depth: int) -> str:
+    """``parent/name``, shortened past a few levels so deep nesting costs linear space."""
+    if depth <= _PATH_DEPTH:
+        return f"{parent}/{name}"
+    return f"Child/…({depth - 2} levels)…/{name}"
 
 
 def _direct_child_id(element: Element) -> str | None:
