@@ -68,11 +68,17 @@ def _note(code: FindingCode, message: str, severity: Severity = "warning") -> So
     return SourceNote(code, message, severity)
 
 
-def map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[SourcedCase | Rejected]:
+def map_child(
+    element: Element, ordinal: int, ctx: ChildContext, *, irregular: bool = True
+) -> list[SourcedCase | Rejected]:
     """Every episode of the ``ordinal``-th ``Child`` (1-based) as a case or a rejected entry,
-    in file order, with a rejected entry for each episode the layout puts out of reach."""
+    in file order, with a rejected entry for each episode the layout puts out of reach.
+
+    ``irregular=False`` says the reader saw no ``Child`` inside this one and no
+    ``CINdetails`` anywhere but directly in it, so the walk looking for them is skipped.
+    """
     out = _map_child(element, ordinal, ctx)
-    misplaced = _misplaced(element, ctx)
+    misplaced = _misplaced(element, ctx) if irregular else []
     if not misplaced:
         return out
     if len(out) == 1 and isinstance(out[0], Rejected) and out[0].field == "Child/CINdetails":

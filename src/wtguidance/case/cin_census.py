@@ -173,6 +173,7 @@ class CinCensus:
         stack: list[Element] = []
         child_id: str | None = None
         in_child = 0  # Child elements open around the current one
+        irregular = False  # the open Child holds a Child, or a CINdetails not directly in it
         try:
             for event, element in iterparse(self.source, ("start", "end"), parser=parser):
                 name = local_name(element.tag)
@@ -188,7 +189,12 @@ class CinCensus:
                     if name == "Child":
                         if not in_child:
                             child_id = None
+                            irregular = False
+                        else:
+                            irregular = True  # a Child inside a Child
                         in_child += 1
+                    elif name == "CINdetails" and in_child and local_name(stack[-1].tag) != "Child":
+                        irregular = True  # an episode not directly in its Child
                     stack.append(element)
                     continue
                 stack.pop()
@@ -206,7 +212,7 @@ class CinCensus:
                     in_child -= 1
                     if not in_child:  # a Child inside a Child is its outer Child's to report
                         self.children += 1
-                        yield from map_child(element, self.children, ctx)
+                        yield from map_child(element, self.children, ctx, irregular=irregular)
                         child_id = None
                         _forget(element, stack, positions)
                 elif name == "CINdetails" and not in_child:
