@@ -692,3 +692,45 @@ def test_a_conference_before_its_enquiry_began_is_8615(s47_start: str, flagged: 
     data = census(child(episode("2024-01-08", s47(s47_start, icpc="2024-01-19"))))
     found = [m for m in notes(data, "date-order") if "8615" in m]
     assert bool(found) is flagged
+
+
+# --- dates after the reference date: located, each with its rule ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("block", "element", "rule"),
+    [
+        (episode("2024-04-02"), "CINdetails/CINreferralDate 2024-04-02", "8600"),
+        (episode("2024-01-08", closure="2024-04-03"), "CINclosureDate 2024-04-03", "8620"),
+        (
+            episode("2024-01-08", assessment("2024-01-09", "2024-04-04")),
+            "AssessmentAuthorisationDate 2024-04-04",
+            "8696",
+        ),
+        (
+            episode("2024-01-08", s47("2024-03-25", icpc="2024-04-05")),
+            "Section47/DateOfInitialCPC 2024-04-05",
+            "8715",
+        ),
+        (episode("2024-01-08", plan("2024-04-08")), "CPPstartDate 2024-04-08", "8720"),
+        (
+            episode("2024-01-08", plan("2024-01-10", "2024-04-09")),
+            "CPPendDate 2024-04-09",
+            "8930",
+        ),
+    ],
+)
+def test_dates_after_the_reference_date_are_located_with_their_rule(
+    block: str, element: str, rule: str
+) -> None:
+    data = census(child(block))
+    (message,) = notes(data, "after-reference-date")
+    assert element in message
+    assert re.search(rf"{re.escape(element)} \(line \d+, DfE rule {rule}\)", message)
+
+
+def test_an_episode_level_conference_after_the_reference_date_names_no_rule() -> None:
+    data = census(child(episode("2024-01-08", icpc="2024-04-05")))
+    (message,) = notes(data, "after-reference-date")
+    assert re.search(r"CINdetails/DateOfInitialCPC 2024-04-05 \(line \d+\)", message)
+    assert "DfE rule" not in message

@@ -48,7 +48,11 @@ def test_ruleset_for_a_reference_date(diff: ModuleType, reference: str, ruleset:
     [
         ("x is a Saturday (DfE rule 8875). Effect on timeliness: y", {"8875"}),
         ("plans (8831/8832)", {"8831", "8832"}),
-        ("2 date(s) after 2024-03-31: 2024-05-01 (DfE rules 8600, 8620)", {"8600", "8620"}),
+        (
+            "2 date(s) after 2024-03-31: CINdetails/CINreferralDate 2024-05-01 (line 9, DfE "
+            "rule 8600); CINdetails/CINclosureDate 2024-06-01 (line 10, DfE rule 8620)",
+            {"8600", "8620"},
+        ),
         ("review 2024-01-01 is on or before the plan start 2024-02-01 (8841)", {"8841"}),
         ("before the collection year, which starts 2023-04-01 (DfE rule 8545Q)", {"8545Q"}),
         ("the 15th working day (line 42)", set()),

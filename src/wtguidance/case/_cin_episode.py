@@ -410,7 +410,7 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
                 ctx.locate(plan.element)[0],
             )
         )
-    court = [p.date("CourtAppDate") for p in ep.blocks("PreProceedingsandFGDM")]
+    court = [_dated(p, "CourtAppDate") for p in ep.blocks("PreProceedingsandFGDM")]
     offers = [p.flag("FGDMMeetingOffer") for p in ep.blocks("PreProceedingsandFGDM")]
     out.plans = plans
     #: dated activity, for the closure (8565) and collection-year checks
@@ -576,7 +576,7 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
             )
     for court_day in court:
         if court_day is not None:
-            events.append(_event("care_proceedings_application", court_day))
+            events.append(_event("care_proceedings_application", court_day.day))
     if any(offers):
         notes.append(
             _note(
@@ -599,7 +599,12 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
         _note_after_closure(out, closure, activity)
         _note_unfinished(out, closure, assessments, s47s)
     _note_before_year(out, closure, assessments, s47s, plans, cin_plans, ctx)
-    _note_dates(out, death, ctx.reference_date)
+    if ctx.reference_date is not None:
+        located = [(_Dated(referral, ep.name("CINreferralDate"), ep.line("CINreferralDate")), "")]
+        located += [(closure, "")] if closure is not None else []
+        located += activity + [(d, "") for d in court if d is not None]
+        _note_after_reference(out, located, ctx.reference_date)
+    _note_dates(out, death)
     notes.extend(ep.notes)
     return out
 
@@ -725,17 +730,7 @@ def _order(
     return _note("date-order", f"{what} {day} is {relation} {other} {other_day} ({rule})")
 
 
-#: the DfE rule each event type breaks when dated after the reference date, or after death
-_AFTER_REFERENCE_RULES = {
-    "referral": "8600",
-    "case_closed": "8620",
-    "assessment_completed": "8696",
-    "icpc": "8715",
-    "cp_plan_started": "8720",
-    "cp_plan_ended": "8930",
-    "cin_plan_started": "4010",
-    "cin_plan_ended": "4013",
-}
+#: the DfE rule each event type breaks when dated after the child's death
 _AFTER_DEATH_RULES = {
     "referral": "8555Q",
     "cp_plan_started": "8915",
@@ -746,32 +741,51 @@ _AFTER_DEATH_RULES = {
 
 
 def _rules(events: list[dict[str, Any]], rules: dict[str, str]) -> str:
-    # 8715 checks the Section47 conference (the one with an enquiry id), not the episode's
-    named = sorted(
-        {
-            rules[e["type"]]
-            for e in events
-            if e["type"] in rules and (e["type"] != "icpc" or "id" in e)
-        }
-    )
+    named = sorted({rules[e["type"]] for e in events if e["type"] in rules})
     return f" (DfE rules {', '.join(named)})" if named else ""
 
 
-def _note_dates(out: _Episode, death: dt.date | None, reference: dt.date | None) -> None:
-    days = sorted({e["date"] for e in out.events})
-    if reference is not None:
-        late = [d for d in days if d > reference]
-        if late:
-            after = [e for e in out.events if e["date"] > reference]
-            out.notes.append(
-                _note(
-                    "after-reference-date",
-                    f"{len(late)} date(s) after the "
-                    f"census reference date {reference}: "
-                    + ", ".join(map(str, late))
-                    + _rules(after, _AFTER_REFERENCE_RULES),
-                )
-            )
+#: the DfE rule each census element breaks when dated after the reference date
+_AFTER_REFERENCE_BY_ELEMENT = {
+    "CINdetails/CINreferralDate": "8600",
+    "CINdetails/CINclosureDate": "8620",
+    "CINdetails/Assessments/AssessmentAuthorisationDate": "8696",
+    "CINdetails/Section47/DateOfInitialCPC": "8715",
+    "CINdetails/ChildProtectionPlans/CPPstartDate": "8720",
+    "CINdetails/ChildProtectionPlans/CPPendDate": "8930",
+    "CINdetails/CINPlanDates/CINPlanStartDate": "4010",
+    "CINdetails/CINPlanDates/CINPlanEndDate": "4013",
+}
+
+
+def _note_after_reference(
+    out: _Episode, located: list[tuple[_Dated, str]], reference: dt.date
+) -> None:
+    """One finding per episode listing every date after the census reference date, each with
+    its element, line and the DfE rule it breaks (where one does)."""
+    late = sorted(
+        {item for item, _rule in located if item.day > reference},
+        key=lambda i: (i.day, i.line or 0, i.path),
+    )
+    if not late:
+        return
+    shown = []
+    for item in late:
+        rule = _AFTER_REFERENCE_BY_ELEMENT.get(item.path)
+        where = f"line {item.line or '?'}" + (f", DfE rule {rule}" if rule else "")
+        shown.append(f"{item.path} {item.day} ({where})")
+    out.notes.append(
+        _note(
+            "after-reference-date",
+            f"{len(late)} date(s) after the census reference date {reference}: "
+            + "; ".join(shown)
+            + ". Effect on timeliness: events after --as-of are not used (event-after-as-of), "
+            "so at the reference date none of these meets or starts a duty",
+        )
+    )
+
+
+def _note_dates(out: _Episode, death: dt.date | None) -> None:
     if death is not None:
         after = [e for e in out.events if e["date"] > death]
         if after:
