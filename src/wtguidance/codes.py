@@ -752,11 +752,19 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             ),
             CodeEntry(
                 ("after-reference-date",),
-                ("Dates after the census `ReferenceDate`."),
+                (
+                    "Dates after the census `ReferenceDate`, one finding per episode listing "
+                    "each element, its line and the DfE rule it breaks (8600 referral, 8620 "
+                    "closure, 8696 authorisation, 8715 S47 conference, 8720 plan start, 8930 "
+                    "plan end, 4010/4013 CIN plan)."
+                ),
             ),
             CodeEntry(
                 ("after-death",),
-                ("Events dated after the child's `PersonDeathDate`; clocks stop at the death."),
+                (
+                    "Events dated after the child's `PersonDeathDate` (DfE 8555Q referral, "
+                    "8915/8920 plan, 4008/4009Q CIN plan); clocks stop at the death."
+                ),
             ),
             CodeEntry(
                 ("nfa-with-activity",),
