@@ -734,3 +734,11 @@ def test_an_episode_level_conference_after_the_reference_date_names_no_rule() ->
     (message,) = notes(data, "after-reference-date")
     assert re.search(r"CINdetails/DateOfInitialCPC 2024-04-05 \(line \d+\)", message)
     assert "DfE rule" not in message
+
+
+def test_weekend_conference_of_an_enquiry_marked_not_required() -> None:
+    data = census(
+        child(episode("2024-01-08", s47("2024-01-10", icpc="2024-01-20", not_required="true")))
+    )
+    (message,) = notes(data, "icpc-on-weekend")
+    assert "no icpc.hold (ICPCnotRequired withdraws" in message

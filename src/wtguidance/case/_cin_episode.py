@@ -507,7 +507,12 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
             if icpc.day < start:
                 notes.append(_order("ICPC", icpc.day, "its S47 start", start, "8615"))
             if icpc.day.weekday() >= 5:
-                notes.append(_weekend_icpc(icpc, f"icpc.hold for the enquiry begun {start}"))
+                meets = (
+                    f"no icpc.hold (ICPCnotRequired withdraws the one of the enquiry begun {start})"
+                    if not_required
+                    else f"icpc.hold for the enquiry begun {start}"
+                )
+                notes.append(_weekend_icpc(icpc, meets))
         if target is not None:
             out.targets.append(StatedTarget("icpc.hold", start, target))
     if episode_icpc is not None:
