@@ -742,3 +742,17 @@ def test_weekend_conference_of_an_enquiry_marked_not_required() -> None:
     )
     (message,) = notes(data, "icpc-on-weekend")
     assert "no icpc.hold (ICPCnotRequired withdraws" in message
+
+
+def test_many_repeats_are_counted_not_listed() -> None:
+    same = "<PersonBirthDate>2015-01-01</PersonBirthDate>" * 2000
+    (item,) = cases(census(child(episode(), extra=same)))
+    (note,) = [n for n in item.notes if n.code == "duplicate-element"]
+    assert "appears 2001 times" in note.message
+    assert "and 1996 more" in note.message
+    assert len(note.message) < 300
+    differ = "".join(f"<PersonBirthDate>2015-01-{d:02d}</PersonBirthDate>" for d in range(2, 29))
+    (rejected,) = reject_reason(census(child(episode(), extra=differ)))
+    assert "appears 28 times with different values" in rejected.reason
+    assert "and 23 more" in rejected.reason
+    assert rejected.line == line_of(census(child(episode(), extra=differ)), "2015-01-02")

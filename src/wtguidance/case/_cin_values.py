@@ -27,6 +27,7 @@ Locate = Callable[[Element], tuple[int | None, int | None]]
 
 _DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?")
 _TRUE = frozenset({"true", "1"})
+_SHOWN = 5  # repeated items named in a message; the rest are counted
 _FALSE = frozenset({"false", "0"})
 
 
@@ -106,8 +107,9 @@ class Fields:
         return Fields(found[0], self.name(name), self.locate, self.notes, tuple(found[1:]))
 
     def lines(self, elements: list[Element]) -> str:
-        where = [self.locate(e)[0] for e in elements]
-        return "lines " + ", ".join(str(line) if line else "?" for line in where)
+        where = [self.locate(e)[0] for e in elements[:_SHOWN]]
+        more = f" and {len(elements) - _SHOWN} more" if len(elements) > _SHOWN else ""
+        return "lines " + ", ".join(str(line) if line else "?" for line in where) + more
 
     def line(self, name: str) -> int | None:
         """The line of the ``name`` child (the first, when repeated), if any."""
@@ -133,16 +135,21 @@ class Fields:
         values = [(e.text or "").strip() for e in found]
         path = self.name(name)
         if any(v != value for v in values):
+            first: dict[str, Element] = {}  # each value, where it first stood
+            for v, e in zip(values, found, strict=True):
+                first.setdefault(v, e)
+            distinct = list(first.items())
             shown = ", ".join(
-                f"{v or 'empty'!r} (line {self.locate(e)[0] or '?'})"
-                for v, e in zip(values, found, strict=True)
+                f"{(v or 'empty')[:40]!r} (line {self.locate(e)[0] or '?'})"
+                for v, e in distinct[:_SHOWN]
             )
+            more = f" and {len(distinct) - _SHOWN} more" if len(distinct) > _SHOWN else ""
             reason = (
-                f"{path} appears {len(found)} times with different values: {shown}; "
+                f"{path} appears {len(found)} times with different values: {shown}{more}; "
                 "which one holds cannot be told"
             )
-            at = next(e for v, e in zip(values, found, strict=True) if v != value)
-            raise self.bad(name, " | ".join(values), reason, at)
+            at = distinct[1][1]
+            raise self.bad(name, " | ".join(v for v, _e in distinct[:_SHOWN]), reason, at)
         if name not in self._noted:
             self._noted.add(name)
             self.notes.append(
