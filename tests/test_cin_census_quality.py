@@ -756,3 +756,21 @@ def test_many_repeats_are_counted_not_listed() -> None:
     assert "appears 28 times with different values" in rejected.reason
     assert "and 23 more" in rejected.reason
     assert rejected.line == line_of(census(child(episode(), extra=differ)), "2015-01-02")
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        lambda ep, extra: ep.replace("<CINdetails>\n", "<CINdetails>\n" + extra, 1),  # first
+        lambda ep, extra: ep.replace("</CINdetails>", extra + "</CINdetails>", 1),  # last
+        lambda ep, extra: ep.replace("<Section47>", extra + "<Section47>", 1),  # between blocks
+    ],
+)
+def test_a_second_referral_date_anywhere_in_the_episode_rejects_it(place: object) -> None:
+    base = episode("2024-01-08", s47("2024-01-10"))
+    doubled = place(base, "<CINreferralDate>2023-12-01</CINreferralDate>")  # type: ignore[operator]
+    data = census(child(doubled))
+    (rejected,) = reject_reason(data)
+    assert rejected.field == "CINdetails/CINreferralDate"
+    assert "2024-01-08" in rejected.reason
+    assert "2023-12-01" in rejected.reason
