@@ -11,10 +11,11 @@ Besides the mapping, this is where the census's own data-quality rules that bear
 timeliness are checked, each finding naming the DfE validation rule, the element and its
 line (docs/cin-census.md, "DfE validation rules and timeliness"): an initial conference on a
 weekend (8875), overlapping or duplicated child protection plans (8940), activity after the
-episode's closure (8565) and dates before the collection year (8620, 8696, 8715, 8736, 8930,
-4013, 8545Q). Structure the layout does not allow — a ``Child`` inside a ``Child``, a
-``CINdetails`` anywhere but directly in a ``Child`` — is a rejected entry with its line,
-never silently dropped.
+episode's closure (8565), unfinished work at closure (8867, 8868), dates before the
+collection year (8620, 8696, 8715, 8736, 8740, 8930, 4013, 8545Q) and after it (8600, 8620,
+8696, 8715, 8720, 8930, 4010, 4013). Structure the layout does not allow — a ``Child``
+inside a ``Child``, a ``CINdetails`` anywhere but directly in a ``Child`` — is a rejected
+entry with its line, never silently dropped.
 """
 
 from __future__ import annotations
