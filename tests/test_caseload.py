@@ -235,6 +235,13 @@ def test_2024_fixture_target_ignores_the_jubilee() -> None:
         ("2024-01-10", "2024-04-30", "different_base_date"),
         ("2024-01-10", "2024-02-05", "unexplained"),
         ("2024-01-10", "2024-01-31", None),
+        # calendar days: a weekend discussion plus three weeks is a weekend target
+        ("2024-01-06", "2024-01-27", "calendar_days"),  # Saturday to Saturday
+        ("2023-04-30", "2023-05-21", "calendar_days"),  # Sunday, holidays in the window
+        ("2022-12-25", "2023-01-15", "calendar_days"),  # Christmas Day (a Sunday)
+        ("2024-01-10", "2024-01-25", "calendar_days"),  # 15 calendar days from a Wednesday
+        # from a weekday, plus 21 days is also 15 weekdays: holidays ignored comes first
+        ("2023-12-20", "2024-01-10", "bank_holidays_ignored"),
     ],
 )
 def test_target_disagreements_are_classified(clock: str, target: str, cause: str | None) -> None:

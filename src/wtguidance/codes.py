@@ -118,6 +118,13 @@ FindingCode = Literal[
     "empty-reviews",
     "overlapping-episodes",
     "fgdm-offer-undated",
+    "duplicate-element",
+    "year-mismatch",
+    "icpc-on-weekend",
+    "overlapping-cp-plans",
+    "after-closure",
+    "outside-collection-year",
+    "unfinished-at-closure",
 ]
 """Every code of a finding no rule makes."""
 
@@ -853,16 +860,25 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "Census dates out of order: assessment, S47, ICPC or plan before the "
                     "referral (1103, 2889, 1104, 1105), authorisation before start (8608), "
                     "plan end before start (8925), a review on or before the plan start "
-                    "(8841). Still evaluated: events need not be sorted."
+                    "(8841), a Section47 conference before its enquiry began (8615). Still "
+                    "evaluated: events need not be sorted."
                 ),
             ),
             CodeEntry(
                 ("after-reference-date",),
-                ("Dates after the census `ReferenceDate`."),
+                (
+                    "Dates after the census `ReferenceDate`, one finding per episode listing "
+                    "each element, its line and the DfE rule it breaks (8600 referral, 8620 "
+                    "closure, 8696 authorisation, 8715 S47 conference, 8720 plan start, 8930 "
+                    "plan end, 4010/4013 CIN plan)."
+                ),
             ),
             CodeEntry(
                 ("after-death",),
-                ("Events dated after the child's `PersonDeathDate`; clocks stop at the death."),
+                (
+                    "Events dated after the child's `PersonDeathDate` (DfE 8555Q referral, "
+                    "8915/8920 plan, 4008/4009Q CIN plan); clocks stop at the death."
+                ),
             ),
             CodeEntry(
                 ("nfa-with-activity",),
@@ -918,6 +934,70 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 (
                     "An episode starts while an earlier episode of the same child is open "
                     "(DfE rules 8815/8820). Each is evaluated on its own."
+                ),
+            ),
+            CodeEntry(
+                ("duplicate-element",),
+                (
+                    "A census item the layout allows once (`CINreferralDate`, "
+                    "`PersonBirthDate`, `LAchildID`, a second `ChildIdentifiers` or `Header` "
+                    "…) is written more than once with the same value: read once. With "
+                    "different values the record is rejected instead (which one holds cannot "
+                    "be told); a second `Header` is ignored and named."
+                ),
+            ),
+            CodeEntry(
+                ("year-mismatch",),
+                (
+                    "The `Header`'s `<Year>` does not match its `ReferenceDate` (DfE rule 100: "
+                    "the reference date is 31 March of `Year`). wtguidance takes the "
+                    "collection year from the `ReferenceDate`, so no due date changes."
+                ),
+            ),
+            CodeEntry(
+                ("icpc-on-weekend",),
+                (
+                    "An initial child protection conference dated on a Saturday or Sunday "
+                    "(DfE rule 8875, which checks the `Section47` date; the episode-level "
+                    "date gets the same test). The `icpc.hold` it meets, and the review and "
+                    "core group clocks it starts, rest on an implausible date; the verdict "
+                    "itself is the engine's, unchanged."
+                ),
+            ),
+            CodeEntry(
+                ("overlapping-cp-plans",),
+                (
+                    "A child protection plan starts within another plan of the same child, "
+                    "or duplicates it (DfE rule 8940). Both are read, so reviews are pooled "
+                    "and the same weeks counted twice."
+                ),
+            ),
+            CodeEntry(
+                ("after-closure",),
+                (
+                    "An assessment, enquiry, conference, plan date or review dated after the "
+                    "episode's `CINclosureDate` (DfE rule 8565; plan starts and reviews are "
+                    "checked too). The event is used as recorded: what it meets counts as met "
+                    "although the case was closed."
+                ),
+            ),
+            CodeEntry(
+                ("outside-collection-year",),
+                (
+                    "A date the DfE requires inside the collection year is before it: a "
+                    "closure (8620), an authorisation (8696), a Section47 ICPC (8715), an open "
+                    "assessment's start (8736), an open enquiry's start (8740), a plan end "
+                    "(8930), a CIN plan end (4013), a death (8545Q). Dates after the "
+                    "`ReferenceDate` are `after-reference-date`. The date is used as recorded."
+                ),
+            ),
+            CodeEntry(
+                ("unfinished-at-closure",),
+                (
+                    "A closed episode holds an assessment with no authorisation date (DfE "
+                    "rule 8867) or a `Section47` with neither an ICPC nor `ICPCnotRequired` "
+                    "(8868). The duty is judged as recorded: overdue when due before the "
+                    "closure, ended when due after it."
                 ),
             ),
             CodeEntry(

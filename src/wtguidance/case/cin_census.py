@@ -37,7 +37,7 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, iterparse
 
-from wtguidance.case._cin_episode import ChildContext, map_child
+from wtguidance.case._cin_episode import ChildContext, collection_start, map_child
 from wtguidance.case._cin_values import BadValue, Fields, local_name
 from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected, SourceEvidence, never_recorded
@@ -148,6 +148,7 @@ class CinCensus:
         self.records = 0
         self.complete = False
         self._used = False
+        self._header_line: int | None = None
 
     def __iter__(self) -> Iterator[SourcedCase | Rejected]:
         if self._used:
@@ -171,6 +172,8 @@ class CinCensus:
         ctx = ChildContext(locate, None, registry.first_sighting, registry.case_number)
         stack: list[Element] = []
         child_id: str | None = None
+        in_child = 0  # Child elements open around the current one
+        irregular = False  # the open Child holds a Child, or a CINdetails not directly in it
         try:
             for event, element in iterparse(self.source, ("start", "end"), parser=parser):
                 name = local_name(element.tag)
@@ -184,20 +187,36 @@ class CinCensus:
                             )
                         )
                     if name == "Child":
-                        child_id = None
+                        if not in_child:
+                            child_id = None
+                            irregular = False
+                        else:
+                            irregular = True  # a Child inside a Child
+                        in_child += 1
+                    elif name == "CINdetails" and in_child and local_name(stack[-1].tag) != "Child":
+                        irregular = True  # an episode not directly in its Child
                     stack.append(element)
                     continue
                 stack.pop()
                 if name == "LAchildID":
-                    child_id = (element.text or "").strip() or None
-                elif name == "Header" and self.header is None:
-                    self._read_header(element, locate)
-                    ctx.reference_date = self.header.reference_date if self.header else None
+                    if in_child <= 1:
+                        child_id = (element.text or "").strip() or None
+                elif name == "Header" and not in_child:
+                    if self.header is None:
+                        self._read_header(element, locate)
+                        ctx.reference_date = self.header.reference_date if self.header else None
+                    else:
+                        self._second_header(element, locate)
                     _forget(element, stack, positions)
-                elif name == "Child" and not any(local_name(e.tag) == "Child" for e in stack):
-                    self.children += 1
-                    yield from map_child(element, self.children, ctx)
-                    child_id = None
+                elif name == "Child":
+                    in_child -= 1
+                    if not in_child:  # a Child inside a Child is its outer Child's to report
+                        self.children += 1
+                        yield from map_child(element, self.children, ctx, irregular=irregular)
+                        child_id = None
+                        _forget(element, stack, positions)
+                elif name == "CINdetails" and not in_child:
+                    yield _orphan_episode(element, locate)
                     _forget(element, stack, positions)
         except DefusedXmlException as exc:
             raise ForbiddenXmlError(
@@ -218,24 +237,77 @@ class CinCensus:
         self.complete = True
 
     def _read_header(self, element: Element, locate: Any) -> None:
-        notes: list[str] = []
+        notes: list[SourceNote] = []
         top = Fields(element, "Header", locate, notes)
-        details = (top.blocks("CollectionDetails") or [top])[0]
-        source = (top.blocks("Source") or [top])[0]
+        details = top.single_block("CollectionDetails") or top
+        source = top.single_block("Source") or top
+
+        def text(fields: Fields, name: str) -> str | None:
+            try:
+                return fields.text(name)
+            except BadValue as bad:
+                notes.append(SourceNote("header", f"{bad.reason}; neither is used"))
+                return None
+
         try:
             reference = details.date("ReferenceDate")
         except BadValue as bad:
-            self.notes.append(
+            notes.append(
                 SourceNote("header", f"{bad.field}: {bad.reason}; census-period checks skipped")
             )
             reference = None
+        year = text(details, "Year")
         self.header = CensusHeader(
-            details.text("Collection"), details.text("Year"), reference, source.text("LEA")
+            text(details, "Collection"), year, reference, text(source, "LEA")
         )
+        self._header_line = locate(element)[0]
         if reference is not None and (reference.month, reference.day) != (3, 31):
-            self.notes.append(
+            notes.append(
                 SourceNote("header", f"ReferenceDate {reference} is not 31 March (rule 100)")
             )
+        if reference is not None and year is not None and year != str(reference.year):
+            start = collection_start(reference)
+            notes.append(
+                SourceNote(
+                    "year-mismatch",
+                    f"{details.name('Year')} {year!r} (line {details.line('Year') or '?'}) "
+                    f"does not match ReferenceDate {reference} (line "
+                    f"{details.line('ReferenceDate') or '?'}): DfE rule 100 expects the "
+                    f"reference date to be 31 March of the Year. Effect on timeliness: none; "
+                    f"the collection year ({start} to {reference}) is taken from the "
+                    "ReferenceDate and the Year is not used",
+                )
+            )
+        self.notes.extend(notes)
+
+    def _second_header(self, element: Element, locate: Any) -> None:
+        """Only the first ``Header`` counts; a later one is named, never silently dropped."""
+        first = self.header.reference_date if self.header is not None else None
+        try:
+            details = Fields(element, "Header", locate, []).single_block("CollectionDetails")
+            theirs = details.date("ReferenceDate") if details is not None else None
+        except BadValue:
+            theirs = None
+        differs = f" (it says {theirs})" if theirs is not None and theirs != first else ""
+        self.notes.append(
+            SourceNote(
+                "duplicate-element",
+                f"a second Header (line {locate(element)[0] or '?'}) is ignored{differs}; the "
+                f"first (line {self._header_line or '?'}) gives the ReferenceDate {first}",
+            )
+        )
+
+
+def _orphan_episode(element: Element, locate: Any) -> Rejected:
+    line, column = locate(element)
+    return Rejected(
+        child_id=None,
+        reason=f"CINdetails (line {line}) stands outside any Child: not the census layout, so "
+        "whose episode it is cannot be told; not evaluated",
+        field="CINdetails",
+        line=line,
+        column=column,
+    )
 
 
 def _where(parser: _LocatingParser) -> tuple[int | None, int | None]:
