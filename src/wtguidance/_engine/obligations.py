@@ -94,8 +94,8 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
     the next edition governs (otherwise neither edition would judge it).
     """
     satisfiers = ctx.matching(plan.satisfied_by)
-    claims = Claims()
     on_repeat = plan.spec.on_repeat
+    claims: Claims = ReleasableClaims(len(satisfiers)) if on_repeat == "restart" else Claims()
     opened: list[Episode] = []
     taken: list[int] = []  # the satisfier index each opened instance took (-1: none)
     # when each opened instance stopped running (met, withdrawn or ended), if it did
@@ -120,8 +120,8 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
             # made after the application is late, not missing), unless it came on or after
             # the next clock, which it then meets on time.
             index = _first_unused(satisfiers, clock.date, "after", claims, ender)
-            following = next((c.date for c in clocks[position + 1 :] if c.date > clock.date), None)
-            if index >= 0 and following is not None and satisfiers[index].date >= following:
+            after = bisect_right(clocks, clock.date, lo=position + 1, key=fact_date)
+            if index >= 0 and after < len(clocks) and satisfiers[index].date >= clocks[after].date:
                 index = -1
         satisfier = satisfiers[index] if index >= 0 else None
         if satisfier is not None and ctx.governs(anchor):
@@ -177,7 +177,8 @@ class Claims:
 
     Skip pointers over runs of taken satisfiers, shortened as they are followed, keep the
     search for the next free one close to constant time, however many clocks share a day.
-    Freeing a satisfier (a ``restart``) rebuilds the pointers from the taken set.
+    Pointers cannot be un-followed, so a rule that frees satisfiers (``restart``) uses
+    :class:`ReleasableClaims` instead.
     """
 
     __slots__ = ("_next", "_previous", "_taken")
@@ -193,10 +194,7 @@ class Claims:
         self._previous[index] = index - 1
 
     def release(self, index: int) -> None:
-        if index in self._taken:
-            self._taken.discard(index)
-            self._next = {i: i + 1 for i in self._taken}
-            self._previous = {i: i - 1 for i in self._taken}
+        raise NotImplementedError("skip pointers cannot free a satisfier: use ReleasableClaims")
 
     def free_from(self, index: int) -> int:
         """The smallest free index at or after ``index``."""
@@ -205,6 +203,78 @@ class Claims:
     def free_through(self, index: int) -> int:
         """The largest free index at or before ``index`` (-1 when there is none)."""
         return _follow(self._previous, index)
+
+
+class ReleasableClaims(Claims):
+    """Claims that can also be freed (``restart``): a segment tree of free satisfiers.
+
+    Every operation is a logarithm of the number of satisfiers, whatever the order of
+    takes and releases (rebuilding skip pointers on each release was quadratic).
+    """
+
+    __slots__ = ("_count", "_size", "_tree")
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        size = 1
+        while size < max(count, 1):
+            size *= 2
+        tree = [0] * (2 * size)
+        tree[size : size + count] = [1] * count  # leaves: 1 while the satisfier is free
+        for node in range(size - 1, 0, -1):
+            tree[node] = tree[2 * node] + tree[2 * node + 1]
+        self._size, self._count, self._tree = size, count, tree
+
+    def _set(self, index: int, free: int) -> None:
+        tree = self._tree
+        node = index + self._size
+        if tree[node] == free:
+            return
+        tree[node] = free
+        node //= 2
+        while node:
+            tree[node] = tree[2 * node] + tree[2 * node + 1]
+            node //= 2
+
+    def take(self, index: int) -> None:
+        self._set(index, 0)
+
+    def release(self, index: int) -> None:
+        self._set(index, 1)
+
+    def free_from(self, index: int) -> int:
+        if index >= self._count:
+            return index
+        tree, size = self._tree, self._size
+        node = index + size
+        if not tree[node]:
+            while True:  # climb until a right sibling holds a free leaf
+                if node == 1:
+                    return self._count
+                if node % 2 == 0 and tree[node + 1]:
+                    node += 1
+                    break
+                node //= 2
+            while node < size:  # then the leftmost free leaf below it
+                node = 2 * node if tree[2 * node] else 2 * node + 1
+        return node - size
+
+    def free_through(self, index: int) -> int:
+        if index < 0:
+            return -1
+        tree, size = self._tree, self._size
+        node = index + size
+        if not tree[node]:
+            while True:  # climb until a left sibling holds a free leaf
+                if node == 1:
+                    return -1
+                if node % 2 == 1 and tree[node - 1]:
+                    node -= 1
+                    break
+                node //= 2
+            while node < size:  # then the rightmost free leaf below it
+                node = 2 * node + 1 if tree[2 * node + 1] else 2 * node
+        return node - size
 
 
 def _follow(pointers: dict[int, int], index: int) -> int:
