@@ -17,6 +17,7 @@ from typing import Any
 
 from wtguidance._arguments import require, require_date
 from wtguidance._engine.context import PackRun
+from wtguidance._engine.dates import locating_dates
 from wtguidance._engine.engines import PackRunner, pack_runner
 from wtguidance._engine.facts import Fact, base_facts
 from wtguidance._engine.plan import PackPlan, plan_pack
@@ -117,6 +118,7 @@ class Evaluator:
             for pack in self.editions.packs
         }
 
+    @locating_dates
     def evaluate(
         self,
         case: Case,

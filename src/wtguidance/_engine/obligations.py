@@ -21,9 +21,11 @@ from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
+from wtguidance._engine.dates import ClockOutOfSpanError
 from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
 from wtguidance._engine.plan import ObligationPlan, Selection
 from wtguidance._pack.model import ClockStop, ObligationSpec, Window
+from wtguidance.errors import CalendarError
 from wtguidance.results import Clock, Finding, ObligationResult, ObligationStatus
 
 __all__ = ["Episode", "conclude_obligations", "eighteenth_birthday", "judge_episode"]
@@ -320,11 +322,14 @@ def judge_episode(
     """The result for one episode, or None when it was withdrawn or ended by an event."""
     clock, satisfier, anchor, repeat = episode
     spec = plan.spec
-    if repeat and plan.repeat_due is not None:
-        due, view = plan.repeat_due(clock.date), plan.repeat_view
-    else:
-        due, view = plan.due(clock.date), plan.view
-    due_at = _due_at(ctx, plan, clock, satisfier, anchor) if not repeat else None
+    try:
+        if repeat and plan.repeat_due is not None:
+            due, view = plan.repeat_due(clock.date), plan.repeat_view
+        else:
+            due, view = plan.due(clock.date), plan.view
+        due_at = _due_at(ctx, plan, clock, satisfier, anchor) if not repeat else None
+    except CalendarError as error:  # a deadline the calendar cannot count (_engine/dates.py)
+        raise ClockOutOfSpanError(error, clock, plan.rule.id) from None
     if due_at is not None:
         due = due_at.date()
     limit = satisfier.date if satisfier is not None else None
@@ -401,7 +406,13 @@ def _due_at(
         return None
     start = getattr(clock.event, "time", None)
     if start is not None and (satisfier is None or getattr(satisfier.event, "time", None)):
-        return _moment(clock) + dt.timedelta(hours=timescale.hours)
+        try:
+            return _moment(clock) + dt.timedelta(hours=timescale.hours)
+        except OverflowError:
+            raise CalendarError(
+                f"{timescale.hours} hours after {clock.date.isoformat()} is outside the "
+                "representable dates"
+            ) from None
     missing = clock if start is None or satisfier is None else satisfier
     ctx.out.findings.append(
         (
@@ -445,16 +456,24 @@ def _stop(ctx: RunContext, spec: ObligationSpec, start: dt.date) -> Stop | None:
     if "death" in wanted and death is not None:
         stops.append(Stop(max(death, start), f"the child died on {death}"))
     birth: dt.date | None = getattr(child, "date_of_birth", None)
-    if "eighteenth_birthday" in wanted and birth is not None:
-        adult = eighteenth_birthday(birth)
+    adult = eighteenth_birthday(birth) if "eighteenth_birthday" in wanted and birth else None
+    if adult is not None:
         stops.append(Stop(max(adult, start), f"the child turned 18 on {adult}"))
     stops = [s for s in stops if s.day <= ctx.as_of]
     return min(stops) if stops else None
 
 
-def eighteenth_birthday(birth: dt.date) -> dt.date:
-    """The day a child born on ``birth`` turns 18; a 29 February birthday falls on 1 March."""
+def eighteenth_birthday(birth: dt.date) -> dt.date | None:
+    """The day a child born on ``birth`` turns 18; a 29 February birthday falls on 1 March.
+
+    ``None`` when that day is after 9999-12-31, the last date there is (a birth date in or
+    after 9982, such as the ``9999-12-31`` "unknown" sentinel of some case systems): the
+    child is never 18 within any date a case can hold.
+    """
+    year = birth.year + 18
+    if year > dt.MAXYEAR:
+        return None
     try:
-        return birth.replace(year=birth.year + 18)
+        return birth.replace(year=year)
     except ValueError:  # 29 February, and the 18th year is not a leap year
-        return dt.date(birth.year + 18, 3, 1)
+        return dt.date(year, 3, 1)

@@ -41,7 +41,7 @@ from wtguidance._pack.model import (
     Window,
 )
 from wtguidance._pack.views import permitted_holder, required_signer, timescale_view
-from wtguidance.calendar import WorkingCalendar, add_months
+from wtguidance.calendar import WorkingCalendar, add_days, add_months
 from wtguidance.overlay import Overlay
 from wtguidance.results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
 
@@ -296,11 +296,11 @@ def _due_date(timescale: Timescale | None, calendar: WorkingCalendar, trigger: A
         subtract = calendar.subtract_working_days
         return lambda day: subtract(day, before)
     if timescale.calendar_days is not None:
-        span = dt.timedelta(days=timescale.calendar_days)
-        return lambda day: day + span
+        span = timescale.calendar_days
+        return lambda day: add_days(day, span)
     if timescale.hours is not None:
-        whole = dt.timedelta(days=-(-timescale.hours // 24))
-        return lambda day: day + whole
+        whole = -(-timescale.hours // 24)
+        return lambda day: add_days(day, whole)
     days = timescale.working_days
     assert days is not None
     add = calendar.add_working_days

@@ -17,6 +17,8 @@ from itertools import pairwise
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from pydantic import ValidationError
+
 from wtguidance.case._cin_values import BadValue, Fields, Locate
 from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected
@@ -94,6 +96,11 @@ def map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[Sourced
         death = ids.date("PersonDeathDate")
     except BadValue as bad:
         return [_rejected(child_id, bad) for _ in episodes]
+    if birth is not None and death is not None and death < birth:
+        order = ids.bad(
+            "PersonDeathDate", death.isoformat(), f"{death} is before the birth {birth}"
+        )
+        return [_rejected(child_id, order) for _ in episodes]
     child_notes: list[SourceNote] = []
     if not ctx.first_sighting(child_id):
         child_notes.append(
@@ -144,7 +151,20 @@ def map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[Sourced
                     f"{item.referral}: this one is {case_id}",
                 )
             )
-        case = Case.model_validate({"case_id": case_id, "child": child, "events": item.events})
+        try:
+            case = Case.model_validate({"case_id": case_id, "child": child, "events": item.events})
+        except ValidationError as error:  # whatever else the case model refuses: this record
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            out.append(
+                Rejected(
+                    child_id=child_id,
+                    reason=f"the case model refuses the episode: {where}: {first['msg']}",
+                    field=where,
+                    line=item.line,
+                )
+            )
+            continue
         out.append(SourcedCase(case, child_id, item.line, tuple(item.notes), tuple(item.targets)))
     return out
 
@@ -307,7 +327,7 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
             if icpc < referral:
                 notes.append(_order("ICPC", icpc, "the referral", referral, "1104"))
         if target is not None:
-            out.targets.append(StatedTarget("icpc.hold", start, target))
+            out.targets.append(StatedTarget("icpc.hold", start, target, "InitialCPCtarget"))
     if episode_icpc is not None:
         if episode_icpc in s47_icpcs:
             notes.append(

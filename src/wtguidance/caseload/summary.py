@@ -24,12 +24,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from wtguidance.calendar import WorkingCalendar
+from wtguidance._arguments import require, require_date, require_iterable
+from wtguidance.calendar import WIDE_FIRST_YEAR, WIDE_LAST_YEAR, WorkingCalendar
 from wtguidance.case import Rejected, SourceEvidence
 from wtguidance.case.sourced import SourceNote
 from wtguidance.caseload.run import Evaluated
 from wtguidance.caseload.store import RowStore
 from wtguidance.caseload.targets import CAUSES, ICPC_WORKING_DAYS, classify
+from wtguidance.errors import UsageError
 
 __all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder"]
 
@@ -162,6 +164,21 @@ class CaseloadSummary:
         self.store.close()
 
 
+def _check_builder(
+    as_of: object, calendar: object, edition: object, evidence: object, source: object
+) -> None:
+    """``bad-argument`` for a wrongly typed :class:`SummaryBuilder` argument (issue 19)."""
+    function = "SummaryBuilder"
+    if require_date(as_of, "as_of", function) is None:
+        raise UsageError(f"{function}: as_of is required (a datetime.date)", code="bad-argument")
+    require(calendar, WorkingCalendar, "calendar", function, "pass default_calendar()")
+    require(edition, str, "edition", function)
+    if evidence is not None:
+        require(evidence, SourceEvidence, "evidence", function)
+    if source is not None:
+        require(source, str, "source", function)
+
+
 class SummaryBuilder:
     """Feed every result of a run (in order) with :meth:`add`, then read :attr:`summary`."""
 
@@ -174,6 +191,7 @@ class SummaryBuilder:
         evidence: SourceEvidence | None = None,
         source: str | None = None,
     ) -> None:
+        _check_builder(as_of, calendar, edition, evidence, source)
         self.summary = CaseloadSummary(source, as_of, edition, evidence)
         self.calendar = calendar
         self._wide: WorkingCalendar | None = None
@@ -184,15 +202,29 @@ class SummaryBuilder:
 
     def add_all(self, results: Iterable[Evaluated | Rejected]) -> Iterator[Evaluated | Rejected]:
         """Pass ``results`` through, adding each on the way."""
+        require_iterable(results, "results", "SummaryBuilder.add_all")
+        return self._add_all(results)
+
+    def _add_all(self, results: Iterable[Evaluated | Rejected]) -> Iterator[Evaluated | Rejected]:
         for result in results:
             self.add(result)
             yield result
 
     def add_file_notes(self, notes: Iterable[SourceNote], source: str) -> None:
+        require_iterable(notes, "notes", "SummaryBuilder.add_file_notes")
+        require(source, str, "source", "SummaryBuilder.add_file_notes")
         for note in notes:
+            require(note, SourceNote, "each note", "SummaryBuilder.add_file_notes")
             self._finding(note.code, note.severity, source, note.message)
 
     def add(self, result: Evaluated | Rejected) -> None:
+        if not isinstance(result, Evaluated | Rejected):
+            raise UsageError(
+                f"SummaryBuilder.add: result must be an Evaluated or a Rejected entry, not "
+                f"{type(result).__name__}",
+                code="bad-argument",
+                hint="feed it what evaluate_stream yields",
+            )
         s = self.summary
         if isinstance(result, Rejected):
             s.rejected += 1
@@ -268,7 +300,9 @@ class SummaryBuilder:
             return self.calendar
         if self._wide is None:
             self._wide = WorkingCalendar(
-                self.calendar.extra_non_working, first_year=1900, last_year=2200
+                self.calendar.extra_non_working,
+                first_year=WIDE_FIRST_YEAR,
+                last_year=WIDE_LAST_YEAR,
             )
         return self._wide
 
