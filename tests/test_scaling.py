@@ -22,8 +22,9 @@ from typing import Any
 
 import pytest
 
-from _helpers import RandomChooser, realistic_case, spread
+from _helpers import RandomChooser, minimal_event, realistic_case, spread
 from wtguidance.case import Case
+from wtguidance.case.events import EVENT_TYPES
 from wtguidance.evaluation import Evaluator
 
 FIRST, LAST = dt.date(2024, 1, 1), dt.date(2026, 3, 1)  # inside the 2023 edition
@@ -135,49 +136,11 @@ def test_a_case_of_100000_events_evaluates_whole() -> None:
 # same-day clusters of triggers with many signatures, restarted clocks. A single case
 # holding n events of the shape costs at most 12× at ten times n.
 
-_PERSON = {"role": "social_worker", "social_work_qualified": True}
-
-
-def _filled(annotation: Any) -> Any:
-    """A valid value for a required event field (the first choice of a Literal ...)."""
-    import typing
-
-    from pydantic import BaseModel
-
-    if typing.get_origin(annotation) is typing.Literal:
-        return typing.get_args(annotation)[0]
-    if annotation is bool:
-        return True
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return dict(_PERSON)
-    for arg in typing.get_args(annotation):
-        if arg is not type(None):
-            return _filled(arg)
-    raise AssertionError(f"no filler for {annotation!r}")
-
-
-def _event_models() -> dict[str, Any]:
-    import typing
-
-    from wtguidance.case.events import Event
-
-    models = typing.get_args(typing.get_args(Event)[0])
-    return {typing.get_args(m.model_fields["type"].annotation)[0]: m for m in models}
-
-
-def _event(kind: str, day: dt.date) -> dict[str, Any]:
-    model = _event_models()[kind]
-    event: dict[str, Any] = {"type": kind, "date": day.isoformat()}
-    for name, spec in model.model_fields.items():
-        if name not in event and spec.is_required():
-            event[name] = _filled(spec.annotation)
-    return event
-
 
 def _shape(kinds: list[str], n: int, *, step: int, start: dt.date = FIRST) -> Case:
     """``n`` rounds of one event of each of ``kinds``, ``step`` days apart (0: one day)."""
     events = [
-        _event(kind, start + dt.timedelta(days=(i * step) % 700))
+        minimal_event(kind, start + dt.timedelta(days=(i * step) % 700))
         for i in range(n)
         for kind in kinds
     ]
@@ -185,14 +148,8 @@ def _shape(kinds: list[str], n: int, *, step: int, start: dt.date = FIRST) -> Ca
     return Case.model_validate(record)
 
 
-def _all_event_types() -> list[str]:
-    from wtguidance.case.events import EVENT_TYPES
-
-    return list(EVENT_TYPES)
-
-
 @pytest.mark.parametrize("step", [1, 0], ids=["one-a-day", "same-day"])
-@pytest.mark.parametrize("kind", _all_event_types())
+@pytest.mark.parametrize("kind", EVENT_TYPES)
 def test_each_event_type_repeated_stays_linear(kind: str, step: int) -> None:
     evaluator = Evaluator.create()
     small, large = (_lines(evaluator, _shape([kind], n, step=step)) for n in (20, 200))
@@ -225,7 +182,9 @@ def _restarts(n: int) -> Case:
     events: list[dict[str, Any]] = []
     day = dt.date(2011, 1, 3)
     for kind in ["strategy_discussion", "icpc"] * n + ["strategy_discussion"] * n + ["icpc"] * n:
-        events.append(_event(kind, day) | ({"initiates_s47": True} if kind[0] == "s" else {}))
+        events.append(
+            minimal_event(kind, day) | ({"initiates_s47": True} if kind[0] == "s" else {})
+        )
         day += dt.timedelta(days=1)
     record = {"case_id": "restart", "child": {"date_of_birth": "2005-01-01"}, "events": events}
     return Case.model_validate(record)

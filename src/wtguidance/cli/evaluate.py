@@ -22,9 +22,8 @@ FORMATS = ("text", "json", "markdown", "html")
 
 def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.case import parse_case_json
-    from wtguidance.case.parse import locate_pointer
+    from wtguidance.cli._located import dates_located
     from wtguidance.editions import shipped_editions
-    from wtguidance.errors import CalendarError
     from wtguidance.evaluation import Evaluator
 
     limits = limits_of(args)
@@ -40,14 +39,8 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
 
         overlay = overlay_from_file(args.protocol, ctx, editions)
     evaluator = Evaluator.create(editions, overlay, engine=args.engine)
-    try:
+    with dates_located(text, shown):  # a deadline out of the calendar: at its file:line:col
         outcome = evaluator.evaluate(case, edition=args.edition, as_of=as_of)
-    except CalendarError as error:  # a deadline out of the calendar: at its file:line:col
-        where = error.location
-        if where is None or where.pointer is None:
-            raise
-        error.location = locate_pointer(text, shown, where.pointer)
-        raise
     if args.format == "json":
         from wtguidance._render.documents import outcome_document
 
