@@ -202,3 +202,13 @@ def test_twenty_thousand_undecided_referrals_evaluate_quickly() -> None:
     case = _shape(["referral"], 20_000, step=1, start=dt.date(2000, 1, 3))
     outcome = Evaluator.create().evaluate(case, as_of=dt.date(2060, 1, 1), trace=False)
     assert outcome.case_id == "shape"
+
+
+@pytest.mark.parametrize("partner", ["referral", "strategy_discussion", "sign_off", "case_closed"])
+@pytest.mark.parametrize("kind", EVENT_TYPES)
+def test_each_event_type_beside_a_trigger_stays_linear(kind: str, partner: str) -> None:
+    # every event type as a satisfier, ender, decider or giver of a common trigger's rules,
+    # all on one day (where a rescan per trigger would show at once)
+    evaluator = Evaluator.create()
+    small, large = (_lines(evaluator, _shape([partner, kind], n, step=0)) for n in (25, 250))
+    assert large <= 12 * small, (partner, kind, small, large)
