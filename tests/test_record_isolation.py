@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from _helpers import minimal_event, run_cli
 from cin_builder import assessment, census, child, episode, s47
@@ -110,6 +112,33 @@ def test_every_event_type_on_every_extreme_date(kind: str, day: dt.date) -> None
     for options in ({}, {"edition": "2023"}, {"edition": "2010"}):
         _judge_or_locate(case, as_of=D(9999, 12, 31), **options)
         _judge_or_locate(case, as_of=max(day, D(2024, 3, 1)), **options)
+
+
+_ANY_DAY = st.one_of(
+    st.sampled_from(EXTREMES),
+    st.dates(),
+    st.dates(min_value=D(2023, 6, 1), max_value=D(2024, 6, 1)),
+)
+_EVENT = st.builds(
+    lambda kind, day, timed: minimal_event(kind, day) | ({"time": "23:59"} if timed else {}),
+    st.sampled_from(EVENT_TYPES),
+    _ANY_DAY,
+    st.booleans(),
+)
+
+
+@given(
+    events=st.lists(_EVENT, min_size=1, max_size=8),
+    birth=st.none() | _ANY_DAY,
+    as_of=_ANY_DAY,
+    edition=st.sampled_from(["auto", "2010", "2013", "2015", "2018", "2023", "2026"]),
+)
+def test_any_dates_evaluate_or_give_one_located_error(
+    events: list[dict[str, Any]], birth: dt.date | None, as_of: dt.date, edition: str
+) -> None:
+    child = {"date_of_birth": birth.isoformat()} if birth is not None else {}
+    case = parse_case_obj({"case_id": "h", "child": child, "events": events})
+    _judge_or_locate(case, as_of=as_of, edition=edition)
 
 
 @pytest.mark.parametrize(
