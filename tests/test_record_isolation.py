@@ -586,3 +586,33 @@ def test_service_answers_an_uncountable_date_with_a_422(
     assert error["code"] == "calendar-range"
     assert "events[" in error["message"]
     assert "\n" not in error["message"]
+
+
+@pytest.mark.parametrize("as_of", ["2250-03-31", "1850-03-31", "9999-12-31"])
+@pytest.mark.parametrize("command", ["cin-census", "annex-a"])
+def test_a_report_date_outside_the_counting_span_is_one_line(
+    tmp_path: Path, as_of: str, command: str
+) -> None:
+    if command == "cin-census":
+        path = tmp_path / "census.xml"
+        path.write_bytes(_census_children([]))
+    else:
+        pytest.importorskip("openpyxl")
+        from annex_a_helpers import D as DT
+        from annex_a_helpers import lists, referral
+
+        path = lists(tmp_path / "annex.xlsx", {3: [referral("C1", DT(2023, 9, 4))]})
+    code, _out, err = run_cli(command, str(path), "--as-of", as_of, "--format", "json")
+    assert code == 2
+    assert err.count("\n") == 1
+    assert f"error[calendar-range] as of {as_of}" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("as_of", ["2250-03-31", "9999-12-31"])
+def test_batch_takes_any_report_date(tmp_path: Path, as_of: str) -> None:
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(_lines([_good("A"), _good("B")]))
+    code, out, err = run_cli("batch", str(path), "--as-of", as_of)
+    assert code == 0, err
+    assert [json.loads(line)["case_id"] for line in out.splitlines()] == ["A", "B"]

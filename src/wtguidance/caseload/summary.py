@@ -31,7 +31,7 @@ from wtguidance.case.sourced import SourceNote
 from wtguidance.caseload.run import Evaluated
 from wtguidance.caseload.store import RowStore
 from wtguidance.caseload.targets import CAUSES, ICPC_WORKING_DAYS, classify
-from wtguidance.errors import UsageError
+from wtguidance.errors import CalendarError, UsageError
 
 __all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder"]
 
@@ -169,8 +169,14 @@ def _check_builder(
 ) -> None:
     """``bad-argument`` for a wrongly typed :class:`SummaryBuilder` argument (issue 19)."""
     function = "SummaryBuilder"
-    if require_date(as_of, "as_of", function) is None:
+    day = require_date(as_of, "as_of", function)
+    if day is None:
         raise UsageError(f"{function}: as_of is required (a datetime.date)", code="bad-argument")
+    if not WIDE_FIRST_YEAR <= day.year <= WIDE_LAST_YEAR:
+        raise CalendarError(
+            f"as of {day.isoformat()}: a caseload report counts working days (due soon, days "
+            f"late) from {WIDE_FIRST_YEAR}-01-01 to {WIDE_LAST_YEAR}-12-31 only"
+        )
     require(calendar, WorkingCalendar, "calendar", function, "pass default_calendar()")
     require(edition, str, "edition", function)
     if evidence is not None:
