@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,12 @@ EXTREMES = [
 GOOD = {"case_id": "G", "child": {"date_of_birth": "2015-01-01"}}
 
 
+@cache
+def _evaluator() -> Evaluator:
+    """One evaluator for the module (immutable, so safe to share; its plans built once)."""
+    return Evaluator.create()
+
+
 def _record(case_id: str, events: list[dict[str, Any]], **child: str) -> dict[str, Any]:
     return {"case_id": case_id, "child": child or {"date_of_birth": "2015-01-01"}, "events": events}
 
@@ -87,7 +94,7 @@ def _out_of_span(case_id: str = "B", day: str = "1985-01-07") -> dict[str, Any]:
 
 def _judge_or_locate(case: Case, **options: Any) -> None:
     try:
-        Evaluator.create().evaluate(case, **options)
+        _evaluator().evaluate(case, **options)
     except CalendarError as raised:
         _check_located(case, raised)
 
@@ -162,7 +169,7 @@ def test_an_uncountable_deadline_is_located_at_its_event(
 ) -> None:
     case = parse_case_obj(_record("x", [_event(k, d) for k, d in events]))
     with pytest.raises(CalendarError) as raised:
-        Evaluator.create().evaluate(case, edition=edition, as_of=D.fromisoformat(as_of))
+        _evaluator().evaluate(case, edition=edition, as_of=D.fromisoformat(as_of))
     error = raised.value
     assert error.location is not None
     assert error.location.pointer == f"/events/{index}/date"
@@ -191,14 +198,12 @@ def test_dates_of_birth_and_death_anywhere_evaluate(child: dict[str, str], as_of
         minimal_event(kind, D(2024, 1, 5))
         for kind in ("referral", "strategy_discussion", "s47_started", "cp_plan_started")
     ]
-    outcome = Evaluator.create().evaluate(
-        parse_case_obj(_record("x", events, **child)), as_of=as_of
-    )
+    outcome = _evaluator().evaluate(parse_case_obj(_record("x", events, **child)), as_of=as_of)
     assert outcome.case_id == "x"
 
 
 def test_a_sentinel_birth_date_is_a_finding_not_an_error() -> None:
-    outcome = Evaluator.create().evaluate(
+    outcome = _evaluator().evaluate(
         parse_case_obj(
             _record("x", [minimal_event("referral", D(2024, 1, 5))], date_of_birth="9999-12-31")
         ),

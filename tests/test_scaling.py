@@ -17,6 +17,7 @@ import datetime as dt
 import random
 import sys
 from collections import Counter
+from functools import cache
 from types import FrameType
 from typing import Any
 
@@ -137,6 +138,12 @@ def test_a_case_of_100000_events_evaluates_whole() -> None:
 # holding n events of the shape costs at most 12× at ten times n.
 
 
+@cache
+def _shared() -> Evaluator:
+    """One evaluator for the shape tests (immutable; its plans built once)."""
+    return Evaluator.create()
+
+
 def _shape(kinds: list[str], n: int, *, step: int, start: dt.date = FIRST) -> Case:
     """``n`` rounds of one event of each of ``kinds``, ``step`` days apart (0: one day)."""
     events = [
@@ -151,7 +158,7 @@ def _shape(kinds: list[str], n: int, *, step: int, start: dt.date = FIRST) -> Ca
 @pytest.mark.parametrize("step", [1, 0], ids=["one-a-day", "same-day"])
 @pytest.mark.parametrize("kind", EVENT_TYPES)
 def test_each_event_type_repeated_stays_linear(kind: str, step: int) -> None:
-    evaluator = Evaluator.create()
+    evaluator = _shared()
     small, large = (_lines(evaluator, _shape([kind], n, step=step)) for n in (20, 200))
     assert large <= 12 * small, (kind, small, large)
 
@@ -172,7 +179,7 @@ def test_each_event_type_repeated_stays_linear(kind: str, step: int) -> None:
 )
 @pytest.mark.parametrize("step", [1, 0], ids=["one-a-day", "same-day"])
 def test_trigger_and_decision_shapes_stay_linear(kinds: list[str], step: int) -> None:
-    evaluator = Evaluator.create()
+    evaluator = _shared()
     small, large = (_lines(evaluator, _shape(kinds, n, step=step)) for n in (30, 300))
     assert large <= 12 * small, (kinds, small, large)
 
@@ -192,7 +199,7 @@ def _restarts(n: int) -> Case:
 
 def test_restarted_clocks_stay_linear() -> None:
     # freeing a satisfier on each restart used to rebuild every claim taken so far
-    evaluator = Evaluator.create()
+    evaluator = _shared()
     small, large = (_lines(evaluator, _restarts(n), edition="2010") for n in (40, 400))
     assert large <= 12 * small
 
@@ -209,6 +216,6 @@ def test_twenty_thousand_undecided_referrals_evaluate_quickly() -> None:
 def test_each_event_type_beside_a_trigger_stays_linear(kind: str, partner: str) -> None:
     # every event type as a satisfier, ender, decider or giver of a common trigger's rules,
     # all on one day (where a rescan per trigger would show at once)
-    evaluator = Evaluator.create()
+    evaluator = _shared()
     small, large = (_lines(evaluator, _shape([partner, kind], n, step=0)) for n in (25, 250))
     assert large <= 12 * small, (partner, kind, small, large)
