@@ -589,6 +589,8 @@ def test_service_answers_an_uncountable_date_with_a_422(
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     assert error["code"] == "calendar-range"
+    assert error["location"]["pointer"].startswith("/case/events/")
+    assert error["location"]["pointer"].endswith("/date")
     assert "events[" in error["message"]
     assert "\n" not in error["message"]
 
