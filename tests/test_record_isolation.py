@@ -451,6 +451,7 @@ def test_cin_census_rejects_an_uncountable_enquiry_date(day: str, jobs: int) -> 
     assert len(results) == 5
     assert len(rejected) == 1
     (entry,) = rejected
+    assert entry.reason.startswith(f"<stream>:{entry.line}: error[calendar-range] events[")
     assert entry.child_id == "X"
     assert entry.value == day
     assert entry.line is not None
@@ -497,6 +498,7 @@ def test_annex_a_rejects_an_uncountable_episode_with_sheet_and_row(
     assert len(report["outcomes"]) == 2
     (rejected,) = report["rejected"]
     assert (rejected["child_id"], rejected["sheet"], rejected["row"]) == ("C2", "List 3", 3)
+    assert rejected["reason"].startswith("List 3 row 3: error[calendar-range] events[")
     assert rejected["value"].startswith(str(year))
 
 

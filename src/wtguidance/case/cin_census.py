@@ -29,7 +29,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -161,6 +161,9 @@ class CinCensus:
         try:
             for item in self._read(registry):
                 self.records += 1
+                if isinstance(item, SourcedCase) and item.line is not None:
+                    # the file and line a rejection after evaluation names
+                    item = replace(item, source=f"{self.name}:{item.line}")
                 yield item
         finally:
             registry.close()

@@ -175,6 +175,7 @@ class AnnexAEpisode:
             evidence=self.evidence,
             sheet=first.sheet if first is not None else None,
             row=first.row if first is not None else None,
+            source=str(first) if first is not None else None,
         )
 
 
