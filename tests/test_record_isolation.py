@@ -625,3 +625,20 @@ def test_batch_takes_any_report_date(tmp_path: Path, as_of: str) -> None:
     code, out, err = run_cli("batch", str(path), "--as-of", as_of)
     assert code == 0, err
     assert [json.loads(line)["case_id"] for line in out.splitlines()] == ["A", "B"]
+
+
+@pytest.mark.parametrize("birth", ["9999-12-31", "9990-01-01", "0001-01-01", "1900-02-28"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_cin_census_evaluates_a_child_with_any_birth_date(
+    tmp_path: Path, birth: str, fmt: str
+) -> None:
+    bad = child(episode("2023-10-02", s47("2023-10-03")), child_id="X", birth=birth)
+    path = tmp_path / "census.xml"
+    path.write_bytes(_census_children([bad]))
+    code, out, err = run_cli("cin-census", str(path), "--as-of", "2024-03-31", "--format", fmt)
+    assert code == 0, err
+    assert "5 records: 5 outcomes, 0 rejected" in err + out
+    if fmt == "json":
+        (outcome,) = [o for o in json.loads(out)["outcomes"] if o["case_id"].startswith("X/")]
+        codes = {f["code"] for f in outcome["findings"]}
+        assert codes & {"born-after-events", "implausible-date-of-birth"}
