@@ -19,6 +19,7 @@ Outcomes plus rejected entries always add up to the records read.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from functools import cache
 from pathlib import Path
@@ -642,3 +643,15 @@ def test_cin_census_evaluates_a_child_with_any_birth_date(
         (outcome,) = [o for o in json.loads(out)["outcomes"] if o["case_id"].startswith("X/")]
         codes = {f["code"] for f in outcome["findings"]}
         assert codes & {"born-after-events", "implausible-date-of-birth"}
+
+
+@pytest.mark.parametrize("day", ["0001-01-02", "1899-12-31", "9999-12-30", "2301-01-01"])
+def test_an_event_no_deadline_is_counted_from_is_a_finding(day: str) -> None:
+    # auto: before the earliest edition nothing judges it; after as_of it is not used
+    data = _census_children([child(episode("2023-10-02", s47(day)), child_id="X")])
+    settings = Settings(D(2024, 3, 31), "auto", CIN_CENSUS_EVIDENCE)
+    results = list(evaluate_stream(read_cin_census(io.BytesIO(data)), settings))
+    assert not [r for r in results if isinstance(r, Rejected)]
+    (mine,) = [r for r in results if isinstance(r, Evaluated) and r.child_id == "X"]
+    codes = {f.code for f in mine.outcome.findings}
+    assert codes & {"before-earliest-edition", "event-after-as-of"}
