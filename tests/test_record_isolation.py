@@ -539,8 +539,6 @@ def test_evaluate_partition_rejects_and_goes_on() -> None:
 
 
 def test_read_jsonl_names_lines_when_sourced() -> None:
-    import io
-
     text = "\n".join(json.dumps(r) for r in (_good("A"), _out_of_span("B"))) + "\n"
     items = list(read_jsonl(io.StringIO(text), name="c.jsonl", sourced=True))
     assert [getattr(i, "line", None) for i in items] == [1, 2]
