@@ -114,6 +114,7 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
                 previous = opened.pop()
                 closes.pop()
                 anchor = previous.anchor
+                assert isinstance(claims, ReleasableClaims)  # restart: built for it above
                 claims.release(taken.pop())
         ender = _first_ender(enders, clock.date) if enders else None
         index = _first_unused(satisfiers, clock.date, plan.window, claims, ender)
@@ -194,9 +195,6 @@ class Claims:
         self._taken.add(index)
         self._next[index] = index + 1
         self._previous[index] = index - 1
-
-    def release(self, index: int) -> None:
-        raise NotImplementedError("skip pointers cannot free a satisfier: use ReleasableClaims")
 
     def free_from(self, index: int) -> int:
         """The smallest free index at or after ``index``."""
