@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from _helpers import ROOT
-from wtguidance.case import Case, Rejected, parse_case_obj
+from wtguidance.case import Case, Rejected, SourceEvidence, parse_case_obj
 from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE
 from wtguidance.case.sourced import SourceNote
 from wtguidance.caseload import Evaluated, Settings, SummaryBuilder, evaluate_one
@@ -133,6 +133,21 @@ VALID: dict[str, Callable[[], tuple[Callable[..., Any], tuple[Any, ...], dict[st
         ([SourceNote("duplicate-child", "LAchildID C1 appears twice")], "census.xml"),
         {},
     ),
+    "wtguidance.case.SourceEvidence.of": lambda: (
+        SourceEvidence.of,
+        ("CIN census", ["child_seen"]),
+        {"latest_only": ["review_conference"]},
+    ),
+    "wtguidance.case.SourceEvidence.reason": lambda: (
+        CIN_CENSUS_EVIDENCE.reason,
+        (["child_seen"],),
+        {},
+    ),
+    "wtguidance.case.SourceEvidence.latest_reason": lambda: (
+        CIN_CENSUS_EVIDENCE.latest_reason,
+        ("review_conference", "2024-01-05"),
+        {},
+    ),
     "wtguidance.caseload.Evaluated": lambda: (Evaluated, (_evaluated().outcome,), {}),
     "wtguidance.case.parse_case_json": lambda: (
         _import("wtguidance.case", "parse_case_json"),
@@ -217,6 +232,9 @@ def _public_callables() -> set[str]:
             home = f"{module_name}.{name}"
             if inspect.isfunction(obj) and name not in NOT_CALLED_WITH_ARGUMENTS:
                 found.add(home)
+            elif inspect.isclass(obj) and issubclass(obj, BaseModel) and home not in RESULT_TYPES:
+                # a model validates its own fields; its own public methods are checked here
+                found.update(f"{home}.{method}" for method in _own_methods(obj))
             elif (
                 inspect.isclass(obj)
                 and not issubclass(obj, BaseException | BaseModel)
@@ -249,6 +267,20 @@ RESULT_TYPES = {
     "wtguidance.protocol.ProtocolReport",
     "wtguidance.protocol.ProtocolFinding",
 }
+
+
+def _own_methods(cls: type) -> list[str]:
+    """The public methods (and class methods) a class defines itself that take arguments."""
+    names = []
+    for method, value in vars(cls).items():
+        if method.startswith(("_", "model_")):
+            continue
+        if isinstance(value, classmethod | staticmethod):
+            if _takes_arguments(getattr(cls, method)):
+                names.append(method)
+        elif inspect.isfunction(value) and _takes_arguments(value, method=True):
+            names.append(method)
+    return names
 
 
 def _takes_arguments(obj: Any, *, method: bool = False) -> bool:

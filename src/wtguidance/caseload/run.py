@@ -59,6 +59,11 @@ class Evaluated:
     outcome: Outcome
     source: SourcedCase | None = None
 
+    def __post_init__(self) -> None:
+        require(self.outcome, Outcome, "outcome", "Evaluated")
+        if self.source is not None:
+            require(self.source, SourcedCase, "source", "Evaluated")
+
     @property
     def child_id(self) -> str | None:
         return self.source.child_id if self.source is not None else None
