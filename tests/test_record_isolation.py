@@ -653,3 +653,21 @@ def test_an_event_no_deadline_is_counted_from_is_a_finding(day: str) -> None:
     (mine,) = [r for r in results if isinstance(r, Evaluated) and r.child_id == "X"]
     codes = {f.code for f in mine.outcome.findings}
     assert codes & {"before-earliest-edition", "event-after-as-of"}
+
+
+def test_batch_output_with_rejections_is_the_same_on_two_processes(tmp_path: Path) -> None:
+    records: list[Any] = [_good(f"G{i}") for i in range(40)]
+    records[3] = BAD_BYTES[0]
+    records[17] = _out_of_span("B17")
+    records[30] = _out_of_span("B30", "0001-01-02")
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(_lines(records))
+    outputs = []
+    for jobs in ("1", "2"):
+        code, out, err = run_cli(
+            "batch", str(path), "--as-of", "2024-03-01", "--edition", "2023", "--jobs", jobs
+        )
+        assert code == 0, err
+        assert "40 records: 37 outcomes, 3 rejected" in err
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
