@@ -242,3 +242,41 @@ def example_case(name: str) -> dict[str, Any]:
     """One of ``examples/cases/*.json`` as a dict."""
     data: dict[str, Any] = json.loads((EXAMPLES / "cases" / name).read_text("utf-8"))
     return data
+
+
+# --- one event of any type -----------------------------------------------------------------
+
+_PERSON = {"role": "social_worker", "social_work_qualified": True}
+
+
+def _filled(annotation: Any) -> Any:
+    """A valid value for a required event field (the first choice of a Literal ...)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    if typing.get_origin(annotation) is typing.Literal:
+        return typing.get_args(annotation)[0]
+    if annotation is bool:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return dict(_PERSON)
+    for arg in typing.get_args(annotation):
+        if arg is not type(None):
+            return _filled(arg)
+    raise AssertionError(f"no filler for {annotation!r}")
+
+
+def minimal_event(kind: str, day: dt.date) -> dict[str, Any]:
+    """An event of type ``kind`` on ``day`` with every required field filled in."""
+    import typing
+
+    from wtguidance.case.events import Event
+
+    models = typing.get_args(typing.get_args(Event)[0])
+    (model,) = [m for m in models if typing.get_args(m.model_fields["type"].annotation)[0] == kind]
+    event: dict[str, Any] = {"type": kind, "date": day.isoformat()}
+    for name, spec in model.model_fields.items():
+        if name not in event and spec.is_required():
+            event[name] = _filled(spec.annotation)
+    return event

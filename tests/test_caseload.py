@@ -24,6 +24,7 @@ from wtguidance.caseload import (
 )
 from wtguidance.caseload.summary import CaseloadSummary
 from wtguidance.caseload.targets import classify
+from wtguidance.errors import UsageError
 from wtguidance.evaluation import default_calendar
 
 DATA = Path(__file__).parent / "data" / "cin"
@@ -89,8 +90,9 @@ def test_python_api_for_case_systems() -> None:
 
 
 def test_jobs_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="jobs"):
-        list(evaluate_stream([], Settings(AS_OF), jobs=0))
+    with pytest.raises(UsageError, match="jobs must be at least 1") as raised:
+        evaluate_stream([], Settings(AS_OF), jobs=0)  # refused at the call, not on iteration
+    assert raised.value.code == "bad-argument"
 
 
 def test_counts_reconcile_with_rejections() -> None:

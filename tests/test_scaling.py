@@ -17,13 +17,15 @@ import datetime as dt
 import random
 import sys
 from collections import Counter
+from functools import cache
 from types import FrameType
 from typing import Any
 
 import pytest
 
-from _helpers import RandomChooser, realistic_case, spread
+from _helpers import RandomChooser, minimal_event, realistic_case, spread
 from wtguidance.case import Case
+from wtguidance.case.events import EVENT_TYPES
 from wtguidance.evaluation import Evaluator
 
 FIRST, LAST = dt.date(2024, 1, 1), dt.date(2026, 3, 1)  # inside the 2023 edition
@@ -127,3 +129,93 @@ def test_a_case_of_100000_events_evaluates_whole() -> None:
     unanswered = [o for o in reviews if o.satisfied_on is None]
     assert {o.clock.date for o in unanswered} <= {last, before}
     assert len(unanswered) == len(reviews) - sum(answered.values())
+
+
+# -- every trigger and decision shape (issue 19 item 2) -------------------------------------
+# Each event type alone, repeated (every one of them a trigger, satisfier, ender or giver of
+# some rule), and the shapes the hostile-input review found quadratic: undecided referrals,
+# same-day clusters of triggers with many signatures, restarted clocks. A single case
+# holding n events of the shape costs at most 12× at ten times n.
+
+
+@cache
+def _shared() -> Evaluator:
+    """One evaluator for the shape tests (immutable; its plans built once)."""
+    return Evaluator.create()
+
+
+def _shape(kinds: list[str], n: int, *, step: int, start: dt.date = FIRST) -> Case:
+    """``n`` rounds of one event of each of ``kinds``, ``step`` days apart (0: one day)."""
+    events = [
+        minimal_event(kind, start + dt.timedelta(days=(i * step) % 700))
+        for i in range(n)
+        for kind in kinds
+    ]
+    record = {"case_id": "shape", "child": {"date_of_birth": "2015-01-01"}, "events": events}
+    return Case.model_validate(record)
+
+
+@pytest.mark.parametrize("step", [1, 0], ids=["one-a-day", "same-day"])
+@pytest.mark.parametrize("kind", EVENT_TYPES)
+def test_each_event_type_repeated_stays_linear(kind: str, step: int) -> None:
+    evaluator = _shared()
+    small, large = (_lines(evaluator, _shape([kind], n, step=step)) for n in (20, 200))
+    assert large <= 12 * small, (kind, small, large)
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        ["referral"],  # undecided referrals: each used to scan every later one
+        ["referral", "case_closed"],  # enders
+        ["referral", "referral_decision"],
+        ["cp_plan_ended", "sign_off"],  # many triggers sharing a day and its signatures
+        ["cin_plan_started", "cp_plan_ended"],
+        ["allocation", "sign_off"],
+        ["assessment_completed", "sign_off"],
+        ["strategy_discussion", "s47_started", "icpc"],
+    ],
+    ids="+".join,
+)
+@pytest.mark.parametrize("step", [1, 0], ids=["one-a-day", "same-day"])
+def test_trigger_and_decision_shapes_stay_linear(kinds: list[str], step: int) -> None:
+    evaluator = _shared()
+    small, large = (_lines(evaluator, _shape(kinds, n, step=step)) for n in (30, 300))
+    assert large <= 12 * small, (kinds, small, large)
+
+
+def _restarts(n: int) -> Case:
+    """2010 conference clocks that restart: n kept (each met) then n restarted in a row."""
+    events: list[dict[str, Any]] = []
+    day = dt.date(2011, 1, 3)
+    for kind in ["strategy_discussion", "icpc"] * n + ["strategy_discussion"] * n + ["icpc"] * n:
+        events.append(
+            minimal_event(kind, day) | ({"initiates_s47": True} if kind[0] == "s" else {})
+        )
+        day += dt.timedelta(days=1)
+    record = {"case_id": "restart", "child": {"date_of_birth": "2005-01-01"}, "events": events}
+    return Case.model_validate(record)
+
+
+def test_restarted_clocks_stay_linear() -> None:
+    # freeing a satisfier on each restart used to rebuild every claim taken so far
+    evaluator = _shared()
+    small, large = (_lines(evaluator, _restarts(n), edition="2010") for n in (40, 400))
+    assert large <= 12 * small
+
+
+def test_twenty_thousand_undecided_referrals_evaluate_quickly() -> None:
+    # the review's 800 KB case (>300 s before): a quadratic path would take minutes here
+    case = _shape(["referral"], 20_000, step=1, start=dt.date(2000, 1, 3))
+    outcome = Evaluator.create().evaluate(case, as_of=dt.date(2060, 1, 1), trace=False)
+    assert outcome.case_id == "shape"
+
+
+@pytest.mark.parametrize("partner", ["referral", "strategy_discussion", "sign_off", "case_closed"])
+@pytest.mark.parametrize("kind", EVENT_TYPES)
+def test_each_event_type_beside_a_trigger_stays_linear(kind: str, partner: str) -> None:
+    # every event type as a satisfier, ender, decider or giver of a common trigger's rules,
+    # all on one day (where a rescan per trigger would show at once)
+    evaluator = _shared()
+    small, large = (_lines(evaluator, _shape([partner, kind], n, step=0)) for n in (25, 250))
+    assert large <= 12 * small, (partner, kind, small, large)

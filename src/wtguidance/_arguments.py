@@ -14,7 +14,16 @@ from typing import Any, TypeVar
 
 from wtguidance.errors import UsageError
 
-__all__ = ["require", "require_date", "require_edition", "require_path", "require_text"]
+__all__ = [
+    "require",
+    "require_date",
+    "require_edition",
+    "require_int",
+    "require_iterable",
+    "require_path",
+    "require_source",
+    "require_text",
+]
 
 T = TypeVar("T")
 
@@ -100,5 +109,55 @@ def require_path(value: object, name: str, function: str) -> str | os.PathLike[A
         code="bad-argument",
         hint="for YAML text already in memory use validate_protocol_text(text, source)"
         if function == "validate_protocol"
+        else None,
+    )
+
+
+def require_int(value: object, name: str, function: str, *, minimum: int | None = None) -> int:
+    """A whole number (not a bool, not a float), at least ``minimum`` when given."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UsageError(
+            f"{function}: {name} must be a whole number, not {type(value).__name__} "
+            f"({_shown(value)})",
+            code="bad-argument",
+        )
+    if minimum is not None and value < minimum:
+        raise UsageError(
+            f"{function}: {name} must be at least {minimum}, not {value}", code="bad-argument"
+        )
+    return value
+
+
+def require_iterable(value: object, name: str, function: str, hint: str | None = None) -> Any:
+    """An iterable of records (a list, a generator ...): not None, a string, bytes or a dict."""
+    if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+        raise UsageError(
+            f"{function}: {name} must be an iterable of records (a list, a generator ...), "
+            f"not {type(value).__name__} ({_shown(value)})",
+            code="bad-argument",
+            hint=hint,
+        )
+    return value
+
+
+def require_source(value: object, name: str, function: str) -> Any:
+    """A file to read: a path (``str`` or ``os.PathLike``) or an open binary stream.
+
+    An integer is refused, never taken for a file descriptor (``open(1)`` would read, and
+    then close, the caller's standard output).
+    """
+    if isinstance(value, str | os.PathLike):
+        return require_path(value, name, function)
+    if not isinstance(value, bool | int | bytes) and callable(getattr(value, "read", None)):
+        return value
+    raise UsageError(
+        f"{function}: {name} must be a path (str or pathlib.Path) or a binary stream, not "
+        f"{type(value).__name__} ({_shown(value)})",
+        code="bad-argument",
+        hint="an integer is never taken for a file descriptor; pass open(fd, 'rb', "
+        "closefd=False) to read one"
+        if isinstance(value, int) and not isinstance(value, bool)
+        else "wrap bytes in io.BytesIO(data)"
+        if isinstance(value, bytes)
         else None,
     )

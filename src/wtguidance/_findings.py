@@ -238,6 +238,8 @@ def adult_at_referral_findings(child: Any, events: Sequence[Any]) -> list[Findin
     if birth is None:
         return []
     adult = eighteenth_birthday(birth)
+    if adult is None:
+        return []
     late = sorted({e.date for e in events if e.type == "referral" and e.date >= adult})
     if not late:
         return []

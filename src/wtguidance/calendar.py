@@ -29,13 +29,22 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from wtguidance.errors import CalendarError
 
-__all__ = ["EVERY_DAY", "DateWindow", "Trigger", "WorkingCalendar", "add_months"]
+__all__ = [
+    "EVERY_DAY",
+    "WIDE_FIRST_YEAR",
+    "WIDE_LAST_YEAR",
+    "DateWindow",
+    "Trigger",
+    "WorkingCalendar",
+    "add_days",
+    "add_months",
+]
 
 Trigger = Literal["same_day", "next_working_day"]
 
@@ -65,6 +74,13 @@ _LOCAL_REASON = "local non-working day"
 # meaningful from the late nineteenth century on.
 _MIN_YEAR = 1900
 _MAX_YEAR = 9998
+
+
+# The widest span the caseload report counts in (a source's own stated targets, such as the
+# 1970 dates of the DfE's CIN sample): every year the ``holidays`` rules give bank holidays
+# for. Deadlines the engine counts stay within the default calendar's 1990-2075.
+WIDE_FIRST_YEAR = 1900
+WIDE_LAST_YEAR = 2200
 
 
 def _weekdays_through(ordinal: int) -> int:
@@ -344,6 +360,17 @@ def _days_in_month(year: int, month: int) -> int:
     if month == 2:
         return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
     return 30 if month in (4, 6, 9, 11) else 31
+
+
+def add_days(d: date, n: int) -> date:
+    """``d`` plus ``n`` calendar days; a :class:`CalendarError` (never ``OverflowError``)
+    when that is before 0001-01-01 or after 9999-12-31."""
+    try:
+        return d + timedelta(days=n)
+    except OverflowError:
+        raise CalendarError(
+            f"{d.isoformat()} plus {n} days is outside the representable dates"
+        ) from None
 
 
 def add_months(d: date, n: int) -> date:

@@ -362,7 +362,21 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             ),
             CodeEntry(
                 ("calendar-range",),
-                ("A date falls outside the working-day calendar's span (1990–2075)."),
+                (
+                    "A deadline the working-day calendar cannot count: one counted from an "
+                    "event dated before 1990-01-01, or one that would fall after 2075-12-31 "
+                    "(the span of the bank-holiday table: which days are bank holidays "
+                    "beyond it is not known, so no deadline is guessed). The message names "
+                    "the event (`events[i].date`, its type and date) and the rule. "
+                    "`evaluate` and `diff --case` give the date's file:line:col and exit 2; "
+                    "the service answers 422; `batch`, `cin-census`, `annex-a` and the "
+                    "caseload Python API reject that one record (field and value, line or "
+                    "sheet/row) and evaluate the others. Dates of birth and death are never "
+                    "counted from: any date evaluates, and an implausible one is a finding "
+                    "(`born-after-events`, `implausible-date-of-birth`). In a caseload run, "
+                    "a source's own stated target (the census `InitialCPCtarget`) outside "
+                    "1900–2200 cannot be cross-checked, so its record is rejected too."
+                ),
             ),
         ),
     ),
@@ -382,7 +396,9 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "durable_rules refused a rule when the pack was compiled into a ruleset "
                     "(one of its limits, e.g. more than 32 values in one `where` test), or "
                     "failed while matching a case. The message names the rule id and its "
-                    "file:line; the native engine is unaffected."
+                    "file:line; the native engine is unaffected. In a caseload run, an "
+                    "unexpected failure while evaluating one record rejects that record "
+                    "with this code (please report it) and the run goes on."
                 ),
             ),
         ),
@@ -409,7 +425,9 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                 ("invalid-input",),
                 (
                     "A file is not UTF-8 text; the location gives the line and column of the "
-                    "first bad byte and the message its offset."
+                    "first bad byte and the message its offset. In a JSON Lines batch only "
+                    "the line holding the bad byte is rejected (with its line and column); "
+                    "the other lines are read."
                 ),
             ),
             CodeEntry(
@@ -450,7 +468,9 @@ CATALOGUE: tuple[CodeGroup, ...] = (
                     "`evaluate(dict)` (build a `Case` first), a path that is not a `str` or "
                     "`Path`, or `Limits(max_events=0)`. The message names the argument and "
                     "the hint says how to fix it; `str()` of the error is the same one line "
-                    "the command line prints."
+                    "the command line prints. Every public function of the caseload, "
+                    "importer, protocol and diff modules checks its arguments the same way; "
+                    "an integer is never taken for a file descriptor."
                 ),
             ),
             CodeEntry(

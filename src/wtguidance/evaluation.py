@@ -17,6 +17,7 @@ from typing import Any
 
 from wtguidance._arguments import require, require_date, require_edition
 from wtguidance._engine.context import PackRun
+from wtguidance._engine.dates import locating_dates
 from wtguidance._engine.engines import PackRunner, pack_runner
 from wtguidance._engine.facts import Fact, base_facts
 from wtguidance._engine.plan import PackPlan, plan_pack
@@ -124,6 +125,7 @@ class Evaluator:
         calendar = self.calendar
         return {pack.edition: plan_pack(pack, calendar) for pack in self.editions.packs}
 
+    @locating_dates
     def evaluate(
         self,
         case: Case,

@@ -11,7 +11,7 @@ The result does not depend on rule, file or event order: facts are kept sorted b
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -169,9 +169,9 @@ class RunContext:
                 following = max(following, index + 1)
                 while following < count and matches[following].date <= fact.date:
                     following += 1
-                nxt = following
-                while deciding and nxt < count and not self._decided(plan, fact, matches[nxt]):
-                    nxt += 1  # that trigger came while this one was undecided: it joins
+                # the triggers that came while this one was undecided join it: those up to
+                # the first one dated after the deciding fact (one bisection, not a scan)
+                nxt = self._next_decided(plan, fact, matches, following) if deciding else following
                 until = matches[nxt].date if nxt < count else None
                 if not when(self, fact, until, since):
                     continue
@@ -181,14 +181,21 @@ class RunContext:
             found.append(fact)
         return found
 
-    def _decided(self, plan: RulePlan, trigger: Fact, later: Fact) -> bool:
-        """Did a deciding fact come on or after ``trigger`` and before ``later``?"""
+    def _next_decided(
+        self, plan: RulePlan, trigger: Fact, matches: list[Fact], following: int
+    ) -> int:
+        """The index of the first match at or after ``following`` that came once ``trigger``
+        was decided: dated after the first deciding fact on or after the trigger's date
+        (``len(matches)`` when no deciding fact came)."""
+        decided: dt.date | None = None
         for selection in plan.deciding:
             found = self.matching(selection)
             index = bisect_left(found, trigger.date, key=fact_date)
-            if index < len(found) and found[index].date < later.date:
-                return True
-        return False
+            if index < len(found) and (decided is None or found[index].date < decided):
+                decided = found[index].date
+        if decided is None:
+            return len(matches)
+        return bisect_right(matches, decided, lo=following, key=fact_date)
 
     def _joined(self, plan: RulePlan, first: Fact, later: Fact) -> None:
         self.out.findings.append(

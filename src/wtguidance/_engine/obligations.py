@@ -27,9 +27,11 @@ from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
+from wtguidance._engine.dates import ClockOutOfSpanError
 from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
 from wtguidance._engine.plan import ObligationPlan, Selection
 from wtguidance._pack.model import ClockStop, ObligationSpec, Window
+from wtguidance.errors import CalendarError
 from wtguidance.results import Clock, Finding, ObligationResult, ObligationStatus, TimescaleView
 
 __all__ = ["Episode", "conclude_obligations", "eighteenth_birthday", "judge_episode"]
@@ -100,8 +102,8 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
     the next edition governs (otherwise neither edition would judge it).
     """
     satisfiers = ctx.matching(plan.satisfied_by)
-    claims = Claims()
     on_repeat = plan.spec.on_repeat
+    claims: Claims = ReleasableClaims(len(satisfiers)) if on_repeat == "restart" else Claims()
     opened: list[Episode] = []
     taken: list[int] = []  # the satisfier index each opened instance took (-1: none)
     # when each opened instance stopped running (met, withdrawn or ended), if it did
@@ -118,6 +120,7 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
                 previous = opened.pop()
                 closes.pop()
                 anchor = previous.anchor
+                assert isinstance(claims, ReleasableClaims)  # restart: built for it above
                 claims.release(taken.pop())
         ender = _first_ender(enders, clock.date) if enders else None
         index = _first_unused(satisfiers, clock.date, plan.window, claims, ender)
@@ -126,8 +129,8 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
             # made after the application is late, not missing), unless it came on or after
             # the next clock, which it then meets on time.
             index = _first_unused(satisfiers, clock.date, "after", claims, ender)
-            following = next((c.date for c in clocks[position + 1 :] if c.date > clock.date), None)
-            if index >= 0 and following is not None and satisfiers[index].date >= following:
+            after = bisect_right(clocks, clock.date, lo=position + 1, key=fact_date)
+            if index >= 0 and after < len(clocks) and satisfiers[index].date >= clocks[after].date:
                 index = -1
         satisfier = satisfiers[index] if index >= 0 else None
         if satisfier is not None and ctx.governs(anchor):
@@ -183,7 +186,8 @@ class Claims:
 
     Skip pointers over runs of taken satisfiers, shortened as they are followed, keep the
     search for the next free one close to constant time, however many clocks share a day.
-    Freeing a satisfier (a ``restart``) rebuilds the pointers from the taken set.
+    Pointers cannot be un-followed, so a rule that frees satisfiers (``restart``) uses
+    :class:`ReleasableClaims` instead.
     """
 
     __slots__ = ("_next", "_previous", "_taken")
@@ -198,12 +202,6 @@ class Claims:
         self._next[index] = index + 1
         self._previous[index] = index - 1
 
-    def release(self, index: int) -> None:
-        if index in self._taken:
-            self._taken.discard(index)
-            self._next = {i: i + 1 for i in self._taken}
-            self._previous = {i: i - 1 for i in self._taken}
-
     def free_from(self, index: int) -> int:
         """The smallest free index at or after ``index``."""
         return _follow(self._next, index)
@@ -211,6 +209,78 @@ class Claims:
     def free_through(self, index: int) -> int:
         """The largest free index at or before ``index`` (-1 when there is none)."""
         return _follow(self._previous, index)
+
+
+class ReleasableClaims(Claims):
+    """Claims that can also be freed (``restart``): a segment tree of free satisfiers.
+
+    Every operation is a logarithm of the number of satisfiers, whatever the order of
+    takes and releases (rebuilding skip pointers on each release was quadratic).
+    """
+
+    __slots__ = ("_count", "_size", "_tree")
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        size = 1
+        while size < max(count, 1):
+            size *= 2
+        tree = [0] * (2 * size)
+        tree[size : size + count] = [1] * count  # leaves: 1 while the satisfier is free
+        for node in range(size - 1, 0, -1):
+            tree[node] = tree[2 * node] + tree[2 * node + 1]
+        self._size, self._count, self._tree = size, count, tree
+
+    def _set(self, index: int, free: int) -> None:
+        tree = self._tree
+        node = index + self._size
+        if tree[node] == free:
+            return
+        tree[node] = free
+        node //= 2
+        while node:
+            tree[node] = tree[2 * node] + tree[2 * node + 1]
+            node //= 2
+
+    def take(self, index: int) -> None:
+        self._set(index, 0)
+
+    def release(self, index: int) -> None:
+        self._set(index, 1)
+
+    def free_from(self, index: int) -> int:
+        if index >= self._count:
+            return index
+        tree, size = self._tree, self._size
+        node = index + size
+        if not tree[node]:
+            while True:  # climb until a right sibling holds a free leaf
+                if node == 1:
+                    return self._count
+                if node % 2 == 0 and tree[node + 1]:
+                    node += 1
+                    break
+                node //= 2
+            while node < size:  # then the leftmost free leaf below it
+                node = 2 * node if tree[2 * node] else 2 * node + 1
+        return node - size
+
+    def free_through(self, index: int) -> int:
+        if index < 0:
+            return -1
+        tree, size = self._tree, self._size
+        node = index + size
+        if not tree[node]:
+            while True:  # climb until a left sibling holds a free leaf
+                if node == 1:
+                    return -1
+                if node % 2 == 1 and tree[node - 1]:
+                    node -= 1
+                    break
+                node //= 2
+            while node < size:  # then the rightmost free leaf below it
+                node = 2 * node + 1 if tree[2 * node + 1] else 2 * node
+        return node - size
 
 
 def _follow(pointers: dict[int, int], index: int) -> int:
@@ -256,11 +326,14 @@ def judge_episode(
     """The result for one episode, or None when it was withdrawn or ended by an event."""
     clock, satisfier, anchor, repeat = episode
     spec = plan.spec
-    if repeat and plan.repeat_due is not None:
-        due, view = plan.repeat_due(clock.date), plan.repeat_view
-    else:
-        due, view = plan.due(clock.date), plan.view
-    due_at = _due_at(ctx, plan, clock, satisfier, anchor) if not repeat else None
+    try:
+        if repeat and plan.repeat_due is not None:
+            due, view = plan.repeat_due(clock.date), plan.repeat_view
+        else:
+            due, view = plan.due(clock.date), plan.view
+        due_at = _due_at(ctx, plan, clock, satisfier, anchor) if not repeat else None
+    except CalendarError as error:  # a deadline the calendar cannot count (_engine/dates.py)
+        raise ClockOutOfSpanError(error, clock, plan.rule.id) from None
     if due_at is not None:
         due = due_at.date()
     limit = satisfier.date if satisfier is not None else None
@@ -358,7 +431,13 @@ def _due_at(
         return None
     start = getattr(clock.event, "time", None)
     if start is not None and (satisfier is None or getattr(satisfier.event, "time", None)):
-        return _moment(clock) + dt.timedelta(hours=timescale.hours)
+        try:
+            return _moment(clock) + dt.timedelta(hours=timescale.hours)
+        except OverflowError:
+            raise CalendarError(
+                f"{timescale.hours} hours after {clock.date.isoformat()} is outside the "
+                "representable dates"
+            ) from None
     missing = clock if start is None or satisfier is None else satisfier
     ctx.out.findings.append(
         (
@@ -412,16 +491,24 @@ def _stop(ctx: RunContext, spec: ObligationSpec, start: dt.date) -> Stop | None:
     if "death" in wanted and death is not None:
         stops.append(Stop(max(death, start), f"the child died on {death}"))
     birth: dt.date | None = getattr(child, "date_of_birth", None)
-    if "eighteenth_birthday" in wanted and birth is not None:
-        adult = eighteenth_birthday(birth)
+    adult = eighteenth_birthday(birth) if "eighteenth_birthday" in wanted and birth else None
+    if adult is not None:
         stops.append(Stop(max(adult, start), f"the child turned 18 on {adult}"))
     stops = [s for s in stops if s.day <= ctx.as_of]
     return min(stops) if stops else None
 
 
-def eighteenth_birthday(birth: dt.date) -> dt.date:
-    """The day a child born on ``birth`` turns 18; a 29 February birthday falls on 1 March."""
+def eighteenth_birthday(birth: dt.date) -> dt.date | None:
+    """The day a child born on ``birth`` turns 18; a 29 February birthday falls on 1 March.
+
+    ``None`` when that day is after 9999-12-31, the last date there is (a birth date in or
+    after 9982, such as the ``9999-12-31`` "unknown" sentinel of some case systems): the
+    child is never 18 within any date a case can hold.
+    """
+    year = birth.year + 18
+    if year > dt.MAXYEAR:
+        return None
     try:
-        return birth.replace(year=birth.year + 18)
+        return birth.replace(year=year)
     except ValueError:  # 29 February, and the 18th year is not a leap year
-        return dt.date(birth.year + 18, 3, 1)
+        return dt.date(year, 3, 1)

@@ -46,7 +46,14 @@ from wtguidance._pack.model import (
     Window,
 )
 from wtguidance._pack.views import timescale_view
-from wtguidance.calendar import Trigger, WorkingCalendar, add_months
+from wtguidance.calendar import (
+    WIDE_FIRST_YEAR,
+    WIDE_LAST_YEAR,
+    Trigger,
+    WorkingCalendar,
+    add_days,
+    add_months,
+)
 from wtguidance.results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
 
 __all__ = [
@@ -315,9 +322,16 @@ def _lateness(timescale: Timescale | None, calendar: WorkingCalendar) -> Latenes
     def working_days(due: dt.date, day: dt.date) -> TimescaleView:
         if calendar.first <= due and day <= calendar.last:
             return TimescaleView(working_days=calendar.working_days_between(due, day))
+        if not (due.year >= WIDE_FIRST_YEAR and day.year <= WIDE_LAST_YEAR):
+            # beyond any bank-holiday table: say it in calendar days rather than guess
+            return TimescaleView(calendar_days=(day - due).days)
         if not wide:
             wide.append(
-                WorkingCalendar(calendar.extra_non_working, first_year=1900, last_year=2200)
+                WorkingCalendar(
+                    calendar.extra_non_working,
+                    first_year=WIDE_FIRST_YEAR,
+                    last_year=WIDE_LAST_YEAR,
+                )
             )
         return TimescaleView(working_days=wide[0].working_days_between(due, day))
 
@@ -341,11 +355,11 @@ def _due_date(timescale: Timescale | None, calendar: WorkingCalendar, trigger: T
         subtract = calendar.subtract_working_days
         return lambda day: subtract(day, before)
     if timescale.calendar_days is not None:
-        span = dt.timedelta(days=timescale.calendar_days)
-        return lambda day: day + span
+        span = timescale.calendar_days
+        return lambda day: add_days(day, span)
     if timescale.hours is not None:
-        whole = dt.timedelta(days=-(-timescale.hours // 24))
-        return lambda day: day + whole
+        whole = -(-timescale.hours // 24)
+        return lambda day: add_days(day, whole)
     days = timescale.working_days
     assert days is not None
     add = calendar.add_working_days

@@ -37,6 +37,8 @@ def conclude_sign_offs(ctx: RunContext) -> None:
         mine = by_subject.get(plan.spec.subject, NO_FACTS)
         givers = ctx.matching(plan.given_by) if plan.given_by is not None else NO_FACTS
         triggers = ctx.triggers(plan)
+        # the signatures this sign-off's signer may give, filtered once (not per trigger)
+        permitted = [s for s in mine if _permits(plan.required, s.event.by)]
         previous_done: dt.date | None = None
         seen: set[tuple[dt.date, str | None]] = set()
         for index, trigger in enumerate(triggers):
@@ -47,9 +49,12 @@ def conclude_sign_offs(ctx: RunContext) -> None:
             # the subject's window runs to the next trigger on a later day: triggers on the
             # same day (two allocations decided together) share it, so one sign-off that
             # day gives each of them
-            until = next((t.date for t in triggers[index + 1 :] if t.date > trigger.date), None)
+            after = bisect_right(triggers, trigger.date, lo=index + 1, key=fact_date)
+            until = triggers[after].date if after < len(triggers) else None
             done = _done(ctx, plan, trigger, until)
-            result = judge_sign_off(ctx, plan, trigger, done, until, mine, givers, previous_done)
+            result = judge_sign_off(
+                ctx, plan, trigger, done, until, mine, givers, previous_done, permitted=permitted
+            )
             previous_done = done.date if done is not None else previous_done
             key = (plan.spec.id, trigger.seq)
             produced.keep(key, Conclusion(trigger.date, result, plan.rule))
@@ -76,8 +81,11 @@ def judge_sign_off(
     signatures: list[Fact],
     givers: list[Fact],
     previous_done: dt.date | None,
+    *,
+    permitted: list[Fact] | None = None,
 ) -> SignOffResult:
-    """The sign-off of one subject: ``signatures`` and ``givers`` are sorted by date."""
+    """The sign-off of one subject: ``signatures`` and ``givers`` are sorted by date;
+    ``permitted``, when given, is those of ``signatures`` the required signer may give."""
     given_on: dt.date | None = None
     signed_by: PersonView | None = None
     status: SignOffStatus
@@ -89,7 +97,14 @@ def judge_sign_off(
         high = len(signatures) if until is None else bisect_left(signatures, until, key=fact_date)
         required = plan.required
         # the first permitted signature (signatures are in date, then case, order)
-        signer = next((s for s in signatures[low:high] if _permits(required, s.event.by)), None)
+        if permitted is None:
+            permitted = [s for s in signatures[low:high] if _permits(required, s.event.by)]
+            first_ok = 0
+        else:
+            first_ok = bisect_left(permitted, done.date, key=fact_date)
+        signer = permitted[first_ok] if first_ok < len(permitted) else None
+        if signer is not None and until is not None and signer.date >= until:
+            signer = None
         signed = signer.date if signer is not None else None
         # an event that gives the sign-off, after the last subject done and by this one
         first = 0 if previous_done is None else bisect_right(givers, previous_done, key=fact_date)

@@ -27,6 +27,8 @@ from itertools import pairwise
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from pydantic import ValidationError
+
 from wtguidance.case._cin_values import BadValue, Fields, Locate, local_name
 from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected
@@ -125,6 +127,11 @@ def _map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[Source
         death = _dated(ids, "PersonDeathDate")
     except BadValue as bad:
         return [_rejected(child_id, bad) for _ in episodes]
+    if birth is not None and death is not None and death.day < birth:
+        order = ids.bad(
+            "PersonDeathDate", death.day.isoformat(), f"{death.day} is before the birth {birth}"
+        )
+        return [_rejected(child_id, order) for _ in episodes]
     child_notes: list[SourceNote] = []
     if not ctx.first_sighting(child_id):
         child_notes.append(
@@ -180,7 +187,20 @@ def _map_child(element: Element, ordinal: int, ctx: ChildContext) -> list[Source
                     f"{item.referral}: this one is {case_id}",
                 )
             )
-        case = Case.model_validate({"case_id": case_id, "child": child, "events": item.events})
+        try:
+            case = Case.model_validate({"case_id": case_id, "child": child, "events": item.events})
+        except ValidationError as error:  # whatever else the case model refuses: this record
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            out.append(
+                Rejected(
+                    child_id=child_id,
+                    reason=f"the case model refuses the episode: {where}: {first['msg']}",
+                    field=where,
+                    line=item.line,
+                )
+            )
+            continue
         out.append(SourcedCase(case, child_id, item.line, tuple(item.notes), tuple(item.targets)))
     return out
 
@@ -515,7 +535,7 @@ def _map_episode(ep: Fields, death: dt.date | None, ctx: ChildContext) -> _Episo
                 )
                 notes.append(_weekend_icpc(icpc, meets))
         if target is not None:
-            out.targets.append(StatedTarget("icpc.hold", start, target))
+            out.targets.append(StatedTarget("icpc.hold", start, target, "InitialCPCtarget"))
     if episode_icpc is not None:
         day = episode_icpc.day
         activity.append((episode_icpc, "8565"))

@@ -29,7 +29,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -37,12 +37,13 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, iterparse
 
+from wtguidance._arguments import require, require_source
 from wtguidance.case._cin_episode import ChildContext, collection_start, map_child
 from wtguidance.case._cin_values import BadValue, Fields, local_name
 from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected, SourceEvidence, never_recorded
 from wtguidance.case.sourced import SourcedCase, SourceNote
-from wtguidance.errors import CaseError, SourceLocation
+from wtguidance.errors import CaseError, SourceLocation, UsageError
 
 __all__ = [
     "CIN_CENSUS_EVIDENCE",
@@ -140,6 +141,9 @@ class CinCensus:
     """
 
     def __init__(self, source: str | Path | IO[bytes], *, name: str | None = None) -> None:
+        require_source(source, "source", "read_cin_census")
+        if name is not None:
+            require(name, str, "name", "read_cin_census")
         self.source = source
         self.name = name or (str(source) if isinstance(source, str | Path) else "<stream>")
         self.header: CensusHeader | None = None
@@ -158,6 +162,9 @@ class CinCensus:
         try:
             for item in self._read(registry):
                 self.records += 1
+                if isinstance(item, SourcedCase) and item.line is not None:
+                    # the file and line a rejection after evaluation names
+                    item = replace(item, source=f"{self.name}:{item.line}")
                 yield item
         finally:
             registry.close()
@@ -218,6 +225,10 @@ class CinCensus:
                 elif name == "CINdetails" and not in_child:
                     yield _orphan_episode(element, locate)
                     _forget(element, stack, positions)
+        except OSError as exc:  # the path cannot be opened, or the stream cannot be read
+            raise UsageError(
+                f"{self.name}: cannot read ({exc.strerror or exc})", code="missing-file"
+            ) from None
         except DefusedXmlException as exc:
             raise ForbiddenXmlError(
                 f"refused: the file declares or references XML entities ({exc}); nothing "
@@ -330,13 +341,15 @@ def read_cin_census(source: str | Path | IO[bytes], *, name: str | None = None) 
     """A census file (a path or a binary stream) to iterate for cases and rejected entries.
 
     Iterating raises :class:`ForbiddenXmlError` for entity declarations or external
-    references, and :class:`OSError` when a path cannot be opened; broken XML is reported
-    as a final :class:`~wtguidance.case.Rejected` entry, never raised.
+    references, and :class:`~wtguidance.errors.UsageError` (``missing-file``) when the
+    file cannot be opened or read; broken XML is reported as a final
+    :class:`~wtguidance.case.Rejected` entry, never raised. An integer ``source`` is refused
+    (``bad-argument``), never taken for a file descriptor.
     """
     return CinCensus(source, name=name)
 
 
 def iter_cin_census_cases(source: str | Path | IO[bytes]) -> Iterator[Case | Rejected]:
     """Just the cases (and rejected entries) of a census file, in file order."""
-    for item in read_cin_census(source):
-        yield item.case if isinstance(item, SourcedCase) else item
+    census = read_cin_census(source)  # checks ``source`` now, not on the first item
+    return (item.case if isinstance(item, SourcedCase) else item for item in census)

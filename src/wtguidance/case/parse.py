@@ -40,6 +40,7 @@ from wtguidance.limits import Limits
 __all__ = [
     "DuplicateKeyError",
     "duplicate_key_error",
+    "locate_pointer",
     "object_rejecting_duplicates",
     "parse_case_json",
     "parse_case_obj",
@@ -401,6 +402,14 @@ def _members(text: str) -> Iterator[_Member]:
             yield member
             if token in "{[":
                 stack.append(_Frame(member.path, token == "{"))
+
+
+def locate_pointer(text: str, source: str, pointer: str) -> SourceLocation:
+    """Where the JSON pointer ``pointer`` (``/events/3/date``) is in the case text ``text``:
+    the line and column of its value, as the errors of :func:`parse_case_json` give them."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    path = tuple(int(p) if p.isdigit() else p for p in parts)
+    return _location(source, text, path, key=False)
 
 
 def _token_offset(text: str, token: str) -> int | None:

@@ -16,6 +16,8 @@ from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict
 
+from wtguidance._arguments import require, require_iterable
+
 __all__ = [
     "Rejected",
     "SourceEvidence",
@@ -39,6 +41,9 @@ class SourceEvidence(BaseModel):
     ) -> SourceEvidence:
         """A source named ``source`` that never records ``absent_events`` and keeps only the
         latest of ``latest_only``."""
+        require(source, str, "source", "SourceEvidence.of")
+        _event_names(absent_events, "absent_events", "SourceEvidence.of")
+        _event_names(latest_only, "latest_only", "SourceEvidence.of")
         return cls(
             source=source,
             absent_events=frozenset(absent_events),
@@ -47,6 +52,8 @@ class SourceEvidence(BaseModel):
 
     def latest_reason(self, event: str, day: str) -> str:
         """Why a duty met late by the latest ``event`` (on ``day``) cannot be judged."""
+        require(event, str, "event", "SourceEvidence.latest_reason")
+        require(day, str, "day", "SourceEvidence.latest_reason")
         return (
             f"the {self.source} records only the latest {event} ({day}), after this fell "
             "due; whether an earlier one was in time is not recorded"
@@ -54,6 +61,7 @@ class SourceEvidence(BaseModel):
 
     def reason(self, events: Collection[str]) -> str:
         """Why an obligation satisfied only by ``events`` cannot be judged from this source."""
+        _event_names(events, "events", "SourceEvidence.reason")
         names = ", ".join(sorted(events))
         return f"the {self.source} does not record {names}"
 
@@ -71,6 +79,13 @@ class Rejected(BaseModel):
     value: str | None = None
     sheet: str | None = None
     row: int | None = None
+
+
+def _event_names(value: object, name: str, function: str) -> None:
+    """``bad-argument`` unless ``value`` is a collection of event type names (strings)."""
+    names = require_iterable(value, name, function, "a list of event types, e.g. ['child_seen']")
+    for item in names:
+        require(item, str, f"each of {name}", function)
 
 
 def never_recorded(recorded: Collection[str]) -> frozenset[str]:

@@ -38,6 +38,8 @@ class StatedTarget:
     obligation: str
     clock: dt.date
     target: dt.date
+    #: the source's name for the target (``InitialCPCtarget``), as rejected entries name it
+    field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +54,8 @@ class SourcedCase:
     #: what this record's source cannot show, when it differs from the run's evidence
     #: (an Annex A episode whose plan row is missing cannot evidence its reviews)
     evidence: SourceEvidence | None = None
+    #: the file (and line) the record came from, as a rejected entry's reason names it
+    source: str | None = None
+    #: the sheet (or CSV file) and 1-based row the record starts on, for workbooks
+    sheet: str | None = None
+    row: int | None = None

@@ -9,11 +9,15 @@ outcomes and rejected entries always add up to the records in the file.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterator
 from typing import IO
 
+from wtguidance._arguments import require
 from wtguidance.case import Case, Rejected, parse_case_json
-from wtguidance.errors import CaseError
+from wtguidance.case.sourced import SourcedCase
+from wtguidance.errors import CaseError, UsageError
 
 __all__ = ["MAX_LINE_CHARS", "read_jsonl"]
 
@@ -27,6 +31,13 @@ def _lines(stream: IO[str], limit: int) -> Iterator[tuple[str, bool]]:
         line = stream.readline(limit + 1)
         if not line:
             return
+        if not isinstance(line, str):
+            raise UsageError(
+                f"read_jsonl: stream must be a text stream, not one of {type(line).__name__}",
+                code="bad-argument",
+                hint="wrap it: io.TextIOWrapper(stream, encoding='utf-8', "
+                "errors='surrogateescape')",
+            )
         if len(line) <= limit or line.endswith("\n"):
             yield line, True
             continue
@@ -36,9 +47,45 @@ def _lines(stream: IO[str], limit: int) -> Iterator[tuple[str, bool]]:
 
 
 def read_jsonl(
-    stream: IO[str], *, name: str = "<input>", max_line_chars: int = MAX_LINE_CHARS
-) -> Iterator[Case | Rejected]:
-    """The case (or rejected entry) of every non-blank line of ``stream``, in order."""
+    stream: IO[str],
+    *,
+    name: str = "<input>",
+    max_line_chars: int = MAX_LINE_CHARS,
+    sourced: bool = False,
+) -> Iterator[Case | SourcedCase | Rejected]:
+    """The case (or rejected entry) of every non-blank line of ``stream``, in order.
+
+    ``stream`` is text. A line holding bytes that are not UTF-8 (read with
+    ``errors="surrogateescape"``, as ``wtguidance batch`` does) is rejected with the line
+    and the column of the first bad byte, and the lines around it are read as usual.
+    With ``sourced=True`` each case comes as a :class:`~wtguidance.case.SourcedCase`
+    naming its line, so that a case the engine cannot evaluate is rejected at its line.
+    """
+    function = "read_jsonl"
+    if isinstance(stream, str | bytes | os.PathLike) or not callable(
+        getattr(stream, "readline", None)
+    ):
+        raise UsageError(
+            f"{function}: stream must be a text stream (with readline), not "
+            f"{type(stream).__name__}",
+            code="bad-argument",
+            hint="open the file first: read_jsonl(open(path, encoding='utf-8'))",
+        )
+    require(name, str, "name", function)
+    if isinstance(max_line_chars, bool) or not isinstance(max_line_chars, int):
+        require(max_line_chars, int, "max_line_chars", function)
+    if max_line_chars < 1:
+        raise UsageError(
+            f"{function}: max_line_chars must be at least 1, not {max_line_chars}",
+            code="bad-argument",
+        )
+    require(sourced, bool, "sourced", function)
+    return _read(stream, name, max_line_chars, sourced)
+
+
+def _read(
+    stream: IO[str], name: str, max_line_chars: int, sourced: bool
+) -> Iterator[Case | SourcedCase | Rejected]:
     for number, (line, fits) in enumerate(_lines(stream, max_line_chars), 1):
         if fits and not line.strip():
             continue
@@ -49,8 +96,20 @@ def read_jsonl(
                 line=number,
             )
             continue
+        bad = _UNDECODED.search(line)
+        if bad is not None:
+            byte = ord(bad.group()) - 0xDC00
+            yield Rejected(
+                child_id=None,
+                reason=f"{name}:{number}:{bad.start() + 1}: not UTF-8 text (byte "
+                f"0x{byte:02x} cannot start or continue a character); line not read",
+                line=number,
+                column=bad.start() + 1,
+            )
+            continue
+        source = f"{name}:{number}"
         try:
-            yield parse_case_json(line, source=f"{name}:{number}")
+            case = parse_case_json(line, source=source)
         except CaseError as error:
             where = error.location
             yield Rejected(
@@ -60,6 +119,16 @@ def read_jsonl(
                 column=where.column if where is not None else None,
                 field=where.pointer if where is not None else None,
             )
+            continue
+        yield (
+            SourcedCase(case, child_id=case.case_id, line=number, source=source)
+            if sourced
+            else case
+        )
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
+"""A byte that was not UTF-8, as ``errors="surrogateescape"`` decodes it."""
 
 
 def _case_id(line: str) -> str | None:

@@ -20,9 +20,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
-from wtguidance._arguments import require, require_date, require_edition
+from wtguidance._arguments import (
+    require,
+    require_date,
+    require_edition,
+    require_int,
+    require_iterable,
+)
+from wtguidance.calendar import WIDE_FIRST_YEAR, WIDE_LAST_YEAR
 from wtguidance.case import Case, Rejected, SourceEvidence
 from wtguidance.case.sourced import SourcedCase
+from wtguidance.errors import EngineError, UsageError, WtGuidanceError
 from wtguidance.evaluation import Evaluator
 from wtguidance.overlay import Overlay
 from wtguidance.results import Finding, Outcome, ProtocolView
@@ -49,8 +57,9 @@ class Settings:
     overlay: Overlay | None = None
 
     def __post_init__(self) -> None:
+        if require_date(self.as_of, "as_of", "Settings") is None:
+            raise UsageError("Settings: as_of is required (a datetime.date)", code="bad-argument")
         require_edition(self.edition, "edition", "Settings")  # 2023 is not "2023"
-        require_date(self.as_of, "as_of", "Settings")
         if self.evidence is not None:
             require(self.evidence, SourceEvidence, "evidence", "Settings")
         if self.overlay is not None:
@@ -75,6 +84,11 @@ class Evaluated:
     outcome: Outcome
     source: SourcedCase | None = None
 
+    def __post_init__(self) -> None:
+        require(self.outcome, Outcome, "outcome", "Evaluated")
+        if self.source is not None:
+            require(self.source, SourcedCase, "source", "Evaluated")
+
     @property
     def child_id(self) -> str | None:
         return self.source.child_id if self.source is not None else None
@@ -93,6 +107,10 @@ def evaluate_one(case: Case, settings: Settings, evidence: SourceEvidence | None
     ``evidence``, when given, replaces the run's for this case (see SourcedCase.evidence).
     Every verdict, including what the source cannot evidence, is the engine's.
     """
+    require(case, Case, "case", "evaluate_one", _CASE_HINT)
+    require(settings, Settings, "settings", "evaluate_one", "pass Settings(as_of=...)")
+    if evidence is not None:
+        require(evidence, SourceEvidence, "evidence", "evaluate_one")
     evidence = evidence if evidence is not None else settings.evidence
     return evaluator_for(settings.overlay).evaluate(
         case, edition=settings.edition, as_of=settings.as_of, evidence=evidence
@@ -103,15 +121,101 @@ def _case_of(item: Case | SourcedCase) -> tuple[Case, SourceEvidence | None]:
     return (item, None) if isinstance(item, Case) else (item.case, item.evidence)
 
 
+def _judged(
+    case: Case, settings: Settings, evidence: SourceEvidence | None
+) -> Outcome | WtGuidanceError:
+    """:func:`evaluate_one`, with whatever goes wrong with this one case returned, not raised
+    (one bad record never stops a run: DESIGN §14)."""
+    try:
+        return evaluate_one(case, settings, evidence)
+    except WtGuidanceError as error:  # a date the calendar cannot count, say
+        return error
+    except MemoryError:
+        raise
+    except Exception as error:  # a fault of ours: the record is rejected, named, run goes on
+        return EngineError(
+            f"evaluation failed ({type(error).__name__}: {error}); please report this",
+            code="engine-failed",
+        )
+
+
 def _evaluate_chunk(
     cases: Sequence[tuple[Case, SourceEvidence | None]], settings: Settings
-) -> list[Outcome]:
-    return [evaluate_one(case, settings, evidence) for case, evidence in cases]
+) -> list[Outcome | WtGuidanceError]:
+    return [_judged(case, settings, evidence) for case, evidence in cases]
 
 
-def _finish(item: Case | SourcedCase, outcome: Outcome) -> Evaluated:
+def _rejected(item: Case | SourcedCase, error: WtGuidanceError) -> Rejected:
+    """The rejected entry of a record whose evaluation failed: where, which field, why."""
+    case = item if isinstance(item, Case) else item.case
+    source = None if isinstance(item, Case) else item
+    pointer = error.location.pointer if error.location is not None else None
+    field, value = _field_at(case, pointer)
+    rule = f" (rule {error.rule_id})" if error.rule_id else ""
+    where = f"{source.source}: " if source is not None and source.source else ""
+    return Rejected(
+        child_id=(source.child_id if source is not None else None) or case.case_id,
+        reason=f"{where}error[{error.code}] {error.message}{rule}",
+        line=source.line if source is not None else None,
+        field=field,
+        value=value,
+        sheet=source.sheet if source is not None else None,
+        row=source.row if source is not None else None,
+    )
+
+
+def _target_out_of_span(item: SourcedCase) -> Rejected | None:
+    """A rejected entry when a due date the source states (``InitialCPCtarget``) cannot be
+    cross-checked: it, or the clock it runs from, is outside every year the caseload report
+    can count working days in (:data:`~wtguidance.calendar.WIDE_FIRST_YEAR` to
+    :data:`~wtguidance.calendar.WIDE_LAST_YEAR`)."""
+    first, last = dt.date(WIDE_FIRST_YEAR, 1, 1), dt.date(WIDE_LAST_YEAR, 12, 31)
+    for target in item.targets:
+        for day, what in ((target.target, target.field), (target.clock, None)):
+            if first <= day <= last:
+                continue
+            name = what or f"the clock of the stated {target.obligation} target"
+            where = f"{item.source}: " if item.source else ""
+            return Rejected(
+                child_id=item.child_id or item.case.case_id,
+                reason=f"{where}error[calendar-range] {name} {day.isoformat()} is outside the "
+                f"supported calendar span {first.isoformat()} to {last.isoformat()}; the "
+                f"{target.obligation} target cannot be cross-checked",
+                line=item.line,
+                field=what,
+                value=day.isoformat(),
+                sheet=item.sheet,
+                row=item.row,
+            )
+    return None
+
+
+def _field_at(case: Case, pointer: str | None) -> tuple[str | None, str | None]:
+    """The case field a JSON pointer names (``events[3].date``) and its value as text."""
+    if not pointer:
+        return None, None
+    node: object = case
+    name = ""
+    for part in pointer.split("/")[1:]:
+        if part.isdigit():
+            name += f"[{part}]"
+            sequence = node if isinstance(node, list | tuple) else ()
+            node = sequence[int(part)] if int(part) < len(sequence) else None
+        else:
+            name += f".{part}" if name else part
+            node = getattr(node, part, None)
+    text = node.isoformat() if isinstance(node, dt.date) else None if node is None else str(node)
+    return name, text
+
+
+def _finish(item: Case | SourcedCase, outcome: Outcome | WtGuidanceError) -> Evaluated | Rejected:
+    if isinstance(outcome, WtGuidanceError):
+        return _rejected(item, outcome)
     if isinstance(item, Case):
         return Evaluated(outcome)
+    unusable = _target_out_of_span(item)
+    if unusable is not None:
+        return unusable
     if item.notes:
         notes = tuple(
             Finding(code=n.code, severity=n.severity, message=n.message) for n in item.notes
@@ -127,18 +231,42 @@ def evaluate_stream(
     jobs: int = 1,
     chunk: int = CHUNK,
 ) -> Iterator[Evaluated | Rejected]:
-    """Each item evaluated (or passed through when rejected), in input order."""
-    if jobs < 1:
-        raise ValueError("jobs must be at least 1")
+    """Each item evaluated (or passed through when rejected), in input order.
+
+    Whatever goes wrong with one case (a date the calendar cannot count, say) makes it a
+    :class:`~wtguidance.case.Rejected` entry naming the field and value; the run goes on.
+    """
+    function = "evaluate_stream"
+    require_iterable(items, "items", function)
+    require(settings, Settings, "settings", function, "pass Settings(as_of=...)")
+    require_int(jobs, "jobs", function, minimum=1)
+    require_int(chunk, "chunk", function, minimum=1)
+    return _stream(map(_checked_item, items), settings, jobs, chunk)
+
+
+def _checked_item(item: object) -> Case | SourcedCase | Rejected:
+    if isinstance(item, Case | SourcedCase | Rejected):
+        return item
+    raise UsageError(
+        f"evaluate_stream: each item must be a Case, SourcedCase or Rejected, not "
+        f"{type(item).__name__}",
+        code="bad-argument",
+        hint=_CASE_HINT,
+    )
+
+
+def _stream(
+    items: Iterator[Case | SourcedCase | Rejected], settings: Settings, jobs: int, chunk: int
+) -> Iterator[Evaluated | Rejected]:
     if jobs == 1:
         for item in items:
             if isinstance(item, Rejected):
                 yield item
             else:
                 case, evidence = _case_of(item)
-                yield _finish(item, evaluate_one(case, settings, evidence))
+                yield _finish(item, _judged(case, settings, evidence))
         return
-    yield from _evaluate_parallel(iter(items), settings, jobs, chunk)
+    yield from _evaluate_parallel(items, settings, jobs, chunk)
 
 
 def _evaluate_parallel(
@@ -147,7 +275,9 @@ def _evaluate_parallel(
     # forkserver: workers start from a clean interpreter (no threads or locks inherited
     # from the caller), build the evaluator once, and then serve every chunk.
     context = multiprocessing.get_context("forkserver")
-    window: deque[tuple[list[Case | SourcedCase | Rejected], Future[list[Outcome]]]] = deque()
+    window: deque[
+        tuple[list[Case | SourcedCase | Rejected], Future[list[Outcome | WtGuidanceError]]]
+    ] = deque()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         while True:
             block = list(islice(items, chunk))
@@ -162,7 +292,7 @@ def _evaluate_parallel(
 
 
 def _drain(
-    block: list[Case | SourcedCase | Rejected], future: Future[list[Outcome]]
+    block: list[Case | SourcedCase | Rejected], future: Future[list[Outcome | WtGuidanceError]]
 ) -> Iterator[Evaluated | Rejected]:
     outcomes = iter(future.result())
     for item in block:
@@ -177,17 +307,37 @@ def evaluate_cases(
     evidence: SourceEvidence | None = None,
     overlay: Overlay | None = None,
     jobs: int = 1,
-) -> Iterator[Outcome]:
+) -> Iterator[Outcome | Rejected]:
     """The Python API for case systems: an iterator of outcomes from an iterable of cases.
 
-    ``overlay``: a valid local protocol applied to every case (see :class:`Settings`).
+    One item comes out per case, in order: its :class:`~wtguidance.results.Outcome`, or a
+    :class:`~wtguidance.case.Rejected` entry (``child_id`` is the case id; ``field`` and
+    ``value`` name the date) when the case cannot be evaluated, e.g. a deadline outside
+    the working-day calendar; one such case never stops the others. ``overlay``: a valid
+    local protocol applied to every case (see :class:`Settings`).
 
-    >>> for outcome in evaluate_cases(cases_from_my_system(), as_of=date.today()):
-    ...     store(outcome.model_dump(mode="json"))
+    >>> for item in evaluate_cases(cases_from_my_system(), as_of=date.today()):
+    ...     store(item.model_dump(mode="json"))
     """
-    settings = Settings(
-        as_of, require_edition(edition, "edition", "evaluate_cases"), evidence, overlay
-    )
-    for result in evaluate_stream(cases, settings, jobs=jobs):
-        assert isinstance(result, Evaluated)  # no Rejected goes in, so none comes out
-        yield result.outcome
+    function = "evaluate_cases"
+    require_iterable(cases, "cases", function, _CASE_HINT)
+    if require_date(as_of, "as_of", function) is None:
+        raise UsageError(f"{function}: as_of is required (a datetime.date)", code="bad-argument")
+    require_edition(edition, "edition", function)
+    if evidence is not None:
+        require(evidence, SourceEvidence, "evidence", function)
+    require_int(jobs, "jobs", function, minimum=1)
+    settings = Settings(as_of, edition, evidence, overlay)
+    return _outcomes(_stream(map(_only_case, cases), settings, jobs, CHUNK))
+
+
+def _only_case(item: object) -> Case:
+    return require(item, Case, "each case", "evaluate_cases", _CASE_HINT)
+
+
+def _outcomes(results: Iterator[Evaluated | Rejected]) -> Iterator[Outcome | Rejected]:
+    for result in results:
+        yield result.outcome if isinstance(result, Evaluated) else result
+
+
+_CASE_HINT = "build cases with wtguidance.case.parse_case_obj(data) or Case.model_validate(data)"

@@ -28,13 +28,15 @@ from typing import Any
 
 import msgspec
 
+from wtguidance._arguments import require, require_date, require_iterable
 from wtguidance._pack.model import describe_limit
-from wtguidance.calendar import WorkingCalendar
+from wtguidance.calendar import WIDE_FIRST_YEAR, WIDE_LAST_YEAR, WorkingCalendar
 from wtguidance.case import Rejected, SourceEvidence
 from wtguidance.case.sourced import SourceNote
 from wtguidance.caseload.run import Evaluated
 from wtguidance.caseload.store import RowStore
 from wtguidance.caseload.targets import CAUSES, ICPC_WORKING_DAYS, classify
+from wtguidance.errors import CalendarError, UsageError
 from wtguidance.results import ObligationResult, ProtocolView, TimescaleView
 
 __all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder", "late_text"]
@@ -237,6 +239,27 @@ def _amount(view: TimescaleView | None) -> int:
     return next((v for v in msgspec.structs.astuple(view) if v is not None), 0)
 
 
+def _check_builder(
+    as_of: object, calendar: object, edition: object, evidence: object, source: object
+) -> None:
+    """``bad-argument`` for a wrongly typed :class:`SummaryBuilder` argument (issue 19)."""
+    function = "SummaryBuilder"
+    day = require_date(as_of, "as_of", function)
+    if day is None:
+        raise UsageError(f"{function}: as_of is required (a datetime.date)", code="bad-argument")
+    if not WIDE_FIRST_YEAR <= day.year <= WIDE_LAST_YEAR:
+        raise CalendarError(
+            f"as of {day.isoformat()}: a caseload report counts working days (due soon, days "
+            f"late) from {WIDE_FIRST_YEAR}-01-01 to {WIDE_LAST_YEAR}-12-31 only"
+        )
+    require(calendar, WorkingCalendar, "calendar", function, "pass default_calendar()")
+    require(edition, str, "edition", function)
+    if evidence is not None:
+        require(evidence, SourceEvidence, "evidence", function)
+    if source is not None:
+        require(source, str, "source", function)
+
+
 class SummaryBuilder:
     """Feed every result of a run (in order) with :meth:`add`, then read :attr:`summary`."""
 
@@ -250,6 +273,9 @@ class SummaryBuilder:
         source: str | None = None,
         protocol: ProtocolView | None = None,
     ) -> None:
+        _check_builder(as_of, calendar, edition, evidence, source)
+        if protocol is not None:
+            require(protocol, ProtocolView, "protocol", "SummaryBuilder")
         self.summary = CaseloadSummary(source, as_of, edition, evidence, protocol=protocol)
         self.calendar = calendar
         self._wide: WorkingCalendar | None = None
@@ -257,15 +283,29 @@ class SummaryBuilder:
 
     def add_all(self, results: Iterable[Evaluated | Rejected]) -> Iterator[Evaluated | Rejected]:
         """Pass ``results`` through, adding each on the way."""
+        require_iterable(results, "results", "SummaryBuilder.add_all")
+        return self._add_all(results)
+
+    def _add_all(self, results: Iterable[Evaluated | Rejected]) -> Iterator[Evaluated | Rejected]:
         for result in results:
             self.add(result)
             yield result
 
     def add_file_notes(self, notes: Iterable[SourceNote], source: str) -> None:
+        require_iterable(notes, "notes", "SummaryBuilder.add_file_notes")
+        require(source, str, "source", "SummaryBuilder.add_file_notes")
         for note in notes:
+            require(note, SourceNote, "each note", "SummaryBuilder.add_file_notes")
             self._finding(note.code, note.severity, source, note.message)
 
     def add(self, result: Evaluated | Rejected) -> None:
+        if not isinstance(result, Evaluated | Rejected):
+            raise UsageError(
+                f"SummaryBuilder.add: result must be an Evaluated or a Rejected entry, not "
+                f"{type(result).__name__}",
+                code="bad-argument",
+                hint="feed it what evaluate_stream yields",
+            )
         s = self.summary
         if isinstance(result, Rejected):
             s.rejected += 1
@@ -343,7 +383,9 @@ class SummaryBuilder:
             return self.calendar
         if self._wide is None:
             self._wide = WorkingCalendar(
-                self.calendar.extra_non_working, first_year=1900, last_year=2200
+                self.calendar.extra_non_working,
+                first_year=WIDE_FIRST_YEAR,
+                last_year=WIDE_LAST_YEAR,
             )
         return self._wide
 

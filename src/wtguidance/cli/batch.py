@@ -9,6 +9,7 @@ line, column, field and reason. The counts go to stderr. Exit 0 when every line 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 
@@ -31,13 +32,18 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
 
     as_of, edition, jobs = run_options(args)
     overlay = run_protocol(args, ctx)  # refused before any record is read
+    # Undecodable bytes are kept as surrogates, so that read_jsonl rejects the one line that
+    # holds them (with its column) and reads the rest.
     if args.cases == "-":
         stream = ctx.stdin
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            stream = io.TextIOWrapper(buffer, encoding="utf-8", errors="surrogateescape")
         name = "<stdin>"
     else:
         name = args.cases
         try:
-            stream = open(args.cases, encoding="utf-8")  # noqa: SIM115 - closed below
+            stream = open(args.cases, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115
         except FileNotFoundError:
             raise UsageError(f"{name}: no such cases file", code="missing-file") from None
         except OSError as exc:
@@ -45,7 +51,9 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     outcomes = rejected = 0
     try:
         settings = Settings(as_of, edition, overlay=overlay)
-        cases = progress(read_jsonl(stream, name=name), ctx, total=None, position=lambda: 0)
+        cases = progress(
+            read_jsonl(stream, name=name, sourced=True), ctx, total=None, position=lambda: 0
+        )
         with open_out(args.out, ctx) as out:
             for result in evaluate_stream(cases, settings, jobs=jobs):
                 if isinstance(result, Rejected):
@@ -58,7 +66,9 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     except UnicodeDecodeError as exc:
         raise UsageError(f"{name}: not UTF-8 text ({exc.reason})", code="invalid-input") from None
     finally:
-        if stream is not ctx.stdin and stream is not sys.stdin:
+        if isinstance(stream, io.TextIOWrapper) and args.cases == "-":
+            stream.detach()  # leave the caller's stdin open
+        elif stream is not ctx.stdin and stream is not sys.stdin:
             stream.close()
     ctx.stderr.write(
         f"wtguidance: {outcomes + rejected} records: {outcomes} outcomes, {rejected} rejected\n"

@@ -35,6 +35,7 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance._render.diff import diff_html, diff_markdown, diff_text
     from wtguidance._render.documents import diff_document
     from wtguidance.case import parse_case_json
+    from wtguidance.cli._located import dates_located
     from wtguidance.diff import diff_case, diff_editions
     from wtguidance.editions import shipped_editions
 
@@ -76,9 +77,10 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
         as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
         text, shown = read_text(args.case, ctx, "case file", max_bytes=limits.max_bytes)
         record = parse_case_json(text, shown, limits=limits)
-        case = diff_case(
-            editions, a.edition, b.edition, record, as_of, overlay, national_from=national_from
-        )
+        with dates_located(text, shown):
+            case = diff_case(
+                editions, a.edition, b.edition, record, as_of, overlay, national_from=national_from
+            )
     if args.format == "json":
         document = diff_document(diff, case)
     elif args.format == "markdown":

@@ -22,6 +22,7 @@ FORMATS = ("text", "json", "markdown", "html")
 
 def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.case import parse_case_json
+    from wtguidance.cli._located import dates_located
     from wtguidance.editions import shipped_editions
     from wtguidance.evaluation import Evaluator
 
@@ -38,7 +39,8 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
 
         overlay = overlay_from_file(args.protocol, ctx, editions)
     evaluator = Evaluator.create(editions, overlay, engine=args.engine)
-    outcome = evaluator.evaluate(case, edition=args.edition, as_of=as_of)
+    with dates_located(text, shown):  # a deadline out of the calendar: at its file:line:col
+        outcome = evaluator.evaluate(case, edition=args.edition, as_of=as_of)
     if args.format == "json":
         from wtguidance._render.documents import outcome_document
 

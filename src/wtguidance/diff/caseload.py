@@ -29,7 +29,7 @@ from typing import IO, Any, Literal
 
 import msgspec
 
-from wtguidance._arguments import require, require_date
+from wtguidance._arguments import require, require_date, require_iterable, require_path
 from wtguidance.case import Case, Rejected, SourceEvidence
 from wtguidance.case.sourced import SourcedCase
 from wtguidance.diff.outcomes import case_holder_key, obligation_key, pair, sign_off_key
@@ -665,8 +665,33 @@ def diff_caseload(
     """
     if editions is not None:
         require(editions, Editions, "editions", "diff_caseload", "pass shipped_editions()")
+    require_iterable(items, "items", "diff_caseload", _ITEMS_HINT)
     return _diff_items(
-        items, a, b, as_of, overlay, evidence, jobs, source, source_kind, lambda: True, editions
+        map(_item, items),
+        a,
+        b,
+        as_of,
+        overlay,
+        evidence,
+        jobs,
+        source,
+        source_kind,
+        lambda: True,
+        editions,
+    )
+
+
+_ITEMS_HINT = "pass cases (parse_case_obj(data)) or what an importer yields"
+
+
+def _item(value: object) -> Case | SourcedCase | Rejected:
+    if isinstance(value, Case | SourcedCase | Rejected):
+        return value
+    raise UsageError(
+        f"diff_caseload: each item must be a Case, SourcedCase or Rejected, not "
+        f"{type(value).__name__}",
+        code="bad-argument",
+        hint=_ITEMS_HINT,
     )
 
 
@@ -775,6 +800,8 @@ def diff_caseload_file(
     read instead of opening ``path`` (standard input). A file that cannot be read raises
     :class:`~wtguidance.errors.UsageError`; a census that stops being well-formed part way
     gives ``complete=False`` and a last rejected entry saying where."""
+    if stream is None:
+        require_path(path, "path", "diff_caseload_file")
     if source not in (None, "cin", "annex-a", "jsonl"):
         raise UsageError(f"source: {source!r} is not one of cin, annex-a, jsonl", code="usage")
     shown = str(path)

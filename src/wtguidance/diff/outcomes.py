@@ -213,6 +213,9 @@ def diff_case(
     return diff_outcomes(left, right, a, b)
 
 
+_OUTCOME_HINT = "pass an Outcome from Evaluator.evaluate(case)"
+
+
 def diff_outcomes(left: Outcome, right: Outcome, a: str, b: str) -> CaseDiff:
     """Line up two outcomes of one case (``left`` judged under ``a``, ``right`` under ``b``).
 
@@ -220,6 +223,10 @@ def diff_outcomes(left: Outcome, right: Outcome, a: str, b: str) -> CaseDiff:
     practitioner role) and sign-offs by (id, subject date); repeats of one key pair up in
     order. Every caseload diff is built from this, so it agrees with :func:`diff_case`.
     """
+    require(left, Outcome, "left", "diff_outcomes", _OUTCOME_HINT)
+    require(right, Outcome, "right", "diff_outcomes", _OUTCOME_HINT)
+    require_edition(a, "a", "diff_outcomes")
+    require_edition(b, "b", "diff_outcomes")
     obligations = []
     for (item_id, clock), x, y in pair(left.obligations, right.obligations, obligation_key):
         sides = [

@@ -24,7 +24,13 @@ from wtguidance._version import __version__
 from wtguidance.case import Case, parse_case_obj
 from wtguidance.diff import diff_case, diff_editions
 from wtguidance.editions import Editions
-from wtguidance.errors import CaseError, ProtocolError, UnknownIdError, WtGuidanceError
+from wtguidance.errors import (
+    CalendarError,
+    CaseError,
+    ProtocolError,
+    UnknownIdError,
+    WtGuidanceError,
+)
 from wtguidance.evaluation import Evaluator
 from wtguidance.protocol import protocol_overlay, validate_protocol_text
 from wtguidance.service.errors import ServiceError, from_library_error
@@ -79,8 +85,8 @@ class Handlers:
             evaluator = found
         try:
             outcome = evaluator.evaluate(case, edition=request.edition, as_of=as_of)
-        except WtGuidanceError as error:
-            raise from_library_error(error) from None
+        except WtGuidanceError as error:  # calendar-range: at /case/events/<i>/date
+            raise from_library_error(error, under=_in_case(error)) from None
         return outcome_document(outcome).encode("utf-8")
 
     # -- validate-protocol ----------------------------------------------------------------
@@ -115,7 +121,7 @@ class Handlers:
             try:
                 case = diff_case(self.editions, first, second, parsed, as_of)
             except WtGuidanceError as error:
-                raise from_library_error(error) from None
+                raise from_library_error(error, under=_in_case(error)) from None
         pair = diff_editions(self.editions.get(first), self.editions.get(second))
         return diff_document(pair, case).encode("utf-8")
 
@@ -195,6 +201,12 @@ class Handlers:
             raise from_library_error(
                 error, under=pointer, status=422 if pointer is not None else status
             ) from None
+
+
+def _in_case(error: WtGuidanceError) -> str | None:
+    """``/case`` when the error points into the case (a deadline the calendar cannot count)."""
+    located = error.location is not None and error.location.pointer is not None
+    return "/case" if isinstance(error, CalendarError) and located else None
 
 
 def _case(value: object) -> Case:

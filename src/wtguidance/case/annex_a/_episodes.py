@@ -167,8 +167,15 @@ class AnnexAEpisode:
 
     def sourced(self) -> SourcedCase:
         """The episode as the caseload runner takes it (notes and evidence travel along)."""
+        first = self.rows[0] if self.rows else None
         return SourcedCase(
-            self.case, child_id=self.child_id, notes=self.notes(), evidence=self.evidence
+            self.case,
+            child_id=self.child_id,
+            notes=self.notes(),
+            evidence=self.evidence,
+            sheet=first.sheet if first is not None else None,
+            row=first.row if first is not None else None,
+            source=str(first) if first is not None else None,
         )
 
 

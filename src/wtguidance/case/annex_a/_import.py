@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from wtguidance._arguments import require_int, require_path
 from wtguidance.case.annex_a._columns import LISTS
 from wtguidance.case.annex_a._episodes import (
     ANNEX_A_SOURCE,
@@ -139,6 +140,9 @@ def read_annex_a(
     when a sheet announced as one of lists 1–7 lacks required columns, or when the file
     cannot be read at all. Rows with unreadable cells are not errors: they are rejected.
     """
+    require_path(path, "path", "read_annex_a")
+    require_int(max_bytes, "max_bytes", "read_annex_a", minimum=1)
+    require_int(max_rows, "max_rows", "read_annex_a", minimum=1)
     source = read_source(Path(path), max_bytes=max_bytes, max_rows=max_rows)
     findings = [SourceNote("annex-a-source", note, "info") for note in source.notes]
     findings.extend(
