@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from wtguidance._arguments import require, require_date, require_iterable
+from wtguidance._arguments import require_date, require_edition, require_iterable
 from wtguidance.case import Rejected, parse_case_obj
 from wtguidance.case.sourced import SourcedCase
 from wtguidance.caseload.run import Settings, evaluate_stream
@@ -45,7 +45,7 @@ def evaluate_partition(
         day = require_date(as_of, "as_of", function)
     if day is None:
         raise UsageError(f"{function}: as_of is required", code="bad-argument")
-    require(edition, str, "edition", function, "an edition id such as '2023', or 'auto'")
+    require_edition(edition, "edition", function)
     settings = Settings(day, edition)
     results: list[dict[str, Any]] = []
     for index, record in enumerate(records):
