@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wtguidance.cli._context import CliContext, parse_date
+from wtguidance.cli._output import open_out
 from wtguidance.errors import UsageError
 
 if TYPE_CHECKING:
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
     from wtguidance.calendar import WorkingCalendar
     from wtguidance.caseload import CaseloadSummary
 
-__all__ = ["add_run_options", "open_out", "progress", "run_options", "write_report"]
+__all__ = ["add_run_options", "progress", "run_options", "write_report"]
 
 T = TypeVar("T")
 
@@ -56,39 +55,6 @@ def run_options(args: argparse.Namespace) -> tuple[dt.date, str, int]:
     return as_of, args.edition, min(jobs, max(os.cpu_count() or 1, 1) * 4)
 
 
-@contextlib.contextmanager
-def open_out(path: str | None, ctx: CliContext) -> Iterator[IO[str]]:
-    """``--out PATH`` or stdout.
-
-    A regular file (or a new one) is written under a temporary name and renamed when
-    complete, so a reader never sees half a report; anything else (``/dev/null``, a pipe,
-    a terminal) is written in place and never replaced.
-    """
-    if path is None:
-        yield ctx.stdout
-        return
-    target = Path(path)
-    try:
-        special = target.exists() and not target.is_file()
-        if special:
-            stream = target.open("w", encoding="utf-8", newline="")
-        else:
-            partial = target.with_name(target.name + ".partial")
-            stream = partial.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror})", code="missing-file") from None
-    if special:
-        with stream:
-            yield stream
-        return
-    try:
-        with stream:
-            yield stream
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def progress(
     items: Iterable[T], ctx: CliContext, *, total: int | None, position: Callable[[], int]
 ) -> Iterator[T]:
@@ -120,13 +86,15 @@ def write_report(
     args: argparse.Namespace,
     ctx: CliContext,
     calendar: WorkingCalendar,
+    inputs: Iterable[str | None],
 ) -> None:
     """Write a caseload run in ``args.format`` to ``args.out`` (or stdout).
 
     JSON and CSV stream the results as they come; the table and HTML read the summary,
     so the results are run through first. ``summary`` is called only once they are.
+    ``inputs`` are the files read: ``--out`` naming one of them is refused.
     """
-    with open_out(args.out, ctx) as out:
+    with open_out(args.out, ctx, inputs) as out:
         if args.format == "json":
             from wtguidance._render.caseload import write_json
 

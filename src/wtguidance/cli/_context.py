@@ -59,20 +59,24 @@ class CliContext:
                 pass
         return DEFAULT_WIDTH
 
-    def write(self, text: str, *, painted: bool = False) -> None:
+    def write(self, text: str, *, painted: bool = False, to: IO[str] | None = None) -> None:
         """Write ``text`` (and a final newline) with control and bidi characters made visible.
 
         In JSON the escapes are the JSON escapes of the same characters, so data is kept.
         ``painted`` output (terminal colours) was made safe by its renderer, which escaped
-        the data before adding colour codes.
+        the data before adding colour codes. ``to`` is a stream from
+        :func:`~wtguidance.cli._output.open_out` (default: stdout); a failed write is a
+        one-line ``cannot-write`` error.
         """
         from wtguidance._render.text import visible
+        from wtguidance.cli._output import guarded
 
-        shown = _encodable(text if painted else visible(text), self.stdout)
-        self.stdout.write(shown if shown.endswith("\n") else shown + "\n")
+        stream = to if to is not None else guarded(self.stdout)
+        shown = _encodable(text if painted else visible(text), stream)
+        stream.write(shown if shown.endswith("\n") else shown + "\n")
 
 
-def _encodable(text: str, stream: TextIO) -> str:
+def _encodable(text: str, stream: IO[str]) -> str:
     """``text`` with what ``stream``'s encoding cannot hold written as ``\\uXXXX``.
 
     A terminal set to ASCII or Latin-1 then shows "Si\\u00f4n" instead of failing, and JSON

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from wtguidance.cli._caseload import add_run_options, progress, run_options, write_report
 from wtguidance.cli._context import CliContext, Commands, add_format
+from wtguidance.cli._output import check_out
 from wtguidance.errors import UsageError
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.evaluation import default_calendar
 
     as_of, edition, jobs = run_options(args)
+    check_out(args.out, ctx, [args.source])
     if args.format == "html":
         from wtguidance.cli.cin_census import _need_matplotlib
 
@@ -61,7 +63,7 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
     def summary() -> CaseloadSummary:
         return builder.summary
 
-    write_report(results, summary, args, ctx, calendar)
+    write_report(results, summary, args, ctx, calendar, [args.source])
     done = summary()
     if args.format != "text" or args.out is not None:
         ctx.stderr.write(

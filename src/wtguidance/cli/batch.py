@@ -12,8 +12,9 @@ import argparse
 import json
 import sys
 
-from wtguidance.cli._caseload import add_run_options, open_out, progress, run_options
+from wtguidance.cli._caseload import add_run_options, progress, run_options
 from wtguidance.cli._context import CliContext, Commands
+from wtguidance.cli._output import check_out, open_out
 from wtguidance.errors import UsageError
 
 __all__ = ["register"]
@@ -24,6 +25,7 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.caseload import Settings, evaluate_stream, read_jsonl
 
     as_of, edition, jobs = run_options(args)
+    check_out(args.out, ctx, [args.cases])
     if args.cases == "-":
         stream = ctx.stdin
         name = "<stdin>"
@@ -39,7 +41,7 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         settings = Settings(as_of, edition)
         cases = progress(read_jsonl(stream, name=name), ctx, total=None, position=lambda: 0)
-        with open_out(args.out, ctx) as out:
+        with open_out(args.out, ctx, [args.cases]) as out:
             for result in evaluate_stream(cases, settings, jobs=jobs):
                 if isinstance(result, Rejected):
                     rejected += 1

@@ -14,6 +14,7 @@ from itertools import chain
 
 from wtguidance.cli._caseload import add_run_options, progress, run_options, write_report
 from wtguidance.cli._context import CliContext, Commands, add_format
+from wtguidance.cli._output import check_out
 from wtguidance.errors import UsageError
 
 __all__ = ["register"]
@@ -25,6 +26,7 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.evaluation import default_calendar
 
     as_of, edition, jobs = run_options(args)
+    check_out(args.out, ctx, [args.file])
     if args.format == "html":
         _need_matplotlib()
     try:
@@ -60,7 +62,7 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
             builder.summary.complete = census.complete
             return builder.summary
 
-        write_report(results, summary, args, ctx, calendar)
+        write_report(results, summary, args, ctx, calendar, [args.file])
         done = summary()
     if args.format != "text" or args.out is not None:
         ctx.stderr.write(

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from wtguidance.cli._context import (
+    DEFAULT_WIDTH,
     CliContext,
     Commands,
     add_format,
@@ -14,6 +15,7 @@ from wtguidance.cli._context import (
     parse_date,
     read_text,
 )
+from wtguidance.cli._output import check_out, open_out
 
 __all__ = ["register"]
 
@@ -26,6 +28,7 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.editions import shipped_editions
     from wtguidance.errors import UsageError
 
+    check_out(args.out, ctx, [args.case])
     editions = shipped_editions()
     a, b = editions.get(args.a), editions.get(args.b)  # unknown → exit 2 with known ids
     if args.as_of is not None and args.case is None:
@@ -38,14 +41,22 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
         text, shown = read_text(args.case, ctx, "case file", max_bytes=limits.max_bytes)
         record = parse_case_json(text, shown, limits=limits)
         case = diff_case(editions, a.edition, b.edition, record, as_of)
-    if args.format == "json":
-        ctx.write(diff_document(diff, case))
-    elif args.format == "markdown":
-        ctx.write(diff_markdown(diff, case))
-    elif args.format == "html":
-        ctx.write(diff_html(diff, case))
-    else:
-        ctx.write(diff_text(diff, case, color=ctx.color, width=ctx.width), painted=True)
+    with open_out(args.out, ctx, [args.case]) as out:
+        if args.format == "json":
+            ctx.write(diff_document(diff, case), to=out)
+        elif args.format == "markdown":
+            ctx.write(diff_markdown(diff, case), to=out)
+        elif args.format == "html":
+            ctx.write(diff_html(diff, case), to=out)
+        else:
+            on_terminal = args.out is None
+            text = diff_text(
+                diff,
+                case,
+                color=ctx.color and on_terminal,
+                width=ctx.width if on_terminal else DEFAULT_WIDTH,
+            )
+            ctx.write(text, painted=True, to=out)
     return 0
 
 
@@ -58,5 +69,8 @@ def register(commands: Commands) -> None:
     add_format(parser, ("text", "markdown", "json", "html"), "text")
     parser.add_argument("--case", help="also judge this case (JSON; '-' = stdin) under both")
     parser.add_argument("--as-of", help="judge the case as of this date (default: today)")
+    parser.add_argument(
+        "--out", help="write the result to this file instead of stdout (never over an input)"
+    )
     add_limits(parser)
     parser.set_defaults(handler=_cmd_diff)
