@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from wtguidance.case.source import rejected_where
 from wtguidance.caseload.summary import CaseloadSummary
 from wtguidance.caseload.targets import CAUSE_TEXT
 
@@ -130,13 +131,13 @@ def render_table(summary: CaseloadSummary, *, color: bool, width: int = 120) -> 
         console.print(findings)
     if summary.rejected:
         rejected = Table(title=f"Rejected ({summary.rejected})", title_justify="left")
-        for column in ("line", "child", "field", "reason"):
+        for column in ("where", "child", "field", "reason"):
             rejected.add_column(column)
         for index, row in enumerate(summary.rejected_rows()):
             if index == ROWS:
                 break
             rejected.add_row(
-                str(row.get("line", "")),
+                Text(clean(rejected_where(row))),  # sheet and row, or line; column, field
                 Text(clean(row.get("child_id"))),
                 Text(clean(row.get("field"))),
                 Text(clean(row.get("reason"))),

@@ -23,7 +23,13 @@ from wtguidance.case.annex_a._episodes import (
     build_episodes,
 )
 from wtguidance.case.annex_a._rows import Context, Record, read_record
-from wtguidance.case.annex_a._sheets import MAX_BYTES, MAX_ROWS, IgnoredSheet, read_source
+from wtguidance.case.annex_a._sheets import (
+    MAX_BYTES,
+    MAX_RECORDS,
+    MAX_ROWS,
+    IgnoredSheet,
+    read_source,
+)
 from wtguidance.case.source import Rejected, SourceEvidence
 from wtguidance.case.sourced import SourcedCase, SourceNote
 
@@ -107,7 +113,11 @@ def _problem_text(record: Record) -> str:
     return f"{first.header!r} {first.reason}"
 
 
-def _child_items(child_id: str, records: Sequence[Record]) -> list[AnnexAEpisode | Rejected]:
+def _child_items(
+    child_id: str,
+    records: Sequence[Record],
+    evidence: dict[frozenset[str], SourceEvidence],
+) -> list[AnnexAEpisode | Rejected]:
     unplaced = [r for r in records if r.key_date is None]
     if unplaced:
         first = unplaced[0]
@@ -117,7 +127,7 @@ def _child_items(child_id: str, records: Sequence[Record]) -> list[AnnexAEpisode
         )
         return [_rejected(r) if r in unplaced else _rejected(r, reason) for r in records]
     items: list[AnnexAEpisode | Rejected] = []
-    for built in build_episodes(child_id, records):
+    for built in build_episodes(child_id, records, evidence):
         if isinstance(built, AnnexAEpisode):
             items.append(built)
             continue
@@ -131,18 +141,28 @@ def _child_items(child_id: str, records: Sequence[Record]) -> list[AnnexAEpisode
 
 
 def read_annex_a(
-    path: str | Path, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+    path: str | Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+    max_records: int = MAX_RECORDS,
 ) -> AnnexAImport:
     """Read an Annex A workbook (.xlsx) or a folder of CSV files, one per list.
 
     Raises :class:`~wtguidance.case.annex_a.AnnexAError` when no list 3–7 is recognised,
     when a sheet announced as one of lists 1–7 lacks required columns, or when the file
-    cannot be read at all. Rows with unreadable cells are not errors: they are rejected.
+    cannot be read at all, or when it holds more than ``max_records`` data rows (lists 1–7
+    together; :data:`MAX_RECORDS`, ``input-too-large``). Rows with unreadable cells are not
+    errors: they are rejected.
     """
-    source = read_source(Path(path), max_bytes=max_bytes, max_rows=max_rows)
+    source = read_source(
+        Path(path), max_bytes=max_bytes, max_rows=max_rows, max_records=max_records
+    )
     findings = [SourceNote("annex-a-source", note, "info") for note in source.notes]
     findings.extend(
-        SourceNote("annex-a-source", f"{i.name!r} not read: {i.reason}", "info")
+        SourceNote(
+            "annex-a-source", f"{i.name!r} not read: {i.reason}", "warning" if i.warning else "info"
+        )
         for i in source.ignored
     )
     by_child: dict[str, list[Record]] = {}
@@ -167,9 +187,10 @@ def read_annex_a(
                 order.append(record.child_id)
             by_child[record.child_id].append(record)
     items: list[AnnexAEpisode | Rejected] = []
+    evidence: dict[frozenset[str], SourceEvidence] = {}
     for entry in order:
         if isinstance(entry, str):
-            items.extend(_child_items(entry, by_child[entry]))
+            items.extend(_child_items(entry, by_child.pop(entry), evidence))
         else:
             items.append(_rejected(entry))
     return AnnexAImport(
