@@ -7,9 +7,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from wtguidance.cli._context import CliContext, parse_date
+from wtguidance.cli._context import CliContext, parse_date, whole_number
 from wtguidance.cli._output import open_out
-from wtguidance.errors import UsageError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -21,6 +20,9 @@ __all__ = ["add_run_options", "progress", "run_options", "write_report"]
 
 T = TypeVar("T")
 
+#: the largest ``--jobs`` accepted; any value up to it is capped at 4 processes per CPU
+MAX_JOBS = 1024
+
 
 def add_run_options(parser: argparse.ArgumentParser, *, as_of_required: bool) -> None:
     parser.add_argument(
@@ -30,7 +32,8 @@ def add_run_options(parser: argparse.ArgumentParser, *, as_of_required: bool) ->
     parser.add_argument("--out", help="write the report to this file instead of stdout")
     parser.add_argument(
         "--jobs",
-        default="1",
+        default=1,
+        type=whole_number("--jobs", 1, MAX_JOBS),
         help="evaluate on N processes, at most 4 per CPU (same output as 1; default 1)",
     )
 
@@ -44,14 +47,7 @@ def run_options(args: argparse.Namespace) -> tuple[dt.date, str, int]:
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else dt.date.today()
     if args.edition != "auto":
         shipped_editions().get(args.edition)  # unknown edition → exit 2 naming the known ones
-    try:
-        jobs = int(args.jobs)
-        if jobs < 1:
-            raise ValueError
-    except ValueError:
-        raise UsageError(
-            f"--jobs: {args.jobs!r} is not a whole number of at least 1", code="bad-flag"
-        ) from None
+    jobs: int = args.jobs
     return as_of, args.edition, min(jobs, max(os.cpu_count() or 1, 1) * 4)
 
 
