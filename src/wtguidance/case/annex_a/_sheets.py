@@ -7,9 +7,12 @@ and "Worker"), or use a council's own wording (see ``_columns``). The sheet's na
 is an error naming the sheet and the columns, never skipped. Sheets of lists 8–11 and
 sheets that are not lists (a cover page) are reported as ignored.
 
-Workbooks are opened with openpyxl in read-only mode twice, streaming: once for the values
-Excel last calculated and once for the formulas, so a formula whose result was never
-calculated is told apart from an empty cell.
+Workbooks are opened once with openpyxl in read-only mode, and each sheet's XML is parsed
+streaming: once for the values Excel last calculated and, only when the sheet holds a
+formula, once more for the formulas, so a formula whose result was never calculated is told
+apart from an empty cell. Only the rows the file holds are read, each as far as its last
+cell: a sheet's declared ``<dimension>`` is never trusted (see :func:`_parsed`), and the
+data rows of a whole source are bounded by :data:`MAX_RECORDS`.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ MAX_RECORDS = 200_000
 """The most data rows read from one workbook or folder, all lists together; more is refused.
 
 Memory grows with the rows a source really holds (never with what a sheet declares), about
-3 KB a row through a whole ``annex-a`` run; this bounds a run to well under 1 GB. A year
+3–4 KB a row through a whole ``annex-a`` run; this bounds a run to under about 1 GB. A year
 of referrals, assessments, enquiries, plans and contacts of the largest English council is
 well below it.
 """
