@@ -51,9 +51,8 @@ MAX_RECORDS = 200_000
 """The most data rows read from one workbook or folder, all lists together; more is refused.
 
 Memory grows with the rows a source really holds (never with what a sheet declares), about
-3–4 KB a row through a whole ``annex-a`` run; this bounds a run to under about 1 GB. A year
-of referrals, assessments, enquiries, plans and contacts of the largest English council is
-well below it.
+3–4 KB a row through a whole ``annex-a`` run; this bounds a run to under about 1 GB. Annex A
+returns hold thousands to tens of thousands of rows; ``max_records=`` raises the limit.
 """
 MAX_COLUMNS = 1_024
 """The most columns read from one row; a value further right makes the row unreadable."""
