@@ -25,7 +25,7 @@ import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from wtguidance.case.annex_a._cells import as_text, is_blank
 from wtguidance.case.annex_a._columns import LISTS, ColumnMatch, list_hint, match_columns
@@ -308,6 +308,11 @@ def _parsed(sheet: object, *, formulas: bool) -> Iterator[tuple[int, list[dict[s
         yield from parser.parse()
 
 
+def _cells_of(cells: list[dict[str, object]]) -> list[tuple[int, object]]:
+    """(1-based column, value) of each cell openpyxl's sheet parser gave for one row."""
+    return [(int(cast("int", c["column"])), c["value"]) for c in cells]
+
+
 def _workbook_rows(sheet: object, shared: _Shared, *, formulas: bool) -> Iterator[_Row]:
     """Each row the sheet holds: its number, cells, uncalculated and unreadable columns.
 
@@ -317,11 +322,12 @@ def _workbook_rows(sheet: object, shared: _Shared, *, formulas: bool) -> Iterato
     """
     written = _parsed(sheet, formulas=True) if formulas else None
     for number, cells in _parsed(sheet, formulas=False):
-        present = [(int(c["column"]), c["value"]) for c in cells if c["value"] is not None]  # type: ignore[call-overload]
         unreadable: list[tuple[int, str]] = []
         values: list[object] = []
-        for column, value in present:
+        for column, value in _cells_of(cells):
             index = column - 1
+            if value is None:
+                continue
             if isinstance(value, _BadIndex):
                 unreadable.append((index, f"refers to {value}, which the workbook does not hold"))
                 continue
@@ -335,16 +341,15 @@ def _workbook_rows(sheet: object, shared: _Shared, *, formulas: bool) -> Iterato
                 values.extend([None] * (index + 1 - len(values)))
             values[index] = shared(value)
         uncalculated: frozenset[int] = frozenset()
-        if written is not None:
-            formula_row = next(written, None)
-            if formula_row is not None:
-                uncalculated = frozenset(
-                    int(c["column"]) - 1  # type: ignore[call-overload]
-                    for c in formula_row[1]
-                    if _is_formula(c["value"])
-                    and (int(c["column"]) > len(values) or is_blank(values[int(c["column"]) - 1]))  # type: ignore[call-overload]
-                    and int(c["column"]) <= MAX_COLUMNS  # type: ignore[call-overload]
-                )
+        formula_row = next(written, None) if written is not None else None
+        if formula_row is not None:  # the same <row> element, parsed for its formulas
+            uncalculated = frozenset(
+                column - 1
+                for column, formula in _cells_of(formula_row[1])
+                if column <= MAX_COLUMNS
+                and _is_formula(formula)
+                and (column > len(values) or is_blank(values[column - 1]))
+            )
         yield number, tuple(values), uncalculated, tuple(unreadable)
 
 
