@@ -8,7 +8,7 @@ writes, in OUT_FOLDER:
   ``<dimension ref="A1:XFD1048576"/>``, a header, data rows 2 and 1,048,576;
 - ``dimension-XFD10000.xlsx``: the same shape, last row 10,000;
 - ``rows-100k.xlsx`` (about 130 KB): 100,000 identical List 3 rows, compressed.
-- ``rows-150k.xlsx``: 150,000 rows, over the documented row limit.
+- ``rows-over-limit.xlsx``: 200,001 rows, one over the documented row limit (refused).
 
 Then measure each whole process, e.g.::
 
@@ -132,7 +132,7 @@ def main() -> None:
         sparse(args.out / "dimension-full-grid.xlsx", 1_048_576),
         sparse(args.out / "dimension-XFD10000.xlsx", 10_000),
         dense(args.out / "rows-100k.xlsx", 100_000),
-        dense(args.out / "rows-150k.xlsx", 150_000),
+        dense(args.out / "rows-over-limit.xlsx", 200_001),
     ]
     for path in made:
         print(f"{path}  {path.stat().st_size:,} bytes")
