@@ -307,3 +307,27 @@ def test_rejected_census_and_batch_records_keep_their_line(fmt: str, tmp_path: P
     code, out, err = _run("cin-census", str(census), "--as-of", "2024-03-31", "--format", fmt)
     assert code == 0, err
     assert "line 1" in out
+
+
+# -- numbers that are no day (found by the fuzz harness) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", [float("inf"), float("-inf"), float("nan"), 1e308, -1e-9, 2958466.5, 10**30]
+)
+def test_a_number_that_is_no_day_rejects_the_row(value: float) -> None:
+    from wtguidance.case.annex_a._cells import CellError, as_date
+
+    with pytest.raises(CellError, match="not an Excel day number"):
+        as_date(value)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), 1e308])
+def test_an_infinite_date_cell_in_a_workbook_is_rejected(value: float, tmp_path: Path) -> None:
+    from annex_a_helpers import D, lists
+
+    book = lists(tmp_path / "inf.xlsx", {3: [referral("C1", value), referral("C2", D(2021, 1, 4))]})
+    annex = read_annex_a(book)
+    assert annex.reconciles
+    (rejected,) = annex.rejected
+    assert (rejected.sheet, rejected.row, rejected.field) == ("List 3", 2, "Date of Referral")
