@@ -254,3 +254,93 @@ def csv_folder(
             for row in rows:
                 writer.writerow(["" if v is None else v for v in row])
     return folder
+
+
+_NS = "http://schemas.openxmlformats.org"
+
+
+def raw_workbook(
+    path: Path,
+    sheet_data: str,
+    *,
+    dimension: str | None = None,
+    shared: Sequence[str] = (),
+    sheet_name: str = "List 3",
+) -> Path:
+    """An .xlsx written by hand: one sheet whose ``<sheetData>`` is ``sheet_data`` as given.
+
+    For what openpyxl itself never writes: a declared ``<dimension>`` larger than the data,
+    shared-string references (``t="s"``) into the table ``shared``, rows far apart.
+    """
+    rel = f"{_NS}/officeDocument/2006/relationships"
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    strings = "".join(f"<si><t>{s}</t></si>" for s in shared)
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{_NS}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kind}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{kind}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{_NS}/package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{_NS}/spreadsheetml/2006/main" xmlns:r="{rel}"><sheets>'
+            f'<sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{_NS}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{_NS}/spreadsheetml/2006/main" count="{len(shared)}" '
+            f'uniqueCount="{len(shared)}">{strings}</sst>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{_NS}/spreadsheetml/2006/main">{dim}'
+            f"<sheetData>{sheet_data}</sheetData></worksheet>"
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in parts.items():
+            book.writestr(name, text)
+    return path
+
+
+def raw_row(number: int, values: Sequence[object], *, first_column: int = 1) -> str:
+    """A ``<row>``: text as inline strings, numbers as numbers, ``("s", n)`` as shared string
+    ``n``, ``None`` as no cell."""
+    cells = []
+    for offset, value in enumerate(values):
+        if value is None:
+            continue
+        ref = f"{column_letter(first_column + offset)}{number}"
+        if isinstance(value, tuple):
+            cells.append(f'<c r="{ref}" t="s"><v>{value[1]}</v></c>')
+        elif isinstance(value, int | float):
+            cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        else:
+            cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def column_letter(number: int) -> str:
+    """Excel's column name of a 1-based column number (1 → A, 16384 → XFD)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def referral_cells(child: object, serial: int = 44090) -> list[object]:
+    """A list 3 row for :func:`raw_row`: dates as Excel day numbers (44090 = 2020-09-16)."""
+    return [child, "a) Male", "a) WBRI", 42005, 5, serial, "g) Police", "b) No", 0, "Duty", "W"]

@@ -2,7 +2,9 @@
 
 ``make test`` runs the ``dev`` profile (quick, deterministic). Set
 ``HYPOTHESIS_PROFILE=thorough`` for a nightly-style run with many more examples:
-``HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest``.
+``HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest``. The per-format fuzz harness
+(``test_fuzz_formats.py``) runs a third of the profile's examples per property, since each
+example runs a whole command.
 """
 
 from __future__ import annotations

@@ -77,7 +77,11 @@ def test_answer_is_the_cli_json(client: Any, body: dict[str, Any], argv: tuple[s
         ({"from": "1999", "to": "2023", "cases": BATCH}, 422, "unknown-edition"),
         ({"from": "2023", "to": "2026"}, 422, "invalid-request"),
         ({"from": "2023", "to": "2026", "cases": BATCH, "jobs": 2}, 422, "invalid-request"),
-        ({"from": "2023", "to": "2026", "cases": BATCH, "as_of": "2024-02-30"}, 422, "invalid-date"),
+        (
+            {"from": "2023", "to": "2026", "cases": BATCH, "as_of": "2024-02-30"},
+            422,
+            "invalid-date",
+        ),
         ({"from": "2023", "protocol": "timescales: [", "cases": BATCH}, 422, None),
         ({"from": "2023", "to": "2026", "cases": "x" * LIMIT}, 413, "body-too-large"),
     ],

@@ -456,8 +456,13 @@ CATALOGUE: tuple[CodeGroup, ...] = (
             CodeEntry(
                 ("cannot-write",),
                 (
-                    "`schema -o FILE` cannot write: the folder does not exist, `FILE` is a "
-                    "directory, or permission is denied."
+                    "The output cannot be written: `--out FILE` (or `schema -o FILE`) is one "
+                    "of the command's inputs (the same file by any name, link or hard link: "
+                    "refused before anything is written), its folder does not exist, it is a "
+                    "directory, permission is denied, the disk is full, or stdout was closed "
+                    "(a pipe whose reader stopped). A report is written to a new temporary "
+                    "file beside `FILE` and renamed over it only when complete, so `FILE` is "
+                    "never left half written."
                 ),
             ),
             CodeEntry(

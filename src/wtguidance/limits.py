@@ -23,11 +23,14 @@ from dataclasses import dataclass
 from wtguidance.errors import UsageError
 
 __all__ = [
+    "CEILING_MAX_BYTES",
+    "CEILING_MAX_EVENTS",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_EVENTS",
     "ENV_MAX_BYTES",
     "ENV_MAX_EVENTS",
     "Limits",
+    "ceiling",
 ]
 
 DEFAULT_MAX_BYTES = 64_000_000
@@ -36,16 +39,30 @@ DEFAULT_MAX_BYTES = 64_000_000
 DEFAULT_MAX_EVENTS = 100_000
 """The most events one case record may hold by default (DESIGN §13 evaluates 100,000)."""
 
+CEILING_MAX_BYTES = 1 << 40
+"""The highest ``max_bytes`` that may be set (1 TiB); more is an error, not "no limit"."""
+
+CEILING_MAX_EVENTS = 100_000_000
+"""The highest ``max_events`` that may be set; more is an error, not "no limit"."""
+
 ENV_MAX_BYTES = "WTGUIDANCE_MAX_BYTES"
 ENV_MAX_EVENTS = "WTGUIDANCE_MAX_EVENTS"
+_CEILINGS = {"max_bytes": CEILING_MAX_BYTES, "max_events": CEILING_MAX_EVENTS}
 
 
 def _positive(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    ceiling = _CEILINGS[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= ceiling:
         raise UsageError(
-            f"{name} must be a whole number of at least 1, not {value!r}", code="bad-argument"
+            f"{name} must be a whole number from 1 to {ceiling:,}, not {value!r}",
+            code="bad-argument",
         )
     return value
+
+
+def ceiling(name: str) -> int:
+    """The highest value limit ``name`` (``max_bytes``, ``max_events``) may be set to."""
+    return _CEILINGS[name]
 
 
 @dataclass(frozen=True)
@@ -64,12 +81,12 @@ class Limits:
         """The limits set in the environment (see the module docstring), or the defaults."""
         env = os.environ if environ is None else environ
         return cls(
-            max_bytes=_from_env(env, ENV_MAX_BYTES, DEFAULT_MAX_BYTES),
-            max_events=_from_env(env, ENV_MAX_EVENTS, DEFAULT_MAX_EVENTS),
+            max_bytes=_from_env(env, ENV_MAX_BYTES, DEFAULT_MAX_BYTES, CEILING_MAX_BYTES),
+            max_events=_from_env(env, ENV_MAX_EVENTS, DEFAULT_MAX_EVENTS, CEILING_MAX_EVENTS),
         )
 
 
-def _from_env(env: Mapping[str, str], name: str, default: int) -> int:
+def _from_env(env: Mapping[str, str], name: str, default: int, highest: int) -> int:
     text = env.get(name)
     if text is None or not text.strip():
         return default
@@ -77,6 +94,8 @@ def _from_env(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(text.strip().replace("_", ""))
     except ValueError:
         value = 0
-    if value < 1:
-        raise UsageError(f"{name}={text!r} is not a whole number of at least 1", code="bad-flag")
+    if not 1 <= value <= highest:
+        raise UsageError(
+            f"{name}={text!r} is not a whole number from 1 to {highest:,}", code="bad-flag"
+        )
     return value

@@ -12,7 +12,8 @@ event is reported as not evidenced — an earlier event, not in the source, may 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,6 +23,7 @@ __all__ = [
     "Rejected",
     "SourceEvidence",
     "never_recorded",
+    "rejected_where",
 ]
 
 
@@ -79,6 +81,28 @@ class Rejected(BaseModel):
     value: str | None = None
     sheet: str | None = None
     row: int | None = None
+
+    def where(self) -> str:
+        """Where the record was, in words: ``sheet 'List 3' row 4, column 4 (Date of
+        Referral)`` or ``line 12, column 3``; empty when the source gives no place."""
+        return rejected_where(self.model_dump(exclude_none=True))
+
+
+def rejected_where(row: Mapping[str, Any]) -> str:
+    """:meth:`Rejected.where` of a rejected entry as JSON holds it (``rejected_rows()``)."""
+    parts = []
+    if row.get("sheet") is not None:
+        parts.append(f"sheet {row['sheet']!r}")
+    if row.get("row") is not None:
+        parts.append(f"row {row['row']}")
+    if row.get("line") is not None:
+        parts.append(f"line {row['line']}")
+    place = " ".join(parts)
+    if row.get("column") is not None:
+        place += f"{', ' if place else ''}column {row['column']}"
+    if row.get("field"):
+        place += f" ({row['field']})" if place else str(row["field"])
+    return place
 
 
 def _event_names(value: object, name: str, function: str) -> None:

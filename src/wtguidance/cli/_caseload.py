@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from wtguidance.cli._context import CliContext, parse_date
-from wtguidance.errors import UsageError
+from wtguidance.cli._context import CliContext, parse_date, whole_number
+from wtguidance.cli._output import open_out
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -18,16 +16,12 @@ if TYPE_CHECKING:
     from wtguidance.caseload import CaseloadSummary
     from wtguidance.overlay import Overlay
 
-__all__ = [
-    "add_run_options",
-    "open_out",
-    "progress",
-    "run_options",
-    "run_protocol",
-    "write_report",
-]
+__all__ = ["add_run_options", "progress", "run_options", "run_protocol", "write_report"]
 
 T = TypeVar("T")
+
+#: the largest ``--jobs`` accepted; any value up to it is capped at 4 processes per CPU
+MAX_JOBS = 1024
 
 
 def add_run_options(parser: argparse.ArgumentParser, *, as_of_required: bool) -> None:
@@ -44,7 +38,8 @@ def add_run_options(parser: argparse.ArgumentParser, *, as_of_required: bool) ->
     )
     parser.add_argument(
         "--jobs",
-        default="1",
+        default=1,
+        type=whole_number("--jobs", 1, MAX_JOBS),
         help="evaluate on N processes, at most 4 per CPU (same output as 1; default 1)",
     )
 
@@ -58,14 +53,7 @@ def run_options(args: argparse.Namespace) -> tuple[dt.date, str, int]:
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else dt.date.today()
     if args.edition != "auto":
         shipped_editions().get(args.edition)  # unknown edition → exit 2 naming the known ones
-    try:
-        jobs = int(args.jobs)
-        if jobs < 1:
-            raise ValueError
-    except ValueError:
-        raise UsageError(
-            f"--jobs: {args.jobs!r} is not a whole number of at least 1", code="bad-flag"
-        ) from None
+    jobs: int = args.jobs
     return as_of, args.edition, min(jobs, max(os.cpu_count() or 1, 1) * 4)
 
 
@@ -77,39 +65,6 @@ def run_protocol(args: argparse.Namespace, ctx: CliContext) -> Overlay | None:
     from wtguidance.editions import shipped_editions
 
     return overlay_from_file(args.protocol, ctx, shipped_editions())
-
-
-@contextlib.contextmanager
-def open_out(path: str | None, ctx: CliContext) -> Iterator[IO[str]]:
-    """``--out PATH`` or stdout.
-
-    A regular file (or a new one) is written under a temporary name and renamed when
-    complete, so a reader never sees half a report; anything else (``/dev/null``, a pipe,
-    a terminal) is written in place and never replaced.
-    """
-    if path is None:
-        yield ctx.stdout
-        return
-    target = Path(path)
-    try:
-        special = target.exists() and not target.is_file()
-        if special:
-            stream = target.open("w", encoding="utf-8", newline="")
-        else:
-            partial = target.with_name(target.name + ".partial")
-            stream = partial.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror})", code="missing-file") from None
-    if special:
-        with stream:
-            yield stream
-        return
-    try:
-        with stream:
-            yield stream
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def progress(
@@ -142,13 +97,15 @@ def write_report(
     summary: Callable[[], CaseloadSummary],
     args: argparse.Namespace,
     ctx: CliContext,
+    inputs: Iterable[str | None],
 ) -> None:
     """Write a caseload run in ``args.format`` to ``args.out`` (or stdout).
 
     JSON and CSV stream the results as they come; the table and HTML read the summary,
     so the results are run through first. ``summary`` is called only once they are.
+    ``inputs`` are the files read: ``--out`` naming one of them is refused.
     """
-    with open_out(args.out, ctx) as out:
+    with open_out(args.out, ctx, inputs) as out:
         if args.format == "json":
             from wtguidance._render.caseload import write_json
 

@@ -23,9 +23,12 @@ __all__ = [
     "limits_of",
     "parse_date",
     "read_text",
+    "whole_number",
 ]
 
 Handler = Callable[[argparse.Namespace, "CliContext"], int]
+
+_CHUNK = 1 << 20  # bytes read at a time from an input
 
 #: the width of tables written to a pipe or file (a terminal's own width is used otherwise)
 DEFAULT_WIDTH = 120
@@ -59,20 +62,24 @@ class CliContext:
                 pass
         return DEFAULT_WIDTH
 
-    def write(self, text: str, *, painted: bool = False) -> None:
+    def write(self, text: str, *, painted: bool = False, to: IO[str] | None = None) -> None:
         """Write ``text`` (and a final newline) with control and bidi characters made visible.
 
         In JSON the escapes are the JSON escapes of the same characters, so data is kept.
         ``painted`` output (terminal colours) was made safe by its renderer, which escaped
-        the data before adding colour codes.
+        the data before adding colour codes. ``to`` is a stream from
+        :func:`~wtguidance.cli._output.open_out` (default: stdout); a failed write is a
+        one-line ``cannot-write`` error.
         """
         from wtguidance._render.text import visible
+        from wtguidance.cli._output import guarded
 
-        shown = _encodable(text if painted else visible(text), self.stdout)
-        self.stdout.write(shown if shown.endswith("\n") else shown + "\n")
+        stream = to if to is not None else guarded(self.stdout)
+        shown = _encodable(text if painted else visible(text), stream)
+        stream.write(shown if shown.endswith("\n") else shown + "\n")
 
 
-def _encodable(text: str, stream: TextIO) -> str:
+def _encodable(text: str, stream: IO[str]) -> str:
     """``text`` with what ``stream``'s encoding cannot hold written as ``\\uXXXX``.
 
     A terminal set to ASCII or Latin-1 then shows "Si\\u00f4n" instead of failing, and JSON
@@ -137,12 +144,31 @@ def _read_stream(stream: IO[Any], max_bytes: int | None, shown: str, what: str) 
     limit = -1 if max_bytes is None else max_bytes + 1
     binary = cast("IO[bytes] | None", getattr(stream, "buffer", None))
     if binary is not None or "b" in getattr(stream, "mode", ""):
-        data = (binary or stream).read(limit)
+        data = _read_up_to(binary or stream, limit)
     else:  # an in-memory text stream (tests): count characters, then bytes
         data = cast("str", stream.read(limit)).encode("utf-8", "surrogatepass")
     if max_bytes is not None and len(data) > max_bytes:
         raise _too_large(shown, what, max_bytes)
-    return cast("bytes", data)
+    return data
+
+
+def _read_up_to(stream: IO[Any], limit: int) -> bytes:
+    """At most ``limit`` bytes (all when negative), read in chunks.
+
+    ``read(limit)`` would allocate a buffer of ``limit`` bytes before reading one: with a
+    limit of a terabyte that is a ``MemoryError`` on a 2 KB file.
+    """
+    if limit < 0:
+        return cast("bytes", stream.read())
+    parts: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = cast("bytes", stream.read(min(left, _CHUNK)))
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
 def _unreadable(shown: str, message: str) -> UsageError:
@@ -207,15 +233,22 @@ def add_format(parser: argparse.ArgumentParser, choices: Sequence[str], default:
     )
 
 
-def _whole_number(flag: str) -> Callable[[str], int]:
+def whole_number(flag: str, lowest: int, highest: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number from ``lowest`` to ``highest``, else one line.
+
+    Non-numeric text, ``0``, negatives, fractions and absurdly large values (which would
+    overflow a socket or a read further on) are usage errors naming the flag.
+    """
+
     def parse(text: str) -> int:
         try:
-            value = int(text)
+            value = int(text.strip().replace("_", ""))
         except ValueError:
-            value = 0
-        if value < 1:
+            value = None
+        if value is None or not lowest <= value <= highest:
             raise UsageError(
-                f"{flag}: {text!r} is not a whole number of at least 1", code="bad-flag"
+                f"{flag}: {text!r} is not a whole number from {lowest:,} to {highest:,}",
+                code="bad-flag",
             )
         return value
 
@@ -224,14 +257,16 @@ def _whole_number(flag: str) -> Callable[[str], int]:
 
 def add_limits(parser: argparse.ArgumentParser) -> None:
     """``--max-bytes`` and ``--max-events`` (defaults from the environment, DESIGN §14)."""
+    from wtguidance.limits import CEILING_MAX_BYTES, CEILING_MAX_EVENTS
+
     parser.add_argument(
         "--max-bytes",
-        type=_whole_number("--max-bytes"),
+        type=whole_number("--max-bytes", 1, CEILING_MAX_BYTES),
         help="refuse a case record larger than this (default: WTGUIDANCE_MAX_BYTES or 64000000)",
     )
     parser.add_argument(
         "--max-events",
-        type=_whole_number("--max-events"),
+        type=whole_number("--max-events", 1, CEILING_MAX_EVENTS),
         help="refuse a case with more events (default: WTGUIDANCE_MAX_EVENTS or 100000)",
     )
 

@@ -20,6 +20,7 @@ from wtguidance.cli._caseload import (
     write_report,
 )
 from wtguidance.cli._context import CliContext, Commands, add_format
+from wtguidance.cli._output import check_out
 from wtguidance.errors import UsageError
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.evaluation import default_calendar
 
     as_of, edition, jobs = run_options(args)
+    check_out(args.out, ctx, [args.source])
     overlay = run_protocol(args, ctx)  # refused before any record is read
     if args.format == "html":
         from wtguidance.cli.cin_census import _need_matplotlib
@@ -72,7 +74,7 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
     def summary() -> CaseloadSummary:
         return builder.summary
 
-    write_report(results, summary, args, ctx)
+    write_report(results, summary, args, ctx, [args.source])
     done = summary()
     if args.format != "text" or args.out is not None:
         ctx.stderr.write(

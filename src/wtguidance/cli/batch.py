@@ -13,14 +13,9 @@ import io
 import json
 import sys
 
-from wtguidance.cli._caseload import (
-    add_run_options,
-    open_out,
-    progress,
-    run_options,
-    run_protocol,
-)
+from wtguidance.cli._caseload import add_run_options, progress, run_options, run_protocol
 from wtguidance.cli._context import CliContext, Commands
+from wtguidance.cli._output import check_out, open_out
 from wtguidance.errors import UsageError
 
 __all__ = ["register"]
@@ -31,6 +26,7 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.caseload import Settings, evaluate_stream, read_jsonl
 
     as_of, edition, jobs = run_options(args)
+    check_out(args.out, ctx, [args.cases])
     overlay = run_protocol(args, ctx)  # refused before any record is read
     # Undecodable bytes are kept as surrogates, so that read_jsonl rejects the one line that
     # holds them (with its column) and reads the rest.
@@ -54,7 +50,7 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
         cases = progress(
             read_jsonl(stream, name=name, sourced=True), ctx, total=None, position=lambda: 0
         )
-        with open_out(args.out, ctx) as out:
+        with open_out(args.out, ctx, [args.cases]) as out:
             for result in evaluate_stream(cases, settings, jobs=jobs):
                 if isinstance(result, Rejected):
                     rejected += 1

@@ -21,6 +21,7 @@ from wtguidance.cli._caseload import (
     write_report,
 )
 from wtguidance.cli._context import CliContext, Commands, add_format
+from wtguidance.cli._output import check_out
 from wtguidance.errors import UsageError
 
 __all__ = ["register"]
@@ -32,6 +33,7 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.evaluation import default_calendar
 
     as_of, edition, jobs = run_options(args)
+    check_out(args.out, ctx, [args.file])
     overlay = run_protocol(args, ctx)  # refused before any record is read
     if args.format == "html":
         _need_matplotlib()
@@ -68,7 +70,7 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
             builder.summary.complete = census.complete
             return builder.summary
 
-        write_report(results, summary, args, ctx)
+        write_report(results, summary, args, ctx, [args.file])
         done = summary()
     if args.format != "text" or args.out is not None:
         ctx.stderr.write(

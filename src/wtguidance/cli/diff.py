@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 
 from wtguidance.cli._context import (
+    DEFAULT_WIDTH,
     CliContext,
     Commands,
     add_format,
@@ -24,6 +25,7 @@ from wtguidance.cli._context import (
     parse_date,
     read_text,
 )
+from wtguidance.cli._output import check_out, open_out
 from wtguidance.errors import UsageError
 
 __all__ = ["register"]
@@ -39,6 +41,7 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.diff import diff_case, diff_editions
     from wtguidance.editions import shipped_editions
 
+    check_out(args.out, ctx, [args.case])
     editions = shipped_editions()
     national_from = args.b is None and args.case is not None and args.protocol is not None
     if args.b is None and not national_from:
@@ -81,29 +84,28 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
             case = diff_case(
                 editions, a.edition, b.edition, record, as_of, overlay, national_from=national_from
             )
-    if args.format == "json":
-        document = diff_document(diff, case)
-    elif args.format == "markdown":
-        document = diff_markdown(diff, case)
-    elif args.format == "html":
-        document = diff_html(diff, case)
-    else:
-        if args.out is None:
-            ctx.write(diff_text(diff, case, color=ctx.color, width=ctx.width), painted=True)
-            return 0
-        document = diff_text(diff, case, color=False, width=ctx.width)
-    _write(document, args, ctx)
+    with open_out(args.out, ctx, [args.case, args.protocol]) as out:
+        if args.format == "json":
+            ctx.write(diff_document(diff, case), to=out)
+        elif args.format == "markdown":
+            ctx.write(diff_markdown(diff, case), to=out)
+        elif args.format == "html":
+            ctx.write(diff_html(diff, case), to=out)
+        else:
+            on_terminal = args.out is None
+            text = diff_text(
+                diff,
+                case,
+                color=ctx.color and on_terminal,
+                width=ctx.width if on_terminal else DEFAULT_WIDTH,
+            )
+            ctx.write(text, painted=True, to=out)
     return 0
 
 
 def _write(document: str, args: argparse.Namespace, ctx: CliContext) -> None:
-    if args.out is None:
-        ctx.write(document)
-        return
-    from wtguidance.cli._caseload import open_out
-
-    with open_out(args.out, ctx) as out:
-        out.write(document)
+    with open_out(args.out, ctx, [args.caseload, args.protocol]) as out:
+        ctx.write(document, to=out)
 
 
 def _cmd_caseload(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -133,6 +135,7 @@ def _cmd_caseload(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
     jobs = _jobs(args.jobs)
+    check_out(args.out, ctx, [args.caseload, args.protocol])
     overlay = run_protocol(args, ctx)  # refused before any record is read
     if overlay is not None and b is None and a not in ("auto", overlay.edition):
         raise UsageError(
@@ -244,6 +247,8 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--jobs", help="with --caseload: judge on N processes (same output as 1; default 1)"
     )
-    parser.add_argument("--out", help="write the report to this file instead of stdout")
+    parser.add_argument(
+        "--out", help="write the result to this file instead of stdout (never over an input)"
+    )
     add_limits(parser)
     parser.set_defaults(handler=_cmd_diff)

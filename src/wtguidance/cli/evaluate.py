@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from wtguidance.cli._context import (
+    DEFAULT_WIDTH,
     CliContext,
     Commands,
     add_format,
@@ -14,6 +15,7 @@ from wtguidance.cli._context import (
     parse_date,
     read_text,
 )
+from wtguidance.cli._output import check_out, open_out
 
 __all__ = ["register"]
 
@@ -27,6 +29,7 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.evaluation import Evaluator
 
     limits = limits_of(args)
+    check_out(args.out, ctx, [args.case, args.protocol])
     as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
     text, shown = read_text(args.case, ctx, "case file", max_bytes=limits.max_bytes)
     case = parse_case_json(text, shown, limits=limits)
@@ -41,20 +44,27 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     evaluator = Evaluator.create(editions, overlay, engine=args.engine)
     with dates_located(text, shown):  # a deadline out of the calendar: at its file:line:col
         outcome = evaluator.evaluate(case, edition=args.edition, as_of=as_of)
-    if args.format == "json":
-        from wtguidance._render.documents import outcome_document
+    with open_out(args.out, ctx, [args.case, args.protocol]) as out:
+        if args.format == "json":
+            from wtguidance._render.documents import outcome_document
 
-        ctx.write(outcome_document(outcome))
-        return 0
-    # the renderers (and rich) are imported only for the formats that need them
-    from wtguidance._render.outcome import outcome_html, outcome_markdown, outcome_table
+            ctx.write(outcome_document(outcome), to=out)
+            return 0
+        # the renderers (and rich) are imported only for the formats that need them
+        from wtguidance._render.outcome import outcome_html, outcome_markdown, outcome_table
 
-    if args.format == "markdown":
-        ctx.write(outcome_markdown(outcome))
-    elif args.format == "html":
-        ctx.write(outcome_html(outcome))
-    else:
-        ctx.write(outcome_table(outcome, color=ctx.color, width=ctx.width), painted=True)
+        if args.format == "markdown":
+            ctx.write(outcome_markdown(outcome), to=out)
+        elif args.format == "html":
+            ctx.write(outcome_html(outcome), to=out)
+        else:
+            on_terminal = args.out is None
+            table = outcome_table(
+                outcome,
+                color=ctx.color and on_terminal,
+                width=ctx.width if on_terminal else DEFAULT_WIDTH,
+            )
+            ctx.write(table, painted=True, to=out)
     return 0
 
 
@@ -66,6 +76,9 @@ def register(commands: Commands) -> None:
     evaluate.add_argument("--edition", default="auto", help="edition id, or auto (default)")
     add_format(evaluate, FORMATS, "text")
     evaluate.add_argument("--protocol", help="apply a valid local protocol (YAML) as an overlay")
+    evaluate.add_argument(
+        "--out", help="write the result to this file instead of stdout (never over an input)"
+    )
     add_limits(evaluate)
     evaluate.add_argument(
         "--engine",

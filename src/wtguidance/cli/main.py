@@ -9,6 +9,8 @@ a command imports its domain only when it runs, so ``--help`` and ``--version`` 
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -16,6 +18,7 @@ from typing import TextIO
 from wtguidance._version import __version__
 from wtguidance.cli import annex_a, batch, cin_census, diff, evaluate, packs, protocol, serve
 from wtguidance.cli._context import CliContext, Handler, Parser
+from wtguidance.cli._output import STDOUT, guarded
 from wtguidance.errors import WtGuidanceError
 
 __all__ = ["build_parser", "main"]
@@ -51,15 +54,37 @@ def main(
             ctx.write(parser.format_help())
             return 2
         handler: Handler = args.handler
-        return handler(args, ctx)
+        code = handler(args, ctx)
+        guarded(ctx.stdout).flush()  # a full disk often shows only here
+        return code
     except WtGuidanceError as error:
+        if error.code == "cannot-write" and _is_stdout(error):
+            _detach_stdout(ctx)
         ctx.stderr.write(f"wtguidance: {_one_line(error)}\n")
         return 2
     except KeyboardInterrupt:
         ctx.stderr.write("wtguidance: interrupted\n")
         return 130
-    except BrokenPipeError:
-        return 0
+
+
+def _is_stdout(error: WtGuidanceError) -> bool:
+    return error.location is not None and error.location.path == STDOUT
+
+
+def _detach_stdout(ctx: CliContext) -> None:
+    """After stdout failed (closed pipe, full disk), send what is left in it nowhere.
+
+    Otherwise the interpreter's own final flush fails again and prints a second message.
+    """
+    try:
+        fd = ctx.stdout.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 def _one_line(error: WtGuidanceError) -> str:

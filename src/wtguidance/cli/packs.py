@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from wtguidance.cli._context import CliContext, Commands, add_format
-from wtguidance.errors import SourceLocation, UsageError
+from wtguidance.errors import UsageError
 
 __all__ = ["register"]
 
@@ -47,31 +47,19 @@ def _cmd_schema(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.output is None:
         ctx.write(text)
         return 0
-    _write_file(args.output, text)
+    _write_file(args.output, text, ctx)
     ctx.stderr.write(f"wrote {args.output}\n")
     return 0
 
 
-def _write_file(name: str, text: str) -> None:
-    """Write ``text`` to ``name``; a missing folder, a directory or no permission is exit 2."""
-    where = SourceLocation(path=name)
+def _write_file(name: str, text: str, ctx: CliContext) -> None:
+    """Write ``text`` to ``name`` through the one output writer (cli/_output.py)."""
+    from wtguidance.cli._output import open_out
+
     if not name:
         raise UsageError("-o: the output file name is empty", code="cannot-write")
-    path = Path(name)
-    if path.is_dir():
-        raise UsageError("is a directory; give a file name", code="cannot-write", location=where)
-    if not path.parent.is_dir():
-        raise UsageError(
-            f"cannot write: the folder {str(path.parent)!r} does not exist",
-            code="cannot-write",
-            location=where,
-        )
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write ({exc.strerror})", code="cannot-write", location=where
-        ) from None
+    with open_out(name, ctx) as out:
+        out.write(text)
 
 
 # -- explain --------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import argparse
 import os
 
 from wtguidance._install_hint import install_command
-from wtguidance.cli._context import CliContext, Commands
+from wtguidance.cli._context import CliContext, Commands, whole_number
 from wtguidance.errors import UsageError
 
 __all__ = ["register"]
@@ -23,10 +23,7 @@ def _cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
             f"{install_command('server')}",
             code="missing-extra",
         ) from None
-    if args.workers < 1:
-        raise UsageError("--workers: must be at least 1", code="bad-flag")
-    if args.max_body_bytes < 1:
-        raise UsageError("--max-body-bytes: must be at least 1", code="bad-flag")
+    _check_host(args.host, args.port)
     settings = ServiceSettings(max_body_bytes=args.max_body_bytes)
     ctx.stderr.write(
         f"wtguidance: serving on http://{args.host}:{args.port} "
@@ -48,11 +45,23 @@ def _cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _whole_number(text: str) -> int:
+def _check_host(host: str, port: int) -> None:
+    """A host name that does not resolve is one line now, not uvicorn's log and exit 3."""
+    import socket
+
     try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UsageError(
+            f"--host: {host!r} is not an address to listen on ({reason})", code="bad-flag"
+        ) from None
+
+
+#: the most worker processes ``--workers`` starts
+MAX_WORKERS = 256
+#: the largest ``--max-body-bytes`` (1 GiB); a case record is kilobytes
+MAX_BODY_BYTES = 1 << 30
 
 
 def register(commands: Commands) -> None:
@@ -65,13 +74,21 @@ def register(commands: Commands) -> None:
         "unless --host says otherwise.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=_whole_number, default=8000, help="port to listen on")
     serve.add_argument(
-        "--workers", type=_whole_number, default=1, help="worker processes (default 1)"
+        "--port",
+        type=whole_number("--port", 1, 65_535),
+        default=8000,
+        help="port to listen on, 1–65535 (default 8000)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=whole_number("--workers", 1, MAX_WORKERS),
+        default=1,
+        help=f"worker processes, 1–{MAX_WORKERS} (default 1)",
     )
     serve.add_argument(
         "--max-body-bytes",
-        type=_whole_number,
+        type=whole_number("--max-body-bytes", 1, MAX_BODY_BYTES),
         default=1_048_576,
         help="refuse request bodies larger than this with 413 (default 1 MiB)",
     )

@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 from wtguidance._version import __version__
@@ -26,6 +27,7 @@ from wtguidance.editions import Editions, shipped_editions
 from wtguidance.service.errors import ServiceError, error_body
 from wtguidance.service.handlers import Handlers
 from wtguidance.service.interactive_docs import add_docs
+from wtguidance.service.methods import MethodsMiddleware
 from wtguidance.service.openapi import DESCRIPTION, openapi_text, operation_docs
 from wtguidance.service.requests import read_body
 
@@ -35,6 +37,8 @@ __all__ = ["DEFAULT_MAX_BODY_BYTES", "ServiceSettings", "app_from_environment", 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 #: the environment variable that sets the limit (``wtguidance serve --max-body-bytes``)
 MAX_BODY_ENV = "WTGUIDANCE_MAX_BODY_BYTES"
+#: the status logged for a request whose client went away mid-body (nginx's convention)
+CLIENT_CLOSED = 499
 _JSON = "application/json"
 _log = logging.getLogger("wtguidance.service")
 
@@ -185,6 +189,13 @@ def create_app(
             return _error(ServiceError("not-found", "no such path; see /openapi.json"))
         return _error(ServiceError("invalid-request", str(error.detail), status=error.status_code))
 
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, _error: Exception) -> Response:
+        # the client closed the connection before its body was complete: input, not a
+        # fault of the service; one log line, and no answer anyone will read
+        _log.warning("client disconnected mid-request on %s %s", request.method, request.url.path)
+        return Response(status_code=CLIENT_CLOSED)
+
     @app.exception_handler(Exception)
     async def internal_error(request: Request, error: Exception) -> Response:
         _log.error("internal error on %s %s", request.method, request.url.path, exc_info=error)
@@ -194,6 +205,7 @@ def create_app(
             media_type=_JSON,
         )
 
+    app.add_middleware(MethodsMiddleware, routes=app.router.routes)
     return app
 
 

@@ -67,7 +67,8 @@ def write_csv(results: Iterable[Evaluated | Rejected], out: IO[str]) -> tuple[in
     for result in results:
         if isinstance(result, Rejected):
             rejected += 1
-            where = f"line {result.line}: " if result.line is not None else ""
+            place = result.where()  # sheet and row, or line, then column and field
+            where = f"{place}: " if place else ""
             writer.writerow(
                 [
                     "rejected",

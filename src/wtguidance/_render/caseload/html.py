@@ -17,6 +17,7 @@ from wtguidance._render.caseload.table import STATUS_MEANING, STATUS_ORDER
 from wtguidance._render.style import NOT_LEGAL_ADVICE
 from wtguidance._render.text import one_line
 from wtguidance._version import __version__
+from wtguidance.case.source import rejected_where
 from wtguidance.caseload.summary import DUE_SOON_WORKING_DAYS, CaseloadSummary, late_text
 from wtguidance.caseload.targets import CAUSE_TEXT
 
@@ -216,21 +217,21 @@ def render_html(summary: CaseloadSummary) -> str:
         )
     parts.append(f"<h2>Rejected ({s.rejected})</h2>")
     if s.rejected:
-        rows = []
+        rejected_rows: list[tuple[object, ...]] = []
         for index, r in enumerate(s.rejected_rows()):
             if index == ROWS:
                 break
-            rows.append(
+            rejected_rows.append(
                 (
-                    r.get("line"),
-                    r.get("column"),
+                    rejected_where(r),  # sheet and row, or line; column and field
                     r.get("child_id"),
                     r.get("field"),
                     r.get("value"),
                     r.get("reason"),
                 )
             )
-        parts.append(_table(("line", "column", "child", "field", "value", "reason"), rows, {0, 1}))
+        headers = ("where", "child", "field", "value", "reason")
+        parts.append(_table(headers, rejected_rows, set()))
     else:
         parts.append('<p class="note">Every record was evaluated.</p>')
     parts.append(

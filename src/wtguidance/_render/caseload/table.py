@@ -17,6 +17,7 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from wtguidance._render.text import TextTable, one_line, render_rich
+from wtguidance.case.source import rejected_where
 from wtguidance.caseload.summary import DUE_SOON_WORKING_DAYS, CaseloadSummary, late_text
 from wtguidance.caseload.targets import CAUSE_TEXT, ICPC_WORKING_DAYS
 
@@ -254,14 +255,14 @@ def _rejected(summary: CaseloadSummary) -> Iterator[RenderableType | TextTable]:
             break
         rows.append(
             (
-                _t(row.get("line", "")),
+                _t(rejected_where(row)),  # sheet and row, or line; column and field
                 _t(row.get("child_id")),
                 _t(row.get("field")),
                 _t(row.get("reason")),
             )
         )
     yield TextTable(
-        (("line", True), ("child", True), ("field", True), ("reason", False)),
+        (("where", False), ("child", True), ("field", True), ("reason", False)),
         tuple(rows),
         title=f"Rejected ({summary.rejected})",
     )

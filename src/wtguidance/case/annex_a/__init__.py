@@ -31,12 +31,13 @@ from wtguidance.case.annex_a._episodes import (
 from wtguidance.case.annex_a._errors import AnnexAError
 from wtguidance.case.annex_a._import import AnnexAImport, ListCount, read_annex_a
 from wtguidance.case.annex_a._rows import RowRef
-from wtguidance.case.annex_a._sheets import MAX_BYTES, MAX_ROWS, IgnoredSheet
+from wtguidance.case.annex_a._sheets import MAX_BYTES, MAX_RECORDS, MAX_ROWS, IgnoredSheet
 
 __all__ = [
     "ANNEX_A_SOURCE",
     "LATEST_ONLY",
     "MAX_BYTES",
+    "MAX_RECORDS",
     "MAX_ROWS",
     "NEVER_RECORDED",
     "Allocation",

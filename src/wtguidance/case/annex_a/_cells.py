@@ -10,6 +10,7 @@ was never calculated is a problem, not a best effort.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 __all__ = [
@@ -146,8 +147,10 @@ def as_date(value: object, *, date1904: bool = False) -> dt.date | None:
 
 def _from_serial(serial: float, *, date1904: bool) -> dt.date:
     """An Excel day number as a date (the fraction, a time of day, is dropped)."""
+    if not math.isfinite(serial) or serial < 0 or serial > _LARGEST_SERIAL + 1:
+        raise CellError(f"{shown(serial)} is not an Excel day number")
     day = int(serial)
-    if serial < 0 or day > _LARGEST_SERIAL:
+    if day > _LARGEST_SERIAL:
         raise CellError(f"{shown(serial)} is not an Excel day number")
     if date1904:
         return _in_range(_EPOCH_1904 + dt.timedelta(days=day))

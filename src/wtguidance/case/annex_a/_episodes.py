@@ -23,7 +23,7 @@ evidenced, never overdue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from wtguidance.case.annex_a._rows import (
@@ -512,11 +512,28 @@ def _case_id(child_id: str, draft: _Draft) -> str:
     return f"{child_id}/{day}" if draft.kind == "referral" else f"{child_id}/{draft.kind}-{day}"
 
 
+def _evidence(
+    memo: dict[frozenset[str], SourceEvidence], absent: Collection[str]
+) -> SourceEvidence:
+    key = frozenset(absent)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = SourceEvidence.of(ANNEX_A_SOURCE, key, LATEST_ONLY)
+    return found
+
+
 def build_episodes(
-    child_id: str, records: Sequence[Record]
+    child_id: str,
+    records: Sequence[Record],
+    evidence: dict[frozenset[str], SourceEvidence] | None = None,
 ) -> list[AnnexAEpisode | tuple[Record, ...]]:
     """One child's episodes, in order; an episode with an unreadable cell comes back as its
-    rows, to be rejected whole. Every row must have a readable key date."""
+    rows, to be rejected whole. Every row must have a readable key date.
+
+    ``evidence`` is a memo shared over a whole source: episodes that lack the same events
+    share one (immutable) :class:`SourceEvidence` rather than holding a copy each.
+    """
+    memo = {} if evidence is None else evidence
     episodes: list[AnnexAEpisode | tuple[Record, ...]] = []
     taken: dict[str, int] = {}
     for draft in join(records):
@@ -552,7 +569,7 @@ def build_episodes(
                 ),
                 latest=tuple(builder.latest),
                 findings=tuple(builder.findings),
-                evidence=SourceEvidence.of(ANNEX_A_SOURCE, builder.absent, LATEST_ONLY),
+                evidence=_evidence(memo, builder.absent),
             )
         )
     return episodes

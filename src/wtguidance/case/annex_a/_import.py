@@ -24,7 +24,14 @@ from wtguidance.case.annex_a._episodes import (
     build_episodes,
 )
 from wtguidance.case.annex_a._rows import Context, Record, read_record
-from wtguidance.case.annex_a._sheets import MAX_BYTES, MAX_ROWS, IgnoredSheet, read_source
+from wtguidance.case.annex_a._sheets import (
+    MAX_BYTES,
+    MAX_RECORDS,
+    MAX_ROWS,
+    IgnoredSheet,
+    Source,
+    read_source,
+)
 from wtguidance.case.source import Rejected, SourceEvidence
 from wtguidance.case.sourced import SourcedCase, SourceNote
 
@@ -108,7 +115,11 @@ def _problem_text(record: Record) -> str:
     return f"{first.header!r} {first.reason}"
 
 
-def _child_items(child_id: str, records: Sequence[Record]) -> list[AnnexAEpisode | Rejected]:
+def _child_items(
+    child_id: str,
+    records: Sequence[Record],
+    evidence: dict[frozenset[str], SourceEvidence],
+) -> list[AnnexAEpisode | Rejected]:
     unplaced = [r for r in records if r.key_date is None]
     if unplaced:
         first = unplaced[0]
@@ -118,7 +129,7 @@ def _child_items(child_id: str, records: Sequence[Record]) -> list[AnnexAEpisode
         )
         return [_rejected(r) if r in unplaced else _rejected(r, reason) for r in records]
     items: list[AnnexAEpisode | Rejected] = []
-    for built in build_episodes(child_id, records):
+    for built in build_episodes(child_id, records, evidence):
         if isinstance(built, AnnexAEpisode):
             items.append(built)
             continue
@@ -132,69 +143,101 @@ def _child_items(child_id: str, records: Sequence[Record]) -> list[AnnexAEpisode
 
 
 def read_annex_a(
-    path: str | Path, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+    path: str | Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+    max_records: int = MAX_RECORDS,
 ) -> AnnexAImport:
     """Read an Annex A workbook (.xlsx) or a folder of CSV files, one per list.
 
     Raises :class:`~wtguidance.case.annex_a.AnnexAError` when no list 3–7 is recognised,
     when a sheet announced as one of lists 1–7 lacks required columns, or when the file
-    cannot be read at all. Rows with unreadable cells are not errors: they are rejected.
+    cannot be read at all, or when it holds more than ``max_records`` data rows (lists 1–7
+    together; :data:`MAX_RECORDS`, ``input-too-large``). Rows with unreadable cells are not
+    errors: they are rejected.
     """
     require_path(path, "path", "read_annex_a")
     require_int(max_bytes, "max_bytes", "read_annex_a", minimum=1)
     require_int(max_rows, "max_rows", "read_annex_a", minimum=1)
-    source = read_source(Path(path), max_bytes=max_bytes, max_rows=max_rows)
-    findings = [SourceNote("annex-a-source", note, "info") for note in source.notes]
-    findings.extend(
-        SourceNote("annex-a-source", f"{i.name!r} not read: {i.reason}", "info")
-        for i in source.ignored
+    require_int(max_records, "max_records", "read_annex_a", minimum=1)
+    source = read_source(
+        Path(path), max_bytes=max_bytes, max_rows=max_rows, max_records=max_records
     )
-    by_child: dict[str, list[Record]] = {}
-    order: list[str | Record] = []
-    context: dict[int, int] = {}
-    for table in source.tables:
-        findings.extend(SourceNote("annex-a-source", note, "info") for note in table.notes)
-        for row in table.rows:
-            record = read_record(table, row)
-            if isinstance(record, Context):
-                context[table.list_no] = context.get(table.list_no, 0) + 1
-                findings.extend(
-                    SourceNote("annex-a-context-row", f"{record.ref}: {p.header!r} {p.reason}")
-                    for p in record.problems
-                )
-                continue
-            if record.child_id is None:
-                order.append(record)
-                continue
-            if record.child_id not in by_child:
-                by_child[record.child_id] = []
-                order.append(record.child_id)
-            by_child[record.child_id].append(record)
+    name, ignored = source.name, source.ignored
+    gathered = _Gathered(source)
+    del source  # the cells are read into records: let the rows go before joining
     items: list[AnnexAEpisode | Rejected] = []
-    for entry in order:
+    evidence: dict[frozenset[str], SourceEvidence] = {}
+    for entry in gathered.order:
         if isinstance(entry, str):
-            items.extend(_child_items(entry, by_child[entry]))
+            items.extend(_child_items(entry, gathered.by_child.pop(entry), evidence))
         else:
             items.append(_rejected(entry))
     return AnnexAImport(
-        source=source.name,
+        source=name,
         episodes=tuple(i for i in items if isinstance(i, AnnexAEpisode)),
         rejected=tuple(i for i in items if isinstance(i, Rejected)),
-        counts=_counts(source.tables, items),
-        ignored=source.ignored,
-        findings=tuple(findings),
+        counts=_counts(gathered.shapes, items),
+        ignored=ignored,
+        findings=tuple(gathered.findings),
         items=tuple(items),
     )
 
 
-def _counts(
-    tables: Sequence[object], items: Sequence[AnnexAEpisode | Rejected]
-) -> tuple[ListCount, ...]:
-    from wtguidance.case.annex_a._sheets import Table
+@dataclass(frozen=True)
+class _Shape:
+    """What the counts need of a table once its rows are read: name, list, row counts."""
 
+    name: str
+    list_no: int
+    rows: int
+    blank_rows: int
+
+
+class _Gathered:
+    """Every data row of a source as a record, grouped by child, with the source's notes."""
+
+    def __init__(self, source: Source) -> None:
+        self.findings = [SourceNote("annex-a-source", note, "info") for note in source.notes]
+        self.findings.extend(
+            SourceNote(
+                "annex-a-source",
+                f"{i.name!r} not read: {i.reason}",
+                "warning" if i.warning else "info",
+            )
+            for i in source.ignored
+        )
+        self.by_child: dict[str, list[Record]] = {}
+        self.order: list[str | Record] = []
+        self.shapes = [_Shape(t.name, t.list_no, len(t.rows), t.blank_rows) for t in source.tables]
+        for table in source.tables:
+            self.findings.extend(SourceNote("annex-a-source", note, "info") for note in table.notes)
+            for row in table.rows:
+                self._add(read_record(table, row))
+
+    def _add(self, record: Record) -> None:
+        if isinstance(record, Context):
+            self.findings.extend(
+                SourceNote("annex-a-context-row", f"{record.ref}: {p.header!r} {p.reason}")
+                for p in record.problems
+            )
+            return
+        if record.child_id is None:
+            self.order.append(record)
+            return
+        if record.child_id not in self.by_child:
+            self.by_child[record.child_id] = []
+            self.order.append(record.child_id)
+        self.by_child[record.child_id].append(record)
+
+
+def _counts(
+    shapes: Sequence[_Shape], items: Sequence[AnnexAEpisode | Rejected]
+) -> tuple[ListCount, ...]:
     placed: dict[int, int] = {}
     rejected: dict[int, int] = {}
-    names = {t.name: t.list_no for t in tables if isinstance(t, Table)}
+    names = {t.name: t.list_no for t in shapes}
     for item in items:
         if isinstance(item, AnnexAEpisode):
             for ref in item.rows:
@@ -204,7 +247,7 @@ def _counts(
             rejected[list_no] = rejected.get(list_no, 0) + 1
     counts = []
     for list_no, spec in LISTS.items():
-        own = [t for t in tables if isinstance(t, Table) and t.list_no == list_no]
+        own = [t for t in shapes if t.list_no == list_no]
         if not own:
             continue
         counts.append(
@@ -212,7 +255,7 @@ def _counts(
                 list_no=list_no,
                 title=spec.title,
                 sheets=tuple(t.name for t in own),
-                rows=sum(len(t.rows) for t in own),
+                rows=sum(t.rows for t in own),
                 blank_rows=sum(t.blank_rows for t in own),
                 in_episodes=placed.get(list_no, 0),
                 rejected=rejected.get(list_no, 0),

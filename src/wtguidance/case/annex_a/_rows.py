@@ -177,13 +177,21 @@ class _Cells:
 
     def _raw(self, key: str) -> tuple[int, object] | None:
         column = self.table.columns.get(key)
-        if column is None:
-            return None
+        if column is None or column in self.unreadable:
+            return None  # an unreadable cell is a problem already (see read_record)
         return column, self.row.cell(column)
 
+    @property
+    def unreadable(self) -> frozenset[int]:
+        return frozenset(column for column, _ in self.row.unreadable)
+
     def _problem(self, column: int, value: object, reason: str) -> None:
+        if self._has_problem(column):
+            return
         text = None if value is None else shown(value)
-        self.problems.append(Problem(column + 1, self.table.headers[column], text, reason))
+        headers = self.table.headers
+        header = headers[column] if column < len(headers) else f"column {column + 1}"
+        self.problems.append(Problem(column + 1, header, text, reason))
 
     def _read(self, key: str, convert: Callable[[object], T | None], *, needed: bool) -> T | None:
         found = self._raw(key)
@@ -266,6 +274,8 @@ def _closure(value: object) -> str | None:
 def read_record(table: Table, row: SheetRow) -> Record:
     """The typed record of one data row of a recognised table."""
     cells = _Cells(table, row)
+    for column, reason in row.unreadable:  # the file itself is wrong here: reject the row
+        cells._problem(column, None, reason)
     child_id = cells.child_id()
     child = ChildFacts(
         date_of_birth=cells.date("date_of_birth"),
