@@ -12,7 +12,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from wtguidance._arguments import require, require_date
@@ -376,6 +376,34 @@ _EDITIONS_HINT = "pass load_editions(path), or leave it out for the shipped edit
 _OVERLAY_HINT = "pass protocol_overlay(validate_protocol(path))"
 
 
+#: how many evaluators the one-call :func:`evaluate` keeps, least recently used first out
+EVALUATORS_KEPT = 16
+
+
+class _Same:
+    """Editions as a cache key, by identity: hashing every compiled pack's content would
+    cost more than the evaluation. The cache holds the editions while their entry lives,
+    so their id cannot be reused by another object meanwhile."""
+
+    __slots__ = ("editions",)
+
+    def __init__(self, editions: Editions) -> None:
+        self.editions = editions
+
+    def __hash__(self) -> int:
+        return id(self.editions)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.editions is self.editions
+
+
+@lru_cache(maxsize=EVALUATORS_KEPT)
+def _evaluator(editions: _Same, overlay: Overlay | None, engine: str) -> Evaluator:
+    # lru_cache is thread-safe; two threads missing at once may each build one (both
+    # equal and immutable; one is kept).
+    return Evaluator(editions.editions, overlay, engine)
+
+
 def evaluate(
     case: Case,
     *,
@@ -387,8 +415,22 @@ def evaluate(
     trace: bool = True,
     engine: str = "native",
 ) -> Outcome:
-    """Evaluate one case (see :class:`Evaluator` to reuse a context over many cases;
-    with ``engine="durable"`` that matters: each evaluator compiles its rulesets)."""
-    return Evaluator.create(editions, overlay, engine=engine).evaluate(
+    """Evaluate one case.
+
+    The evaluator for (``editions``, ``overlay``, ``engine``) is built on the first call
+    and reused by later ones (the last :data:`EVALUATORS_KEPT` are kept, per process; the
+    editions by identity, the overlay by value), so calling this per case costs about what
+    a reused :class:`Evaluator` does. Equal results either way.
+    """
+    if editions is not None:
+        require(editions, Editions, "editions", "evaluate", _EDITIONS_HINT)
+    if overlay is not None:
+        require(overlay, Overlay, "overlay", "evaluate", _OVERLAY_HINT)
+    if not isinstance(engine, str):  # not a cache key: refused by the evaluator itself
+        return Evaluator.create(editions, overlay, engine=engine).evaluate(
+            case, edition=edition, as_of=as_of, evidence=evidence, trace=trace
+        )
+    key = _Same(editions if editions is not None else shipped_editions())
+    return _evaluator(key, overlay, engine).evaluate(
         case, edition=edition, as_of=as_of, evidence=evidence, trace=trace
     )
