@@ -48,7 +48,7 @@ from wtguidance.results import (
     TraceEntry,
 )
 
-__all__ = ["Evaluator", "default_calendar", "evaluate"]
+__all__ = ["EVALUATORS_KEPT", "Evaluator", "cached_evaluator", "default_calendar", "evaluate"]
 
 
 @cache
@@ -426,11 +426,22 @@ def evaluate(
         require(editions, Editions, "editions", "evaluate", _EDITIONS_HINT)
     if overlay is not None:
         require(overlay, Overlay, "overlay", "evaluate", _OVERLAY_HINT)
-    if not isinstance(engine, str):  # not a cache key: refused by the evaluator itself
-        return Evaluator.create(editions, overlay, engine=engine).evaluate(
-            case, edition=edition, as_of=as_of, evidence=evidence, trace=trace
-        )
-    key = _Same(editions if editions is not None else shipped_editions())
-    return _evaluator(key, overlay, engine).evaluate(
+    return cached_evaluator(editions, overlay, engine).evaluate(
         case, edition=edition, as_of=as_of, evidence=evidence, trace=trace
     )
+
+
+def cached_evaluator(
+    editions: Editions | None = None, overlay: Overlay | None = None, engine: str = "native"
+) -> Evaluator:
+    """The evaluator :func:`evaluate` uses for these arguments: built on first use, then
+    reused (see :data:`EVALUATORS_KEPT`). Arguments are checked as :meth:`Evaluator.create`
+    checks them."""
+    if editions is not None:
+        require(editions, Editions, "editions", "cached_evaluator", _EDITIONS_HINT)
+    if overlay is not None:
+        require(overlay, Overlay, "overlay", "cached_evaluator", _OVERLAY_HINT)
+    if not isinstance(engine, str):  # not a cache key: refused by the evaluator itself
+        return Evaluator.create(editions, overlay, engine=engine)
+    key = _Same(editions if editions is not None else shipped_editions())
+    return _evaluator(key, overlay, engine)

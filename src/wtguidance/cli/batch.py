@@ -9,7 +9,6 @@ line, column, field and reason. The counts go to stderr. Exit 0 when every line 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from wtguidance.cli._caseload import (
@@ -26,6 +25,7 @@ __all__ = ["register"]
 
 
 def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance._render.documents import json_line
     from wtguidance.case import Rejected
     from wtguidance.caseload import Settings, evaluate_stream, read_jsonl
 
@@ -51,10 +51,10 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
                 if isinstance(result, Rejected):
                     rejected += 1
                     row = {"rejected": result.model_dump(mode="json", exclude_none=True)}
+                    out.write(json_line(row) + "\n")
                 else:
                     outcomes += 1
-                    row = result.outcome.model_dump(mode="json")
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    out.write(json_line(result.outcome) + "\n")  # from the structs, once
     except UnicodeDecodeError as exc:
         raise UsageError(f"{name}: not UTF-8 text ({exc.reason})", code="invalid-input") from None
     finally:

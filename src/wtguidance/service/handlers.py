@@ -24,7 +24,7 @@ from wtguidance.case import Case, parse_case_obj
 from wtguidance.diff import diff_case, diff_editions
 from wtguidance.editions import Editions
 from wtguidance.errors import CaseError, ProtocolError, UnknownIdError, WtGuidanceError
-from wtguidance.evaluation import Evaluator
+from wtguidance.evaluation import Evaluator, cached_evaluator
 from wtguidance.protocol import protocol_overlay, validate_protocol_text
 from wtguidance.service.errors import ServiceError, from_library_error
 from wtguidance.service.requests import (
@@ -60,7 +60,8 @@ class Handlers:
         if request.protocol is not None:
             report = validate_protocol_text(request.protocol, PROTOCOL_SOURCE, None, self.editions)
             try:
-                evaluator = Evaluator.create(self.editions, protocol_overlay(report))
+                # one evaluator per protocol, reused by later requests sending it again
+                evaluator = cached_evaluator(self.editions, protocol_overlay(report))
             except ProtocolError as error:
                 raise from_library_error(error, under="/protocol", text=True) from None
         try:
