@@ -9,6 +9,7 @@ a command imports its domain only when it runs, so ``--help`` and ``--version`` 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -41,6 +42,8 @@ def main(
     stderr: TextIO | None = None,
     stdin: TextIO | None = None,
 ) -> int:
+    if argv is None:  # started as a program (tests pass their arguments)
+        _skip_pydantic_plugins()
     if stdout is None or stderr is None:
         _never_fail_to_print()
     ctx = CliContext(stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin)
@@ -67,6 +70,15 @@ def _one_line(error: WtGuidanceError) -> str:
     from wtguidance._render.text import visible
 
     return visible(" ".join(error.one_line().splitlines()))
+
+
+def _skip_pydantic_plugins() -> None:
+    """Spare every start pydantic's plugin discovery, which reads the entry points of every
+    installed distribution (``importlib.metadata``) before the first model is built; the
+    command line uses no pydantic plugin. Set ``PYDANTIC_DISABLE_PLUGINS`` yourself (to an
+    empty value to load them all) and it is left as you set it. Measured in
+    docs/performance.md."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def _never_fail_to_print() -> None:
