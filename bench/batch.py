@@ -10,8 +10,10 @@ them) are written as JSON Lines to a temporary file; each round runs
   records (thread CPU time),
 
 in turn, and prints the medians and the median of the per-round ratios (goal ≤ 1.4×).
+``--speedup`` also runs ``--jobs 1`` and ``--jobs 2`` in turn (wall time; goal ≥ 1.6× on
+two cores, which only an otherwise idle machine can show).
 
-    .venv/bin/python bench/batch.py --cases 4000 --rounds 5 [--jobs 2]
+    .venv/bin/python bench/batch.py --cases 4000 --rounds 5 [--speedup]
 """
 
 from __future__ import annotations
@@ -96,12 +98,31 @@ def measure(count: int, rounds: int, seed: int, jobs: int) -> dict[str, float]:
     }
 
 
+def speedup(count: int, rounds: int, seed: int) -> tuple[float, float, float]:
+    """Median wall seconds of ``--jobs 1`` and ``--jobs 2``, and the median paired ratio."""
+    data = records(count, seed)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cases.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in data), encoding="utf-8")
+        argv = [*cli(), "batch", str(path), "--as-of", AS_OF.isoformat(), "--out", os.devnull]
+        one, two = [], []
+        for index in range(rounds + 1):
+            a = process_cpu(argv)[1]
+            b = process_cpu([*argv, "--jobs", "2"])[1]
+            if index:  # the first pair warms caches
+                one.append(a)
+                two.append(b)
+    ratio = statistics.median(a / b for a, b in zip(one, two, strict=True))
+    return statistics.median(one), statistics.median(two), ratio
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=4000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--speedup", action="store_true")
     args = parser.parse_args(argv)
     got = measure(args.cases, args.rounds, args.seed, args.jobs)
     print(
@@ -109,6 +130,12 @@ def main(argv: list[str] | None = None) -> None:
         f"(wall {got['wall_s']:.2f} s); in-process validate + evaluate "
         f"{got['in_process_us']:.1f} us/case; ratio {got['ratio']:.2f}x (goal <= 1.4x)"
     )
+    if args.speedup:
+        one, two, ratio = speedup(args.cases, args.rounds, args.seed)
+        print(
+            f"batch --jobs 1: {one:.2f} s, --jobs 2: {two:.2f} s (wall); "
+            f"--jobs 2 speed-up {ratio:.2f}x (goal >= 1.6x)"
+        )
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ Run with ``make bench`` (``.venv/bin/python bench/run.py``). Options: ``--cases 
 (default 500), ``--rounds R`` (default 5), ``--chunk C`` (default 50), ``--seed S``
 (default 2024), ``--pairs P`` (cold-start pairs, default 10), ``--quick`` (fewer cases and
 rounds, no 100,000-event case), ``--only SECTION`` (ratio, peers, scaling, cold, batch),
-``--episodes E`` (census episodes for the batch section, default 4000), ``--profile`` (the
-top cProfile entries of validate + evaluate).
+``--episodes E`` (census episodes for the batch section, default 4000), ``--batch-cases N``
+(JSON Lines cases for the batch section, default 4000), ``--profile`` (the top cProfile
+entries of validate + evaluate). Each figure is printed beside its goal (DESIGN §13 and
+issue 23); the load average is printed with the machine.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 # one realistic-case generator, shared with the tests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+import batch
 import cold
 import peers
 import scaling
@@ -119,6 +122,21 @@ def peers_section(records: Sequence[dict[str, Any]], evaluator: Evaluator, args:
             f"   | {timing.name} | {timing.median:.1f} | "
             f"{ratio_per_round(timing, reference):.2f}x |"
         )
+    ours = timings[1]
+    fastest = min(
+        (t for t in timings[2:] if not t.name.startswith(("wtguidance", "hand-written"))),
+        key=lambda t: t.median,
+        default=None,
+    )
+    if fastest is not None:
+        print(
+            f"   goal: ahead of every peer; wtguidance (all duties) / fastest peer "
+            f"({fastest.name}): {ratio_per_round(ours, fastest):.2f}x"
+        )
+    for timing in timings[2:]:
+        if timing.name.startswith(("business-rules", "rule-engine", "durable_rules")):
+            gap = ratio_per_round(ours, timing)
+            print(f"   wtguidance (all duties) / {timing.name}: {gap:.2f}x (goal < 1x)")
     for line in peers.agreement(cases[:200], AS_OF, found):
         print(f"   {line}")
     for name in missing:
@@ -173,12 +191,24 @@ def cold_section(args: Any) -> None:
 
 def batch_section(args: Any) -> None:
     # ---- HOOK: batch throughput and memory (DESIGN §13) ---------------------------------
+    count = 1000 if args.quick else args.batch_cases
+    print(f"5. batch: whole-process CPU per case vs in-process validate + evaluate ({count} cases)")
+    got = batch.measure(count, 3 if args.quick else args.rounds, args.seed, 1)
+    print("   | measure | figure | goal |")
+    print("   |---|---:|---|")
+    print(f"   | wtguidance batch, CPU per case (start-up included) | {got['batch_us']:.1f} us | |")
+    print(f"   | in-process validate + evaluate | {got['in_process_us']:.1f} us | |")
+    print(f"   | batch / in-process | {got['ratio']:.2f}x | <= 1.4x |")
+    if args.quick:
+        print("   --jobs 2 vs 1 skipped with --quick; run: bench/batch.py --speedup, ")
+        print("   bench/caseload.py throughput")
+        return
+    one, two, ratio = batch.speedup(count, 3, args.seed)
+    label = f"batch --jobs 2 speed-up (wall, {one:.1f} s vs {two:.1f} s)"
+    print(f"   | {label} | {ratio:.2f}x | >= 1.6x |")
     # `cin-census` measures itself in bench/caseload.py (whole processes, --jobs 1 and 2;
     # peak memory of 100k vs 1M episodes with `caseload.py memory`, which takes minutes).
-    print("5. batch: cin-census throughput, --jobs 1 and 2 (bench/caseload.py)")
-    if args.quick:
-        print("   skipped with --quick; run: .venv/bin/python bench/caseload.py throughput")
-        return
+    print("   cin-census throughput, --jobs 1 and 2 (bench/caseload.py):")
     script = Path(__file__).with_name("caseload.py")
     command = [sys.executable, str(script), "throughput", "--episodes", str(args.episodes)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -195,6 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--pairs", type=int, default=10)
     parser.add_argument("--episodes", type=int, default=4000)  # census size for section 5
+    parser.add_argument("--batch-cases", type=int, default=4000)  # JSON Lines for section 5
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", choices=SECTIONS, action="append")
     parser.add_argument("--profile", action="store_true")
@@ -208,6 +239,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{os.cpu_count()} CPUs"
     )
     print(f"python:  {platform.python_implementation()} {platform.python_version()}")
+    print(f"load:    {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min averages)")
     pick = RandomChooser(random.Random(args.seed))
     records = [realistic_case(pick, i) for i in range(args.cases)]
     events = sum(len(r["events"]) for r in records)
