@@ -41,15 +41,19 @@ class Settings:
 
     ``overlay``: a valid local protocol (``protocol_overlay(validate_protocol(path))``),
     applied whole to every case of the run, exactly as ``evaluate --protocol`` applies it.
+    ``trace=False`` leaves every outcome's trace empty, for reports that never show it
+    (the caseload table, CSV and HTML): about a fifth of the evaluation work.
     """
 
     as_of: dt.date
     edition: str = "auto"
     evidence: SourceEvidence | None = None
     overlay: Overlay | None = None
+    trace: bool = True
 
     def __post_init__(self) -> None:
         require_date(self.as_of, "as_of", "Settings")
+        require(self.trace, bool, "trace", "Settings")
         if self.evidence is not None:
             require(self.evidence, SourceEvidence, "evidence", "Settings")
         if self.overlay is not None:
@@ -94,7 +98,11 @@ def evaluate_one(case: Case, settings: Settings, evidence: SourceEvidence | None
     """
     evidence = evidence if evidence is not None else settings.evidence
     return evaluator_for(settings.overlay).evaluate(
-        case, edition=settings.edition, as_of=settings.as_of, evidence=evidence
+        case,
+        edition=settings.edition,
+        as_of=settings.as_of,
+        evidence=evidence,
+        trace=settings.trace,
     )
 
 
