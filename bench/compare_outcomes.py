@@ -8,7 +8,8 @@ Each tree runs in its own process (``PYTHONPATH`` = that tree) and writes one SH
 evaluation; the script prints how many evaluations were compared and the first that
 differ (with what was evaluated, so it can be replayed). The evaluations vary, seeded:
 realistic case histories from ``tests/_helpers.py`` dated across every edition and its
-changeover (a case may start in one edition and run into the next), ``edition="auto"``
+changeover (a case may start in one edition and run into the next), some with events
+dropped or dates swapped (out-of-order records), ``edition="auto"``
 or a pinned edition, no protocol or one of ``examples/protocols`` (their closure days
 and local duties included), no evidence, the CIN census's or Annex A's, with and without
 the trace, and several ``as_of`` dates.
@@ -53,6 +54,10 @@ def plan(count: int, seed: int) -> list[dict[str, Any]]:
                 "evidence": rng.choice([None, None, "cin", "annex"]),
                 "trace": rng.random() < 0.7,
                 "as_of": (pivot + dt.timedelta(days=rng.randrange(-200, 900))).isoformat(),
+                # out of order: some events dropped, some dates swapped (order findings,
+                # satisfiers before clocks, joined episodes)
+                "drop": [rng.randrange(40) for _ in range(rng.choice([0, 0, 0, 1, 2]))],
+                "swap": [rng.randrange(40) for _ in range(rng.choice([0, 0, 0, 2, 4]))],
             }
         )
     return specs
@@ -89,6 +94,14 @@ def run(count: int, seed: int, out: Path) -> None:
                 first=dt.date.fromisoformat(spec["first"]),
                 days=spec["days"],
             )
+            events = record["events"]
+            for index in spec["drop"]:
+                if len(events) > 1:
+                    events.pop(index % len(events))
+            pairs = spec["swap"]
+            for a, b in zip(pairs[::2], pairs[1::2], strict=True):
+                a, b = a % len(events), b % len(events)
+                events[a]["date"], events[b]["date"] = events[b]["date"], events[a]["date"]
             case = Case.model_validate(record)
             try:
                 outcome = evaluators[spec["protocol"]].evaluate(
@@ -127,7 +140,8 @@ def main() -> None:
     old, new = digests
     specs = plan(args.count, args.seed)
     differ = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
-    print(f"{len(old)} evaluations compared; {len(old) - len(differ)} identical, {len(differ)} differ")
+    same = len(old) - len(differ)
+    print(f"{len(old)} evaluations compared; {same} identical, {len(differ)} differ")
     for index in differ[:5]:
         print(f"  differs: {specs[index]}")
 

@@ -45,6 +45,7 @@ from wtguidance.results import (
     ProtocolView,
     SignOffResult,
     TimescaleEntry,
+    TimescaleView,
     TraceEntry,
 )
 
@@ -231,7 +232,7 @@ class Evaluator:
         sign_offs: list[SignOffResult] = []
         traced: list[tuple[dt.date, int, str, tuple[str, ...], str]] = []
         timescales: list[TimescaleEntry] = []
-        seen_timescales: set[tuple[str, str, tuple[tuple[str, int], ...], str, str]] = set()
+        seen_timescales: set[tuple[str, str, TimescaleView, str, str]] = set()
         used: list[str] = []
         # findings the runs made, reported once each, in a fixed order
         run_findings: dict[tuple[str, str, str], Finding] = {}
@@ -239,9 +240,10 @@ class Evaluator:
         made: dict[tuple[str, dt.date], str] = {}
 
         def label(fact: Fact) -> str:  # a fact is often in several entries
-            found = made.get((fact.name, fact.date))
+            key = (fact.name, fact.date)
+            found = made.get(key)
             if found is None:
-                found = made[(fact.name, fact.date)] = fact.label
+                found = made[key] = f"{fact.name}@{fact.date.isoformat()}"
             return found
 
         for pack, window, run in runs:
@@ -260,18 +262,12 @@ class Evaluator:
                 view = item.timescale
                 if view is not None:
                     source = sources[item.rule]
-                    limit = tuple(view.model_dump().items())
-                    key = (item.id, item.edition, limit, item.clock.event, source)
+                    # a view is a frozen struct: hashable, equal when its limit is
+                    key = (item.id, item.edition, view, item.clock.event, source)
                     if key not in seen_timescales:
                         seen_timescales.add(key)
                         timescales.append(
-                            TimescaleEntry(
-                                obligation=item.id,
-                                edition=item.edition,
-                                timescale=view,
-                                from_=item.clock.event,
-                                source=source,
-                            )
+                            TimescaleEntry(item.id, item.edition, view, item.clock.event, source)
                         )
             for held in run.case_holders:
                 if everything or governs(held.anchor):
@@ -302,13 +298,9 @@ class Evaluator:
         sign_offs.sort(key=_sign_off_key)
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
         traced.sort()  # entries equal up to the edition are equal (rule ids name it)
-        trace = [
-            TraceEntry(
-                rule=rule_id,
-                edition=edition,
-                fired_on=labels,
-                citation=plans[edition].pack.citations[rule_id],
-            )
+        citations = {pack.edition: plans[pack.edition].pack.citations for pack, _, _ in runs}
+        trace = [  # positionally: rule, edition, fired_on, citation
+            TraceEntry(rule_id, edition, labels, citations[edition][rule_id])
             for _anchor, _rank, rule_id, labels, edition in traced
         ]
         return Outcome(
