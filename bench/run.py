@@ -205,8 +205,7 @@ def batch_section(args: Any) -> None:
     print(f"   | in-process validate + evaluate | {got['in_process_us']:.1f} us | |")
     print(f"   | batch / in-process | {got['ratio']:.2f}x | <= 1.4x |")
     if args.quick:
-        print("   --jobs 2 vs 1 skipped with --quick; run: bench/batch.py --speedup, ")
-        print("   bench/caseload.py throughput")
+        print("   --jobs 2 vs 1 skipped with --quick (bench/batch.py --speedup, caseload.py)")
         return
     one, two, ratio = batch.speedup(count, 3, args.seed)
     label = f"batch --jobs 2 speed-up (wall, {one:.1f} s vs {two:.1f} s)"
