@@ -3,6 +3,7 @@ once, bounded, shared across threads, and giving what a fresh evaluator gives.""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
@@ -131,3 +132,13 @@ def test_durable_one_call_compiles_its_rulesets_once(planned: list[str]) -> None
         assert evaluate(case, as_of=AS_OF, engine="durable") == fresh.evaluate(case, as_of=AS_OF)
     assert _evaluator.cache_info().currsize == 1
     assert len(planned) == 2 * len(set(planned))  # the fresh one and the cached one
+
+
+def test_an_overlay_that_cannot_be_a_key_is_evaluated_uncached(planned: list[str]) -> None:
+    base = _overlay()
+    unhashable = dataclasses.replace(base, lead_roles={"s47": ["social_worker"]})  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        hash(unhashable)
+    expected = Evaluator.create(overlay=unhashable).evaluate(CASES[0], as_of=AS_OF)  # type: ignore[arg-type]
+    assert evaluate(CASES[0], as_of=AS_OF, overlay=unhashable) == expected  # type: ignore[arg-type]
+    assert _evaluator.cache_info().currsize == 0

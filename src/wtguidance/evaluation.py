@@ -435,5 +435,9 @@ def cached_evaluator(
         require(overlay, Overlay, "overlay", "cached_evaluator", _OVERLAY_HINT)
     if not isinstance(engine, str):  # not a cache key: refused by the evaluator itself
         return Evaluator.create(editions, overlay, engine=engine)
+    try:
+        hash(overlay)
+    except TypeError:  # an overlay holding an unhashable value: built for this call only
+        return Evaluator.create(editions, overlay, engine=engine)
     key = _Same(editions if editions is not None else shipped_editions())
     return _evaluator(key, overlay, engine)
