@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -112,18 +113,26 @@ def main() -> None:
     parser.add_argument("what", choices=("throughput", "memory"))
     parser.add_argument("--episodes", type=int, nargs="+", default=[4000])
     parser.add_argument("--dir", default=tempfile.gettempdir())
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     for episodes in args.episodes:
         path = generate(Path(args.dir) / f"wtguidance-cin-{episodes}.xml", episodes)
         size = path.stat().st_size / 2**20
         if args.what == "throughput":
-            for jobs in (1, 2):
-                seconds, _ = _run(path, jobs)
+            _run(path, 1)  # warm the disk cache and the pack cache
+            times: dict[int, list[float]] = {1: [], 2: []}
+            for _round in range(args.rounds):  # --jobs 1 and 2 in turn
+                for jobs in (1, 2):
+                    times[jobs].append(_run(path, jobs)[0])
+            for jobs, spent in times.items():
+                seconds = statistics.median(spent)
                 print(
                     f"{episodes} episodes ({size:.1f} MiB), --jobs {jobs}: {seconds:.1f} s, "
-                    f"{episodes / seconds:.0f} episodes/s"
+                    f"{episodes / seconds:.0f} episodes/s (median of {args.rounds})"
                 )
+            ratio = statistics.median(a / b for a, b in zip(times[1], times[2], strict=True))
+            print(f"--jobs 2 speed-up: {ratio:.2f}x (goal >= 1.6x; load {os.getloadavg()[0]:.1f})")
         else:
             # the main process only: with --jobs 1 it parses, evaluates and summarises
             seconds, peak = _run(path, 1)

@@ -8,6 +8,7 @@ rounds drop the odd slow or lucky round.
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import time
@@ -77,31 +78,44 @@ def repeat_cpu(action: Callable[[], object], *, times: int) -> float:
 
 @dataclass(frozen=True)
 class Paired:
-    """Whole-process wall times of a command and its baseline, run in turn."""
+    """Whole-process wall and CPU (user + system) times of a command and its baseline,
+    run in turn; CPU time is the steadier of the two on a loaded machine."""
 
     command_ms: float
     baseline_ms: float
     ratio: float
+    command_cpu_ms: float = 0.0
+    baseline_cpu_ms: float = 0.0
+    cpu_ratio: float = 0.0
 
 
 def paired_processes(command: list[str], baseline: list[str], *, pairs: int) -> Paired:
-    """Run ``command`` and ``baseline`` in turn (A B A B …); medians and the paired ratio."""
-    a_times: list[float] = []
-    b_times: list[float] = []
+    """Run ``command`` and ``baseline`` in turn (A B A B …); medians and the paired ratios."""
+    a_times: list[tuple[float, float]] = []
+    b_times: list[tuple[float, float]] = []
     for index in range(pairs + 1):
-        a = _wall(command)
-        b = _wall(baseline)
+        a = _run(command)
+        b = _run(baseline)
         if index:  # the first pair warms the disk cache
             a_times.append(a)
             b_times.append(b)
+    median = statistics.median
     return Paired(
-        statistics.median(a_times) * 1e3,
-        statistics.median(b_times) * 1e3,
-        statistics.median(a / b for a, b in zip(a_times, b_times, strict=True)),
+        median(a[0] for a in a_times) * 1e3,
+        median(b[0] for b in b_times) * 1e3,
+        median(a[0] / b[0] for a, b in zip(a_times, b_times, strict=True)),
+        median(a[1] for a in a_times) * 1e3,
+        median(b[1] for b in b_times) * 1e3,
+        median(a[1] / b[1] for a, b in zip(a_times, b_times, strict=True)),
     )
 
 
-def _wall(argv: list[str]) -> float:
+def _run(argv: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one whole process."""
     begin = time.perf_counter()
-    subprocess.run(argv, check=True, capture_output=True)
-    return time.perf_counter() - begin
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - begin
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), argv)
+    return wall, usage.ru_utime + usage.ru_stime

@@ -70,16 +70,20 @@ _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+#: each type's place in :data:`_NEEDS_BEFORE` (findings come in that order) and its needs
+_NEEDS_INDEX = {t: (i, t, needs) for i, (t, needs) in enumerate(_NEEDS_BEFORE)}
+
+
 def order_findings(events: Sequence[Any]) -> list[Finding]:
     """Warnings for events (sorted by date) whose logical predecessor is missing or later."""
     earliest: dict[str, Any] = {}
     for event in events:  # sorted by date: the first of each type is its earliest
         earliest.setdefault(event.type, event.date)
     findings: list[Finding] = []
-    for event_type, needs in _NEEDS_BEFORE:
-        first = earliest.get(event_type)
-        if first is None:
-            continue
+    # only the types the case has, in the table's order (a case has a few of them)
+    index = _NEEDS_INDEX
+    for _, event_type, needs in sorted(index[t] for t in earliest if t in index):
+        first = earliest[event_type]
         before = [earliest[n] for n in needs if n in earliest and earliest[n] <= first]
         if before:
             continue

@@ -12,7 +12,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from wtguidance._arguments import require, require_date, require_edition
@@ -46,10 +46,11 @@ from wtguidance.results import (
     ProtocolView,
     SignOffResult,
     TimescaleEntry,
+    TimescaleView,
     TraceEntry,
 )
 
-__all__ = ["Evaluator", "default_calendar", "evaluate"]
+__all__ = ["EVALUATORS_KEPT", "Evaluator", "cached_evaluator", "default_calendar", "evaluate"]
 
 
 @cache
@@ -233,7 +234,7 @@ class Evaluator:
         sign_offs: list[SignOffResult] = []
         traced: list[tuple[dt.date, int, str, tuple[str, ...], str]] = []
         timescales: list[TimescaleEntry] = []
-        seen_timescales: set[tuple[str, str, tuple[tuple[str, int], ...], str, str]] = set()
+        seen_timescales: set[tuple[str, str, TimescaleView, str, str]] = set()
         used: list[str] = []
         # findings the runs made, reported once each, in a fixed order
         run_findings: dict[tuple[str, str, str], Finding] = {}
@@ -241,9 +242,10 @@ class Evaluator:
         made: dict[tuple[str, dt.date], str] = {}
 
         def label(fact: Fact) -> str:  # a fact is often in several entries
-            found = made.get((fact.name, fact.date))
+            key = (fact.name, fact.date)
+            found = made.get(key)
             if found is None:
-                found = made[(fact.name, fact.date)] = fact.label
+                found = made[key] = f"{fact.name}@{fact.date.isoformat()}"
             return found
 
         for pack, window, run in runs:
@@ -262,18 +264,12 @@ class Evaluator:
                 view = item.timescale
                 if view is not None:
                     source = sources[item.rule]
-                    limit = tuple(view.model_dump().items())
-                    key = (item.id, item.edition, limit, item.clock.event, source)
+                    # a view is a frozen struct: hashable, equal when its limit is
+                    key = (item.id, item.edition, view, item.clock.event, source)
                     if key not in seen_timescales:
                         seen_timescales.add(key)
                         timescales.append(
-                            TimescaleEntry(
-                                obligation=item.id,
-                                edition=item.edition,
-                                timescale=view,
-                                from_=item.clock.event,
-                                source=source,
-                            )
+                            TimescaleEntry(item.id, item.edition, view, item.clock.event, source)
                         )
             for held in run.case_holders:
                 if everything or governs(held.anchor):
@@ -304,13 +300,9 @@ class Evaluator:
         sign_offs.sort(key=_sign_off_key)
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
         traced.sort()  # entries equal up to the edition are equal (rule ids name it)
-        trace = [
-            TraceEntry(
-                rule=rule_id,
-                edition=edition,
-                fired_on=labels,
-                citation=plans[edition].pack.citations[rule_id],
-            )
+        citations = {pack.edition: plans[pack.edition].pack.citations for pack, _, _ in runs}
+        trace = [  # positionally: rule, edition, fired_on, citation
+            TraceEntry(rule_id, edition, labels, citations[edition][rule_id])
             for _anchor, _rank, rule_id, labels, edition in traced
         ]
         return Outcome(
@@ -378,6 +370,34 @@ _EDITIONS_HINT = "pass load_editions(path), or leave it out for the shipped edit
 _OVERLAY_HINT = "pass protocol_overlay(validate_protocol(path))"
 
 
+#: how many evaluators the one-call :func:`evaluate` keeps, least recently used first out
+EVALUATORS_KEPT = 16
+
+
+class _Same:
+    """Editions as a cache key, by identity: hashing every compiled pack's content would
+    cost more than the evaluation. The cache holds the editions while their entry lives,
+    so their id cannot be reused by another object meanwhile."""
+
+    __slots__ = ("editions",)
+
+    def __init__(self, editions: Editions) -> None:
+        self.editions = editions
+
+    def __hash__(self) -> int:
+        return id(self.editions)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.editions is self.editions
+
+
+@lru_cache(maxsize=EVALUATORS_KEPT)
+def _evaluator(editions: _Same, overlay: Overlay | None, engine: str) -> Evaluator:
+    # lru_cache is thread-safe; two threads missing at once may each build one (both
+    # equal and immutable; one is kept).
+    return Evaluator(editions.editions, overlay, engine)
+
+
 def evaluate(
     case: Case,
     *,
@@ -389,8 +409,37 @@ def evaluate(
     trace: bool = True,
     engine: str = "native",
 ) -> Outcome:
-    """Evaluate one case (see :class:`Evaluator` to reuse a context over many cases;
-    with ``engine="durable"`` that matters: each evaluator compiles its rulesets)."""
-    return Evaluator.create(editions, overlay, engine=engine).evaluate(
+    """Evaluate one case.
+
+    The evaluator for (``editions``, ``overlay``, ``engine``) is built on the first call
+    and reused by later ones (the last :data:`EVALUATORS_KEPT` are kept, per process; the
+    editions by identity, the overlay by value), so calling this per case costs about what
+    a reused :class:`Evaluator` does. Equal results either way.
+    """
+    if editions is not None:
+        require(editions, Editions, "editions", "evaluate", _EDITIONS_HINT)
+    if overlay is not None:
+        require(overlay, Overlay, "overlay", "evaluate", _OVERLAY_HINT)
+    return cached_evaluator(editions, overlay, engine).evaluate(
         case, edition=edition, as_of=as_of, evidence=evidence, trace=trace
     )
+
+
+def cached_evaluator(
+    editions: Editions | None = None, overlay: Overlay | None = None, engine: str = "native"
+) -> Evaluator:
+    """The evaluator :func:`evaluate` uses for these arguments: built on first use, then
+    reused (see :data:`EVALUATORS_KEPT`). Arguments are checked as :meth:`Evaluator.create`
+    checks them."""
+    if editions is not None:
+        require(editions, Editions, "editions", "cached_evaluator", _EDITIONS_HINT)
+    if overlay is not None:
+        require(overlay, Overlay, "overlay", "cached_evaluator", _OVERLAY_HINT)
+    if not isinstance(engine, str):  # not a cache key: refused by the evaluator itself
+        return Evaluator.create(editions, overlay, engine=engine)
+    try:
+        hash(overlay)
+    except TypeError:  # an overlay holding an unhashable value: built for this call only
+        return Evaluator.create(editions, overlay, engine=engine)
+    key = _Same(editions if editions is not None else shipped_editions())
+    return _evaluator(key, overlay, engine)

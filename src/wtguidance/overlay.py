@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -71,8 +72,12 @@ class Overlay:
             self.url,
         )
 
-    def __hash__(self) -> int:  # usable as a cache key (evaluators are cached per overlay)
+    @cached_property
+    def _hash(self) -> int:  # worked out once: hashing every limit and rule is not cheap
         return hash(self._key())
+
+    def __hash__(self) -> int:  # usable as a cache key (evaluators are cached per overlay)
+        return self._hash
 
     def __reduce__(self) -> tuple[Any, ...]:  # sent to worker processes (mappings as dicts)
         return (

@@ -17,6 +17,7 @@ from typing import Any
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
 from wtguidance._engine.plan import SignOffPlan
+from wtguidance._pack.compile import field_of
 from wtguidance._pack.model import PersonSpec
 from wtguidance.results import Instance, PersonView, SignOffResult, SignOffStatus
 
@@ -148,7 +149,7 @@ def judge_sign_off(
 
 
 def _stage(fact: Fact) -> str | None:
-    stage = getattr(fact.event, "stage", None)
+    stage = field_of(fact.event, "stage")
     return stage if isinstance(stage, str) else None
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from pydantic import BaseModel
+
 from wtguidance._pack.model import (
     AssertSpec,
     CaseHolderSpec,
@@ -32,10 +34,22 @@ __all__ = [
     "CompiledPack",
     "Matcher",
     "compile_pack",
+    "field_of",
     "make_matcher",
 ]
 
 Matcher = Callable[[Any], bool]
+
+
+def field_of(record: Any, name: str) -> Any:
+    """``getattr(record, name, None)``, without pydantic's slow path for a field the record
+    does not have: a case record (a pydantic model) keeps its fields in its ``__dict__``,
+    while looking up a missing attribute raises and catches an error inside pydantic (about
+    twenty times the cost of a present one; patterns name model fields only, and a derived
+    fact carries its trigger's event, which may lack the field)."""
+    if isinstance(record, BaseModel):
+        return record.__dict__.get(name)
+    return getattr(record, name, None)
 
 
 def make_matcher(pattern: Pattern) -> Matcher:
@@ -52,7 +66,7 @@ def make_matcher(pattern: Pattern) -> Matcher:
         ((field,), negate, values) = clauses[0]
 
         def one_field(event: Any) -> bool:
-            return (getattr(event, field, None) in values) != negate
+            return (field_of(event, field) in values) != negate
 
         return one_field
 
@@ -60,7 +74,7 @@ def make_matcher(pattern: Pattern) -> Matcher:
         for path, negate, values in clauses:
             value = event
             for part in path:
-                value = getattr(value, part, None)
+                value = field_of(value, part)
                 if value is None:
                     break
             if (value in values) == negate:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from wtguidance._render.text import visible
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ __all__ = [
     "edition_rows",
     "editions_document",
     "explain_document",
+    "json_line",
     "outcome_document",
     "protocol_document",
 ]
@@ -40,9 +43,25 @@ def _document(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+_ENCODE = msgspec.json.Encoder().encode
+
+
 def outcome_document(outcome: Outcome) -> str:
-    """``evaluate --format json``: the outcome as DESIGN §6 fixes it."""
-    return _document(json.dumps(outcome.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    """``evaluate --format json``: the outcome as DESIGN §6 fixes it.
+
+    Encoded once, straight from the result structs (no dict of it is built), and indented
+    as ``json.dumps(..., indent=2, ensure_ascii=False)`` indents (tests/test_golden.py).
+    """
+    return _document(msgspec.json.format(_ENCODE(outcome), indent=2).decode())
+
+
+def json_line(value: object) -> str:
+    """``value`` (a result struct, or plain JSON data) as JSON on one line, spaced as
+    ``json.dumps(value, ensure_ascii=False)`` spaces it: what ``batch`` writes per record
+    and ``--format json`` per outcome of a caseload. Encoded once by msgspec; no text-safety
+    pass (each line is a JSON value, and a JSON reader sees escapes and characters alike).
+    """
+    return msgspec.json.format(_ENCODE(value), indent=0).decode()
 
 
 def edition_rows(editions: Editions) -> list[dict[str, Any]]:

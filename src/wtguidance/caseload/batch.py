@@ -19,7 +19,7 @@ from wtguidance.case import Case, Rejected, parse_case_json
 from wtguidance.case.sourced import SourcedCase
 from wtguidance.errors import CaseError, UsageError
 
-__all__ = ["MAX_LINE_CHARS", "read_jsonl"]
+__all__ = ["MAX_LINE_CHARS", "numbered_lines", "read_jsonl", "read_line"]
 
 MAX_LINE_CHARS = 10_000_000
 """The longest line read as one case; a longer one is rejected unread (bounded memory)."""
@@ -86,45 +86,65 @@ def read_jsonl(
 def _read(
     stream: IO[str], name: str, max_line_chars: int, sourced: bool
 ) -> Iterator[Case | SourcedCase | Rejected]:
+    for number, line, fits in numbered_lines(stream, max_line_chars=max_line_chars):
+        yield read_line(
+            number, line, fits, name=name, max_line_chars=max_line_chars, sourced=sourced
+        )
+
+
+def numbered_lines(
+    stream: IO[str], *, max_line_chars: int = MAX_LINE_CHARS
+) -> Iterator[tuple[int, str, bool]]:
+    """Every non-blank line of ``stream``: its number, its text and whether it fitted
+    (an over-long line is skipped unread, its text empty). With :func:`read_line`, what
+    :func:`read_jsonl` does, in two steps that can run in different processes."""
     for number, (line, fits) in enumerate(_lines(stream, max_line_chars), 1):
         if fits and not line.strip():
             continue
-        if not fits:
-            yield Rejected(
-                child_id=None,
-                reason=f"{name}:{number}: line longer than {max_line_chars} characters; not read",
-                line=number,
-            )
-            continue
-        bad = _UNDECODED.search(line)
-        if bad is not None:
-            byte = ord(bad.group()) - 0xDC00
-            yield Rejected(
-                child_id=None,
-                reason=f"{name}:{number}:{bad.start() + 1}: not UTF-8 text (byte "
-                f"0x{byte:02x} cannot start or continue a character); line not read",
-                line=number,
-                column=bad.start() + 1,
-            )
-            continue
-        source = f"{name}:{number}"
-        try:
-            case = parse_case_json(line, source=source)
-        except CaseError as error:
-            where = error.location
-            yield Rejected(
-                child_id=_case_id(line),
-                reason=f"{name}:{number}: {error.message}",
-                line=number,
-                column=where.column if where is not None else None,
-                field=where.pointer if where is not None else None,
-            )
-            continue
-        yield (
-            SourcedCase(case, child_id=case.case_id, line=number, source=source)
-            if sourced
-            else case
+        yield number, line, fits
+
+
+def read_line(
+    number: int,
+    line: str,
+    fits: bool,
+    *,
+    name: str = "<input>",
+    max_line_chars: int = MAX_LINE_CHARS,
+    sourced: bool = False,
+) -> Case | SourcedCase | Rejected:
+    """One numbered line (from :func:`numbered_lines`) as a case or a rejected entry."""
+    if not fits:
+        return Rejected(
+            child_id=None,
+            reason=f"{name}:{number}: line longer than {max_line_chars} characters; not read",
+            line=number,
         )
+    bad = _UNDECODED.search(line)
+    if bad is not None:
+        byte = ord(bad.group()) - 0xDC00
+        return Rejected(
+            child_id=None,
+            reason=f"{name}:{number}:{bad.start() + 1}: not UTF-8 text (byte "
+            f"0x{byte:02x} cannot start or continue a character); line not read",
+            line=number,
+            column=bad.start() + 1,
+        )
+    source = f"{name}:{number}"
+    try:
+        case = parse_case_json(line, source=source)
+    except CaseError as error:
+        where = error.location
+        return Rejected(
+            child_id=_case_id(line),
+            reason=f"{name}:{number}: {error.message}",
+            line=number,
+            column=where.column if where is not None else None,
+            field=where.pointer if where is not None else None,
+        )
+    if sourced:
+        return SourcedCase(case, child_id=case.case_id, line=number, source=source)
+    return case
 
 
 _UNDECODED = re.compile("[\udc80-\udcff]")

@@ -46,7 +46,8 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UsageError(f"{args.source}: no such workbook or folder", code="missing-file")
     annex = read_annex_a(args.source)
     evidence = annex.evidence
-    settings = Settings(as_of, edition, evidence, overlay)
+    # only the JSON report shows each outcome's trace
+    settings = Settings(as_of, edition, evidence, overlay, trace=args.format == "json")
     builder = SummaryBuilder(
         as_of=as_of,
         calendar=default_calendar(),

@@ -48,7 +48,9 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
     with stream:
         size = _size(stream)
         census = read_cin_census(stream, name=args.file)
-        settings = Settings(as_of, edition, CIN_CENSUS_EVIDENCE, overlay)
+        # only the JSON report shows each outcome's trace
+        trace = args.format == "json"
+        settings = Settings(as_of, edition, CIN_CENSUS_EVIDENCE, overlay, trace=trace)
         builder = SummaryBuilder(
             as_of=as_of,
             calendar=default_calendar(),

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from wtguidance._render.documents import json_line
 from wtguidance.case import Rejected
 from wtguidance.caseload.run import Evaluated
 from wtguidance.caseload.summary import CaseloadSummary
@@ -21,7 +22,7 @@ def _items(out: IO[str], rows: Iterator[Any]) -> None:
     first = True
     for row in rows:
         out.write("\n" if first else ",\n")
-        out.write(json.dumps(row, ensure_ascii=False))
+        out.write(json_line(row))
         first = False
     out.write("\n" if not first else "")
 
@@ -35,7 +36,7 @@ def write_json(
     out.write('{"outcomes": [')
     _items(
         out,
-        (r.outcome.model_dump(mode="json") for r in results if isinstance(r, Evaluated)),
+        (r.outcome for r in results if isinstance(r, Evaluated)),  # encoded from the structs,
     )
     done = summary()
     out.write('],\n"rejected": [')
