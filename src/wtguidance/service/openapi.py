@@ -62,7 +62,7 @@ class EditionRow(BaseModel):
 
 
 class ProtocolFindingDocument(BaseModel):
-    """One finding about a local protocol (DESIGN §8)."""
+    """One finding about a local protocol: its code, severity, message and where it is."""
 
     code: str
     severity: str = Field(description="error or warning")
@@ -160,7 +160,9 @@ _OPERATIONS: dict[str, dict[str, Any]] = {
         "description": "As `wtguidance evaluate CASE --as-of D --edition E [--protocol P] "
         "--format json`.",
         "responses": {
-            200: _json_content(_ref("Outcome"), "The outcome (DESIGN §6)"),
+            200: _json_content(
+                _ref("Outcome"), "The outcome, as `wtguidance evaluate --format json` prints it"
+            ),
             **_errors(400, 413, 422),
         },
         "openapi_extra": _json_body("EvaluateRequest"),
@@ -171,7 +173,10 @@ _OPERATIONS: dict[str, dict[str, Any]] = {
         "validate-protocol FILE --format json`: a protocol with errors is answered 200 with "
         '`"valid": false`; YAML that cannot be parsed is refused with 422.',
         "responses": {
-            200: _json_content(_ref("ProtocolReportDocument"), "The findings (DESIGN §8)"),
+            200: _json_content(
+                _ref("ProtocolReportDocument"),
+                "The findings, as `wtguidance validate-protocol --format json` prints them",
+            ),
             **_errors(400, 413, 422),
         },
         "openapi_extra": {
@@ -188,7 +193,10 @@ _OPERATIONS: dict[str, dict[str, Any]] = {
         "summary": "What changed between two editions",
         "description": "As `wtguidance diff A B --format json`.",
         "responses": {
-            200: _json_content({"type": "object"}, "The edition diff (DESIGN §9)"),
+            200: _json_content(
+                {"type": "object"},
+                "The edition diff, as `wtguidance diff A B --format json` prints it",
+            ),
             **_errors(404),
         },
     },
