@@ -28,11 +28,11 @@ from annex_a_helpers import (
     workbook,
 )
 from wtguidance.case import Rejected
-from wtguidance.case.annex_a import AnnexAEpisode, AnnexAError, AnnexAImport, read_annex_a
-from wtguidance.case.annex_a._cells import CellError, as_date
-from wtguidance.case.annex_a._codes import gender, referral_nfa, yes_no
 from wtguidance.caseload import Evaluated, Settings, evaluate_stream
 from wtguidance.cli import main
+from wtguidance.sources.annex_a import AnnexAEpisode, AnnexAError, AnnexAImport, read_annex_a
+from wtguidance.sources.annex_a._cells import CellError, as_date
+from wtguidance.sources.annex_a._codes import gender, referral_nfa, yes_no
 
 SHARED = ROOT / "tests" / "annex_a" / "Annex_A_2024_Jan.xlsx"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-import wtguidance.case.annex_a as annex_a_module
+import wtguidance.sources.annex_a as annex_a_module
 from annex_a_helpers import (
     HEADERS,
     csv_folder,
@@ -27,9 +27,9 @@ from annex_a_helpers import (
     referral,
     referral_cells,
 )
-from wtguidance.case.annex_a import MAX_RECORDS, AnnexAError, read_annex_a
-from wtguidance.case.annex_a._sheets import _Shared, _workbook_rows
 from wtguidance.cli.main import main
+from wtguidance.sources.annex_a import MAX_RECORDS, AnnexAError, read_annex_a
+from wtguidance.sources.annex_a._sheets import _Shared, _workbook_rows
 
 AS_OF = "2021-03-31"
 
@@ -97,7 +97,7 @@ def test_declared_dimension_is_not_trusted(
 
 
 def annex_a_source_rows(book: Path) -> list[tuple[object, ...]]:
-    from wtguidance.case.annex_a._sheets import read_source
+    from wtguidance.sources.annex_a._sheets import read_source
 
     return [t.rows for t in read_source(book).tables]
 
@@ -107,7 +107,7 @@ def test_a_far_cell_neither_pads_nor_disappears(far: int, tmp_path: Path) -> Non
     """A value far right of the header makes the row held to the header's width, and the
     row is rejected (it holds something the importer cannot place), never silently kept."""
     book = _sparse(tmp_path / "far.xlsx", [2, 3], "A1:XFD3", far=far)
-    from wtguidance.case.annex_a._sheets import read_source
+    from wtguidance.sources.annex_a._sheets import read_source
 
     (table,) = read_source(book).tables
     assert all(len(row.values) <= len(HEADERS[3]) for row in table.rows)
@@ -316,7 +316,7 @@ def test_rejected_census_and_batch_records_keep_their_line(fmt: str, tmp_path: P
     "value", [float("inf"), float("-inf"), float("nan"), 1e308, -1e-9, 2958466.5, 10**30]
 )
 def test_a_number_that_is_no_day_rejects_the_row(value: float) -> None:
-    from wtguidance.case.annex_a._cells import CellError, as_date
+    from wtguidance.sources.annex_a._cells import CellError, as_date
 
     with pytest.raises(CellError, match="not an Excel day number"):
         as_date(value)

@@ -29,19 +29,20 @@ import pytest
 
 from _helpers import ROOT
 from wtguidance.case import Case, Rejected, SourceEvidence, parse_case_obj
-from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE
-from wtguidance.case.sourced import SourceNote
 from wtguidance.caseload import Evaluated, Settings, SummaryBuilder, evaluate_one
 from wtguidance.editions import shipped_editions
 from wtguidance.errors import WtGuidanceError
 from wtguidance.evaluation import default_calendar
 from wtguidance.protocol import validate_protocol
+from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE
+from wtguidance.sources.sourced import SourceNote
 
 WINGS = (
     "wtguidance.caseload",
     "wtguidance.case",
-    "wtguidance.case.cin_census",
-    "wtguidance.case.annex_a",
+    "wtguidance.sources.cin_census",
+    "wtguidance.sources.annex_a",
+    "wtguidance.sources.jsonl",
     "wtguidance.protocol",
     "wtguidance.diff",
 )
@@ -101,8 +102,8 @@ VALID: dict[str, Callable[[], tuple[Callable[..., Any], tuple[Any, ...], dict[st
         ([_case()], Settings(AS_OF)),
         {"jobs": 1, "chunk": 32},
     ),
-    "wtguidance.caseload.read_jsonl": lambda: (
-        _import("wtguidance.caseload", "read_jsonl"),
+    "wtguidance.sources.jsonl.read_jsonl": lambda: (
+        _import("wtguidance.sources.jsonl", "read_jsonl"),
         (io.StringIO(json.dumps(CASE_RECORD) + "\n"),),
         {"name": "cases.jsonl", "max_line_chars": 1000, "sourced": False},
     ),
@@ -159,23 +160,23 @@ VALID: dict[str, Callable[[], tuple[Callable[..., Any], tuple[Any, ...], dict[st
         (dict(CASE_RECORD), "x.json"),
         {"limits": None},
     ),
-    "wtguidance.case.cin_census.read_cin_census": lambda: (
-        _import("wtguidance.case.cin_census", "read_cin_census"),
+    "wtguidance.sources.cin_census.read_cin_census": lambda: (
+        _import("wtguidance.sources.cin_census", "read_cin_census"),
         (CENSUS,),
         {"name": "census.xml"},
     ),
-    "wtguidance.case.cin_census.iter_cin_census_cases": lambda: (
-        _import("wtguidance.case.cin_census", "iter_cin_census_cases"),
+    "wtguidance.sources.cin_census.iter_cin_census_cases": lambda: (
+        _import("wtguidance.sources.cin_census", "iter_cin_census_cases"),
         (str(CENSUS),),
         {},
     ),
-    "wtguidance.case.cin_census.CinCensus": lambda: (
-        _import("wtguidance.case.cin_census", "CinCensus"),
+    "wtguidance.sources.cin_census.CinCensus": lambda: (
+        _import("wtguidance.sources.cin_census", "CinCensus"),
         (io.BytesIO(CENSUS.read_bytes()),),
         {"name": "census.xml"},
     ),
-    "wtguidance.case.annex_a.read_annex_a": lambda: (
-        _import("wtguidance.case.annex_a", "read_annex_a"),
+    "wtguidance.sources.annex_a.read_annex_a": lambda: (
+        _import("wtguidance.sources.annex_a", "read_annex_a"),
         (WORKBOOK,),
         {"max_bytes": 10_000_000, "max_rows": 100_000},
     ),
@@ -271,14 +272,14 @@ def _public_callables() -> set[str]:
 # caller: their constructors are not part of what a case system calls.
 RESULT_TYPES = {
     "wtguidance.caseload.CaseloadSummary",
-    "wtguidance.case.cin_census.CensusHeader",
-    "wtguidance.case.annex_a.Allocation",
-    "wtguidance.case.annex_a.AnnexAEpisode",
-    "wtguidance.case.annex_a.AnnexAImport",
-    "wtguidance.case.annex_a.IgnoredSheet",
-    "wtguidance.case.annex_a.Latest",
-    "wtguidance.case.annex_a.ListCount",
-    "wtguidance.case.annex_a.RowRef",
+    "wtguidance.sources.cin_census.CensusHeader",
+    "wtguidance.sources.annex_a.Allocation",
+    "wtguidance.sources.annex_a.AnnexAEpisode",
+    "wtguidance.sources.annex_a.AnnexAImport",
+    "wtguidance.sources.annex_a.IgnoredSheet",
+    "wtguidance.sources.annex_a.Latest",
+    "wtguidance.sources.annex_a.ListCount",
+    "wtguidance.sources.annex_a.RowRef",
     "wtguidance.protocol.ProtocolReport",
     "wtguidance.protocol.ProtocolFinding",
     "wtguidance.diff.CaseloadDiff",
@@ -369,11 +370,11 @@ def _descriptors() -> list[tuple[int, int] | None]:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda fd: list(_import("wtguidance.case.cin_census", "iter_cin_census_cases")(fd)),
-        lambda fd: list(_import("wtguidance.case.cin_census", "read_cin_census")(fd)),
-        lambda fd: _import("wtguidance.case.annex_a", "read_annex_a")(fd),
+        lambda fd: list(_import("wtguidance.sources.cin_census", "iter_cin_census_cases")(fd)),
+        lambda fd: list(_import("wtguidance.sources.cin_census", "read_cin_census")(fd)),
+        lambda fd: _import("wtguidance.sources.annex_a", "read_annex_a")(fd),
         lambda fd: validate_protocol(fd),
-        lambda fd: list(_import("wtguidance.caseload", "read_jsonl")(fd)),
+        lambda fd: list(_import("wtguidance.sources.jsonl", "read_jsonl")(fd)),
     ],
     ids=["iter_cin_census_cases", "read_cin_census", "read_annex_a", "validate_protocol", "jsonl"],
 )
@@ -386,7 +387,7 @@ def test_an_integer_is_never_a_file_descriptor(call: Callable[[int], object], fd
 
 
 def test_a_missing_census_file_is_a_documented_error(tmp_path: Path) -> None:
-    census = _import("wtguidance.case.cin_census", "read_cin_census")(tmp_path / "absent.xml")
+    census = _import("wtguidance.sources.cin_census", "read_cin_census")(tmp_path / "absent.xml")
     with pytest.raises(WtGuidanceError) as raised:
         list(census)
     assert raised.value.code == "missing-file"

@@ -12,7 +12,6 @@ import pytest
 
 from cin_builder import census, child, episode, plan, s47
 from wtguidance.case import Case, Rejected
-from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
 from wtguidance.caseload import (
     Evaluated,
     Settings,
@@ -20,12 +19,13 @@ from wtguidance.caseload import (
     evaluate_cases,
     evaluate_partition,
     evaluate_stream,
-    read_jsonl,
 )
 from wtguidance.caseload.summary import CaseloadSummary
 from wtguidance.caseload.targets import classify
 from wtguidance.errors import UsageError
 from wtguidance.evaluation import default_calendar
+from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
+from wtguidance.sources.jsonl import read_jsonl
 
 DATA = Path(__file__).parent / "data" / "cin"
 ROOT = Path(__file__).resolve().parents[1]

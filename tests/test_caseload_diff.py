@@ -19,14 +19,14 @@ import pytest
 from _helpers import EXAMPLES, ROOT, run_cli
 from cin_builder import assessment, census, child, episode, plan, s47
 from wtguidance.case import Rejected
-from wtguidance.case.annex_a import read_annex_a
-from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
-from wtguidance.case.sourced import SourcedCase
-from wtguidance.caseload import read_jsonl
 from wtguidance.diff import CaseloadDiff, diff_case, diff_caseload, diff_caseload_file
 from wtguidance.editions import shipped_editions
 from wtguidance.errors import UsageError
 from wtguidance.protocol import protocol_overlay, validate_protocol
+from wtguidance.sources.annex_a import read_annex_a
+from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
+from wtguidance.sources.jsonl import read_jsonl
+from wtguidance.sources.sourced import SourcedCase
 
 PROTOCOL = EXAMPLES / "protocols" / "exampleshire-2023.yaml"
 ANNEX_A = ROOT / "tests" / "annex_a" / "Annex_A_2024_Jan.xlsx"

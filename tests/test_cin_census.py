@@ -16,13 +16,13 @@ import pytest
 
 from cin_builder import HEADER, assessment, census, child, episode, plan, s47
 from wtguidance.case import Rejected
-from wtguidance.case.cin_census import (
+from wtguidance.sources.cin_census import (
     CIN_CENSUS_EVIDENCE,
     ForbiddenXmlError,
     iter_cin_census_cases,
     read_cin_census,
 )
-from wtguidance.case.sourced import SourcedCase
+from wtguidance.sources.sourced import SourcedCase
 
 DATA = Path(__file__).parent / "data" / "cin"
 

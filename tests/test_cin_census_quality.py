@@ -18,11 +18,11 @@ import pytest
 
 from cin_builder import HEADER, assessment, census, child, episode, plan, s47
 from wtguidance.case import Rejected
-from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
-from wtguidance.case.sourced import SourcedCase, SourceNote
 from wtguidance.caseload.run import Evaluated, Settings, evaluate_stream
 from wtguidance.caseload.summary import SummaryBuilder
 from wtguidance.evaluation import default_calendar
+from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
+from wtguidance.sources.sourced import SourcedCase, SourceNote
 
 NEW_CODES = {
     "duplicate-element",

@@ -173,8 +173,8 @@ def test_icpc_not_required_withdraws_the_conference_clock_in_every_edition() -> 
 
 def test_a_source_that_does_not_name_an_event_type_never_records_it() -> None:
     from wtguidance.case import EVENT_TYPES
-    from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, CIN_CENSUS_RECORDS
     from wtguidance.case.source import never_recorded
+    from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, CIN_CENSUS_RECORDS
 
     assert never_recorded(["referral"]) == frozenset(EVENT_TYPES) - {"referral"}
     assert CIN_CENSUS_EVIDENCE.absent_events | CIN_CENSUS_RECORDS == frozenset(EVENT_TYPES)

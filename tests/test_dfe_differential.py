@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from wtguidance.case.sourced import SourcedCase
+from wtguidance.sources.sourced import SourcedCase
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "dfe_validator.py"
 

@@ -500,8 +500,8 @@ def test_every_satisfying_event_is_produced_or_declared_absent_by_each_importer(
     overdue (DESIGN §10): each importer's evidence must list every satisfying event it
     does not produce from its test fixtures. Adding a duty with a new event fails here
     until the importers say whether they can carry it."""
-    from wtguidance.case.annex_a import read_annex_a
-    from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
+    from wtguidance.sources.annex_a import read_annex_a
+    from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
 
     root = Path(__file__).parent
     census_events = {

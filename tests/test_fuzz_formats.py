@@ -41,8 +41,8 @@ from hypothesis import strategies as st
 from _helpers import EXAMPLES, ROOT
 from annex_a_helpers import HEADERS, csv_folder, lists, raw_row, raw_workbook
 from test_fuzz_loaders import json_values, mutated
-from wtguidance.case.annex_a import AnnexAError, read_annex_a
 from wtguidance.cli.main import main
+from wtguidance.sources.annex_a import AnnexAError, read_annex_a
 
 CASES = [json.loads(p.read_text("utf-8")) for p in sorted((EXAMPLES / "cases").glob("*.json"))]
 CENSUS = (ROOT / "tests" / "data" / "cin" / "CIN_Census_2024.xml").read_text("utf-8")

@@ -97,6 +97,60 @@ def test_the_compiler_engine_and_case_stay_below_evaluation() -> None:
             assert not {t for t in targets if t.startswith(higher)}, module
 
 
+SOURCES = "wtguidance.sources"
+# the old import paths of the importers, kept for one release (each warns on import)
+DEPRECATED_SHIMS = {
+    "wtguidance.case.cin_census",
+    "wtguidance.case.annex_a",
+    "wtguidance.case.sourced",
+    "wtguidance.caseload.batch",
+}
+
+
+def _in(module: str, *wings: str) -> bool:
+    return any(module == w or module.startswith(w + ".") for w in wings)
+
+
+def test_the_case_wing_holds_the_record_alone() -> None:
+    # importers live in sources/ (DESIGN §17 v1.2): case/ imports no importer, and nothing
+    # of case/ but the deprecated shims reaches up into sources/
+    for module, targets in GRAPH.items():
+        if _in(module, "wtguidance.case") and module not in DEPRECATED_SHIMS:
+            assert not {t for t in targets if _in(t, SOURCES)}, module
+
+
+def test_the_sources_stand_on_the_case_record_only() -> None:
+    # an importer reads its format into the record: it imports the case wing and the
+    # ground floor, never the compiler, the engine, evaluation, caseloads or presentation
+    allowed = (
+        SOURCES,
+        "wtguidance.case",
+        "wtguidance.codes",
+        "wtguidance.errors",
+        "wtguidance._arguments",
+        "wtguidance._install_hint",
+    )
+    for module, targets in GRAPH.items():
+        if _in(module, SOURCES):
+            assert not {t for t in targets if not _in(t, *allowed)}, (module, targets)
+
+
+def test_each_format_has_one_home_in_sources() -> None:
+    formats = {m.split(".")[2] for m in GRAPH if _in(m, SOURCES) and m != SOURCES}
+    assert {"cin_census", "annex_a", "jsonl", "sourced"} <= formats
+    # the deprecated shims are thin: they hand on the new module and hold no importer code
+    for shim in DEPRECATED_SHIMS & set(GRAPH):
+        path = PACKAGE.parent / (shim.replace(".", "/") + ".py")
+        assert len(path.read_text(encoding="utf-8").splitlines()) < 30, shim
+
+
+def test_the_case_wing_stays_small() -> None:
+    lines = sum(
+        len(p.read_text(encoding="utf-8").splitlines()) for p in (PACKAGE / "case").rglob("*.py")
+    )
+    assert lines <= 1600, lines
+
+
 def test_a_wing_is_entered_through_its_own_modules_only_from_above() -> None:
     """No module of the ground floor imports a wing."""
     ground = ("wtguidance.errors", "wtguidance.codes", "wtguidance._ids", "wtguidance._resources")

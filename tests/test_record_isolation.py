@@ -32,7 +32,6 @@ from hypothesis import strategies as st
 from _helpers import minimal_event, run_cli
 from cin_builder import assessment, census, child, episode, s47
 from wtguidance.case import Case, Rejected, parse_case_obj
-from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
 from wtguidance.case.events import EVENT_TYPES
 from wtguidance.caseload import (
     Evaluated,
@@ -40,10 +39,11 @@ from wtguidance.caseload import (
     evaluate_cases,
     evaluate_partition,
     evaluate_stream,
-    read_jsonl,
 )
 from wtguidance.errors import CalendarError
 from wtguidance.evaluation import Evaluator
+from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
+from wtguidance.sources.jsonl import read_jsonl
 
 D = dt.date
 EXTREMES = [

@@ -32,12 +32,12 @@ from wtguidance._arguments import require, require_date, require_iterable
 from wtguidance._pack.model import describe_limit
 from wtguidance.calendar import WIDE_FIRST_YEAR, WIDE_LAST_YEAR, WorkingCalendar
 from wtguidance.case import Rejected, SourceEvidence
-from wtguidance.case.sourced import SourceNote
 from wtguidance.caseload.run import Evaluated
 from wtguidance.caseload.store import RowStore
 from wtguidance.caseload.targets import CAUSES, ICPC_WORKING_DAYS, classify
 from wtguidance.errors import CalendarError, UsageError
 from wtguidance.results import ObligationResult, ProtocolView, TimescaleView
+from wtguidance.sources.sourced import SourceNote
 
 __all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder", "late_text"]
 

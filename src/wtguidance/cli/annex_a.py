@@ -25,15 +25,15 @@ from wtguidance.errors import UsageError
 
 if TYPE_CHECKING:
     from wtguidance.case import Rejected
-    from wtguidance.case.sourced import SourcedCase
+    from wtguidance.sources.sourced import SourcedCase
 
 __all__ = ["register"]
 
 
 def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
-    from wtguidance.case.annex_a import read_annex_a
     from wtguidance.caseload import CaseloadSummary, Settings, SummaryBuilder, evaluate_stream
     from wtguidance.evaluation import default_calendar
+    from wtguidance.sources.annex_a import read_annex_a
 
     as_of, edition, jobs = run_options(args)
     check_out(args.out, ctx, [args.source])

@@ -23,7 +23,8 @@ __all__ = ["register"]
 
 def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.case import Rejected
-    from wtguidance.caseload import Settings, evaluate_stream, read_jsonl
+    from wtguidance.caseload import Settings, evaluate_stream
+    from wtguidance.sources.jsonl import read_jsonl
 
     as_of, edition, jobs = run_options(args)
     check_out(args.out, ctx, [args.cases])

@@ -28,9 +28,9 @@ __all__ = ["register"]
 
 
 def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
-    from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
     from wtguidance.caseload import CaseloadSummary, Settings, SummaryBuilder, evaluate_stream
     from wtguidance.evaluation import default_calendar
+    from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
 
     as_of, edition, jobs = run_options(args)
     check_out(args.out, ctx, [args.file])

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
-from wtguidance.case.sourced import SourceNote
+from wtguidance.sources.sourced import SourceNote
 
 __all__ = ["BadValue", "Fields", "Locate", "local_name"]
 

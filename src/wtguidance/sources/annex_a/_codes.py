@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from wtguidance.case.annex_a._cells import CellError, as_text
+from wtguidance.sources.annex_a._cells import CellError, as_text
 
 __all__ = [
     "Answer",

@@ -16,8 +16,8 @@ from typing import IO
 
 from wtguidance._arguments import require
 from wtguidance.case import Case, Rejected, parse_case_json
-from wtguidance.case.sourced import SourcedCase
 from wtguidance.errors import CaseError, UsageError
+from wtguidance.sources.sourced import SourcedCase
 
 __all__ = ["MAX_LINE_CHARS", "read_jsonl"]
 
@@ -58,7 +58,7 @@ def read_jsonl(
     ``stream`` is text. A line holding bytes that are not UTF-8 (read with
     ``errors="surrogateescape"``, as ``wtguidance batch`` does) is rejected with the line
     and the column of the first bad byte, and the lines around it are read as usual.
-    With ``sourced=True`` each case comes as a :class:`~wtguidance.case.SourcedCase`
+    With ``sourced=True`` each case comes as a :class:`~wtguidance.sources.SourcedCase`
     naming its line, so that a case the engine cannot evaluate is rejected at its line.
     """
     function = "read_jsonl"

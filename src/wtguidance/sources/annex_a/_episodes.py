@@ -26,15 +26,6 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from wtguidance.case.annex_a._rows import (
-    Assessment,
-    CinEpisode,
-    Enquiry,
-    Plan,
-    Record,
-    Referral,
-    RowRef,
-)
 from wtguidance.case.events import (
     AssessmentCompletedEvent,
     AssessmentStartedEvent,
@@ -53,8 +44,17 @@ from wtguidance.case.events import (
 )
 from wtguidance.case.record import Case, Child
 from wtguidance.case.source import SourceEvidence, never_recorded
-from wtguidance.case.sourced import SourcedCase, SourceNote
 from wtguidance.codes import FindingCode
+from wtguidance.sources.annex_a._rows import (
+    Assessment,
+    CinEpisode,
+    Enquiry,
+    Plan,
+    Record,
+    Referral,
+    RowRef,
+)
+from wtguidance.sources.sourced import SourcedCase, SourceNote
 
 __all__ = [
     "ANNEX_A_SOURCE",

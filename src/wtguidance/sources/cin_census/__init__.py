@@ -8,7 +8,7 @@ one ``Reviews`` per date, an ICPC date at episode and at S47 level, yes/no writt
 root (a root other than ``Message`` is noted).
 
 One case per ``CINdetails`` episode, ``case_id`` = ``<LAchildID>/<CINreferralDate>`` with
-``#2``, ``#3`` … for repeats, each a :class:`~wtguidance.case.SourcedCase`; or a
+``#2``, ``#3`` … for repeats, each a :class:`~wtguidance.sources.SourcedCase`; or a
 :class:`~wtguidance.case.Rejected` entry (child id, field, value, line, column, reason).
 The field-to-event mapping is docs/cin-census.md.
 
@@ -38,12 +38,12 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, iterparse
 
 from wtguidance._arguments import require, require_source
-from wtguidance.case._cin_episode import ChildContext, collection_start, map_child
-from wtguidance.case._cin_values import BadValue, Fields, local_name
 from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected, SourceEvidence, never_recorded
-from wtguidance.case.sourced import SourcedCase, SourceNote
 from wtguidance.errors import CaseError, SourceLocation, UsageError
+from wtguidance.sources.cin_census._episode import ChildContext, collection_start, map_child
+from wtguidance.sources.cin_census._values import BadValue, Fields, local_name
+from wtguidance.sources.sourced import SourcedCase, SourceNote
 
 __all__ = [
     "CIN_CENSUS_EVIDENCE",

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn, cast
 
-from wtguidance.case.annex_a._cells import as_text, is_blank
-from wtguidance.case.annex_a._columns import LISTS, ColumnMatch, list_hint, match_columns
-from wtguidance.case.annex_a._errors import AnnexAError
+from wtguidance.sources.annex_a._cells import as_text, is_blank
+from wtguidance.sources.annex_a._columns import LISTS, ColumnMatch, list_hint, match_columns
+from wtguidance.sources.annex_a._errors import AnnexAError
 
 __all__ = [
     "MAX_BYTES",

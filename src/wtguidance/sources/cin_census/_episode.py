@@ -1,7 +1,7 @@
 """One census ``Child`` element → one case per ``CINdetails`` episode (or a rejected entry).
 
 The mapping is docs/cin-census.md (field by field) and shared/guidance/cin-census.md §6.
-Every episode becomes a :class:`~wtguidance.case.SourcedCase` carrying its data-quality
+Every episode becomes a :class:`~wtguidance.sources.SourcedCase` carrying its data-quality
 notes and its stated ``InitialCPCtarget`` dates, or a :class:`~wtguidance.case.Rejected`
 entry naming the child, the field, the value and the line. Nothing is coerced: a value the
 layout does not allow rejects the episode that holds it (for a child-level field, every
@@ -29,11 +29,11 @@ from xml.etree.ElementTree import Element
 
 from pydantic import ValidationError
 
-from wtguidance.case._cin_values import BadValue, Fields, Locate, local_name
 from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected
-from wtguidance.case.sourced import Severity, SourcedCase, SourceNote, StatedTarget
 from wtguidance.codes import FindingCode
+from wtguidance.sources.cin_census._values import BadValue, Fields, Locate, local_name
+from wtguidance.sources.sourced import Severity, SourcedCase, SourceNote, StatedTarget
 
 __all__ = ["ChildContext", "collection_start", "map_child"]
 

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from wtguidance.case.annex_a import _codes
-from wtguidance.case.annex_a._cells import CellError, as_date, as_text, is_excel_error, shown
-from wtguidance.case.annex_a._codes import Answer
-from wtguidance.case.annex_a._sheets import SheetRow, Table
+from wtguidance.sources.annex_a import _codes
+from wtguidance.sources.annex_a._cells import CellError, as_date, as_text, is_excel_error, shown
+from wtguidance.sources.annex_a._codes import Answer
+from wtguidance.sources.annex_a._sheets import SheetRow, Table
 
 __all__ = [
     "Assessment",

@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wtguidance._arguments import require_int, require_path
-from wtguidance.case.annex_a._columns import LISTS
-from wtguidance.case.annex_a._episodes import (
+from wtguidance.case.source import Rejected, SourceEvidence
+from wtguidance.sources.annex_a._columns import LISTS
+from wtguidance.sources.annex_a._episodes import (
     ANNEX_A_SOURCE,
     LATEST_ONLY,
     NEVER_RECORDED,
     AnnexAEpisode,
     build_episodes,
 )
-from wtguidance.case.annex_a._rows import Context, Record, read_record
-from wtguidance.case.annex_a._sheets import (
+from wtguidance.sources.annex_a._rows import Context, Record, read_record
+from wtguidance.sources.annex_a._sheets import (
     MAX_BYTES,
     MAX_RECORDS,
     MAX_ROWS,
@@ -32,8 +33,7 @@ from wtguidance.case.annex_a._sheets import (
     Source,
     read_source,
 )
-from wtguidance.case.source import Rejected, SourceEvidence
-from wtguidance.case.sourced import SourcedCase, SourceNote
+from wtguidance.sources.sourced import SourcedCase, SourceNote
 
 __all__ = ["AnnexAImport", "ListCount", "read_annex_a"]
 
@@ -151,7 +151,7 @@ def read_annex_a(
 ) -> AnnexAImport:
     """Read an Annex A workbook (.xlsx) or a folder of CSV files, one per list.
 
-    Raises :class:`~wtguidance.case.annex_a.AnnexAError` when no list 3–7 is recognised,
+    Raises :class:`~wtguidance.sources.annex_a.AnnexAError` when no list 3–7 is recognised,
     when a sheet announced as one of lists 1–7 lacks required columns, or when the file
     cannot be read at all, or when it holds more than ``max_records`` data rows (lists 1–7
     together; :data:`MAX_RECORDS`, ``input-too-large``). Rows with unreadable cells are not

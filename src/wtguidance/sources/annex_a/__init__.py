@@ -9,7 +9,7 @@ verdicts are not evidenced), the latest review, visit and sighting (a snapshot),
 on inferences and data quality, and the :class:`~wtguidance.case.SourceEvidence` of what
 the source cannot show.
 
->>> from wtguidance.case.annex_a import read_annex_a
+>>> from wtguidance.sources.annex_a import read_annex_a
 >>> annex = read_annex_a("Annex_A.xlsx")            # or a folder of one CSV per list
 >>> for item in annex:                               # AnnexAEpisode | Rejected
 ...     ...
@@ -20,7 +20,7 @@ folder of CSV files needs nothing more. The joining rules: docs/annex-a.md.
 
 from __future__ import annotations
 
-from wtguidance.case.annex_a._episodes import (
+from wtguidance.sources.annex_a._episodes import (
     ANNEX_A_SOURCE,
     LATEST_ONLY,
     NEVER_RECORDED,
@@ -28,10 +28,10 @@ from wtguidance.case.annex_a._episodes import (
     AnnexAEpisode,
     Latest,
 )
-from wtguidance.case.annex_a._errors import AnnexAError
-from wtguidance.case.annex_a._import import AnnexAImport, ListCount, read_annex_a
-from wtguidance.case.annex_a._rows import RowRef
-from wtguidance.case.annex_a._sheets import MAX_BYTES, MAX_RECORDS, MAX_ROWS, IgnoredSheet
+from wtguidance.sources.annex_a._errors import AnnexAError
+from wtguidance.sources.annex_a._import import AnnexAImport, ListCount, read_annex_a
+from wtguidance.sources.annex_a._rows import RowRef
+from wtguidance.sources.annex_a._sheets import MAX_BYTES, MAX_RECORDS, MAX_ROWS, IgnoredSheet
 
 __all__ = [
     "ANNEX_A_SOURCE",
