@@ -1,4 +1,4 @@
-"""What ``cin-census`` and ``batch`` share: options, the output stream, the progress bar."""
+"""What the caseload commands share: options, the output stream, the progress bar, extras."""
 
 from __future__ import annotations
 
@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     from wtguidance.caseload import CaseloadSummary
     from wtguidance.overlay import Overlay
 
-__all__ = ["add_run_options", "progress", "run_options", "run_protocol", "write_report"]
+__all__ = [
+    "add_run_options",
+    "file_size",
+    "need_matplotlib",
+    "progress",
+    "run_options",
+    "run_protocol",
+    "write_report",
+]
 
 T = TypeVar("T")
 
@@ -65,6 +73,29 @@ def run_protocol(args: argparse.Namespace, ctx: CliContext) -> Overlay | None:
     from wtguidance.editions import shipped_editions
 
     return overlay_from_file(args.protocol, ctx, shipped_editions())
+
+
+def need_matplotlib() -> None:
+    """``missing-extra`` (exit 2) before any record is read, when HTML cannot be drawn."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        from wtguidance._install_hint import install_command
+        from wtguidance.errors import UsageError
+
+        raise UsageError(
+            "--format html draws its charts with matplotlib (the 'report' extra): "
+            f"{install_command('report')}",
+            code="missing-extra",
+        ) from None
+
+
+def file_size(stream: object) -> int | None:
+    """The size of an open file, for the progress bar (None for a pipe)."""
+    try:
+        return os.fstat(stream.fileno()).st_size  # type: ignore[attr-defined]
+    except (OSError, AttributeError):
+        return None
 
 
 def progress(

@@ -145,9 +145,9 @@ def _cmd_caseload(args: argparse.Namespace, ctx: CliContext) -> int:
             code="usage",
         )
     if args.format == "html":
-        from wtguidance.cli.cin_census import _need_matplotlib
+        from wtguidance.cli._caseload import need_matplotlib
 
-        _need_matplotlib()
+        need_matplotlib()
     stream = None
     if args.caseload == "-":
         if args.source not in (None, "jsonl"):
