@@ -178,3 +178,10 @@ def _reachable(start: str) -> set[str]:
                 seen.add(target)
                 stack.append(target)
     return seen
+
+
+def test_the_command_line_stays_a_thin_leaf() -> None:
+    # each command reads arguments, calls its domain and writes (DESIGN §17 v1.2)
+    for path in (PACKAGE / "cli").glob("*.py"):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines < 150, (path.name, lines)
