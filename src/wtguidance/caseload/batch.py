@@ -11,7 +11,7 @@ from typing import Any
 from wtguidance._deprecated import moved
 
 # imported by name at run time: the new home stands above this wing, and nothing of the
-# library imports this module any more (tests/test_layout.py)
+# library imports this module any more (tests/contract/test_layout.py)
 _NEW = moved(__name__, "wtguidance.sources.jsonl")
 
 __all__ = list(_NEW.__all__)
