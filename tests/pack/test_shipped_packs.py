@@ -13,6 +13,7 @@ import pytest
 from wtguidance._pack.lint import lint_packs
 from wtguidance._pack.load import load_pack
 from wtguidance._pack.validate import check_pack
+from wtguidance._render.lint import lint_text
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 EDITIONS = sorted(p.name for p in RULES.iterdir() if p.is_dir())
@@ -38,7 +39,8 @@ def test_every_rule_cites_its_own_edition_with_a_web_address() -> None:
 
 
 def test_lint_packs_reports_every_edition_and_exits_zero() -> None:
-    text, code = lint_packs(None)
-    assert code == 0, text
+    report = lint_packs(None)
+    text = lint_text(report)
+    assert report.exit_code == 0, text
     for edition in EDITIONS:
         assert f"{edition} [" in text
