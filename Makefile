@@ -14,7 +14,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 STAMP := $(VENV)/.installed-dev
 MATRIX_VERSIONS ?= 3.10 3.11 3.12 3.13
 MATRIX_DIR ?= .venv-matrix
-# e.g. make matrix PYTEST_ARGS='tests/test_engines.py -x'
+# e.g. make matrix PYTEST_ARGS='tests/engine/test_engines.py -x'
 PYTEST_ARGS ?=
 
 .PHONY: demo test lint typecheck unit bench docs serve clean venv matrix dist

@@ -68,12 +68,12 @@ def run(count: int, seed: int, out: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from _helpers import RandomChooser, realistic_case
     from wtguidance.case import Case
-    from wtguidance.case.annex_a._import import ANNEX_A_SOURCE, LATEST_ONLY, NEVER_RECORDED
-    from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE
     from wtguidance.case.source import SourceEvidence
     from wtguidance.errors import WtGuidanceError
     from wtguidance.evaluation import Evaluator
     from wtguidance.protocol import protocol_overlay, validate_protocol
+    from wtguidance.sources.annex_a._import import ANNEX_A_SOURCE, LATEST_ONLY, NEVER_RECORDED
+    from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE
 
     evidences = {
         None: None,

@@ -51,9 +51,9 @@ from xml.sax.saxutils import escape
 from defusedxml import ElementTree
 
 from wtguidance.calendar import WorkingCalendar
-from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
 from wtguidance.caseload.run import Evaluated, Settings, evaluate_stream
 from wtguidance.caseload.targets import CAUSE_TEXT, ICPC_WORKING_DAYS, classify
+from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_PYTHON = os.environ.get("WTG_DFE_VALIDATOR_PYTHON", "/tmp/v-cin/bin/python")

@@ -1,24 +1,24 @@
 """``wtguidance lint-packs``: validate packs and report how precisely they cite.
 
 For each edition: rules citing a verified paragraph versus a section only, rules marked
-provisional, and rules by confidence. Any pack error is printed (every problem, sorted
-by location) and makes the exit code 1.
+provisional, and rules by confidence. :func:`lint_packs` returns a :class:`LintReport`
+(every problem, sorted by location within a pack); any problem makes its exit code 1.
+Presentation is ``_render/lint.py``.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from wtguidance._pack.compile import compile_pack
 from wtguidance._pack.load import RawPack, edition_dirs, load_pack
 from wtguidance._pack.validate import check_pack
-from wtguidance._resources import data_dir
+from wtguidance._resources import Traversable, data_dir
 from wtguidance.errors import PackCompileError, PackError
 
-__all__ = ["lint_packs"]
+__all__ = ["EditionLint", "LintReport", "lint_packs"]
 
 
 def _implicit_sources(raw: RawPack) -> list[PackError]:
@@ -49,68 +49,78 @@ def _implicit_sources(raw: RawPack) -> list[PackError]:
     return found
 
 
-def lint_packs(root: Path | None, *, as_json: bool = False) -> tuple[str, int]:
+@dataclass(frozen=True, slots=True)
+class EditionLint:
+    """What lint found of one edition: valid or not, and how precisely a valid one cites."""
+
+    edition: str
+    valid: bool
+    status: str | None = None
+    rules: int = 0
+    cite_paragraph: int = 0
+    cite_section_only: int = 0
+    provisional: tuple[str, ...] = ()
+    confidence: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    """Every problem of every pack (sorted by location within a pack), and each edition."""
+
+    editions: tuple[EditionLint, ...]
+    problems: tuple[PackError, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any pack has a problem, else 0."""
+        return 0 if self.valid else 1
+
+
+def _lint_one(entry: Traversable | Path, shown: str) -> tuple[EditionLint, list[PackError]]:
+    """One edition's folder, read once: checked, compiled, and its limits' sources asked."""
+    try:
+        raw = load_pack(entry, shown_as=f"{shown}/{entry.name}")
+        pack, found = check_pack(raw)
+        if pack is not None:
+            compile_pack(pack)
+    except PackError as error:
+        return EditionLint(entry.name, valid=False), [error]
+    if pack is not None:
+        implicit = _implicit_sources(raw)
+        found = [*found, *implicit]
+        if implicit:
+            pack = None
+    if pack is None:
+        return EditionLint(entry.name, valid=False), list(found)
+    confidence = Counter(r.confidence or "unrated" for r in pack.rules)
+    lint = EditionLint(
+        edition=pack.edition,
+        valid=True,
+        status=pack.meta.status,
+        rules=len(pack.rules),
+        cite_paragraph=sum(1 for r in pack.rules if r.citation.paragraph),
+        cite_section_only=sum(1 for r in pack.rules if not r.citation.paragraph),
+        provisional=tuple(sorted(r.id for r in pack.rules if r.provisional)),
+        confidence=tuple(sorted(confidence.items())),
+    )
+    return lint, list(found)
+
+
+def lint_packs(root: Path | None) -> LintReport:
+    """Lint every edition folder under ``root`` (the shipped rules when ``None``).
+
+    Each pack is read once. The report is data: ``_render/lint.py`` writes it as text or
+    JSON, and the command line picks which."""
     base = root if root is not None else data_dir("rules")
     shown = str(root) if root is not None else "rules"
-    reports: list[dict[str, Any]] = []
+    editions: list[EditionLint] = []
     problems: list[PackError] = []
     for entry in edition_dirs(base, shown):
-        try:
-            pack, found = check_pack(load_pack(entry, shown_as=f"{shown}/{entry.name}"))
-            if pack is not None:
-                compile_pack(pack)
-        except PackError as error:
-            found = [error]
-            pack = None
+        lint, found = _lint_one(entry, shown)
+        editions.append(lint)
         problems.extend(found)
-        if pack is not None:
-            implicit = list(_implicit_sources(load_pack(entry, shown_as=f"{shown}/{entry.name}")))
-            problems.extend(implicit)
-            if implicit:
-                pack = None
-        if pack is None:
-            reports.append({"edition": entry.name, "valid": False})
-            continue
-        confidence = Counter(r.confidence or "unrated" for r in pack.rules)
-        reports.append(
-            {
-                "edition": pack.edition,
-                "valid": True,
-                "status": pack.meta.status,
-                "rules": len(pack.rules),
-                "cite_paragraph": sum(1 for r in pack.rules if r.citation.paragraph),
-                "cite_section_only": sum(1 for r in pack.rules if not r.citation.paragraph),
-                "provisional": sorted(r.id for r in pack.rules if r.provisional),
-                "confidence": dict(sorted(confidence.items())),
-            }
-        )
-    code = 1 if problems else 0
-    if as_json:
-        payload = {
-            "valid": not problems,
-            "editions": reports,
-            "errors": [
-                {
-                    "code": p.code,
-                    "message": p.message,
-                    "location": str(p.location),
-                    "rule": p.rule_id,
-                    "hint": p.hint,
-                }
-                for p in problems
-            ],
-        }
-        return json.dumps(payload, indent=2, ensure_ascii=False), code
-    lines = [p.one_line() for p in problems]
-    for report in reports:
-        if not report["valid"]:
-            lines.append(f"{report['edition']}: INVALID")
-            continue
-        lines.append(
-            f"{report['edition']} [{report['status']}]: {report['rules']} rules; "
-            f"{report['cite_paragraph']} cite a paragraph, {report['cite_section_only']} a "
-            f"section only; {len(report['provisional'])} provisional; confidence "
-            + ", ".join(f"{k} {v}" for k, v in report["confidence"].items())
-        )
-        lines.extend(f"    provisional: {rule_id}" for rule_id in report["provisional"])
-    return "\n".join(lines), code
+    return LintReport(tuple(editions), tuple(problems))

@@ -25,7 +25,14 @@ from wtguidance.diff.caseload import (
     OverdueChange,
 )
 
-__all__ = ["CSV_COLUMNS", "ROWS", "render_html", "render_text", "write_csv"]
+__all__ = [
+    "CSV_COLUMNS",
+    "ROWS",
+    "caseload_diff_document",
+    "render_html",
+    "render_text",
+    "write_csv",
+]
 
 ROWS = 100
 """Rows shown per list in text and HTML (the totals are always given)."""
@@ -457,3 +464,18 @@ def render_html(diff: CaseloadDiff) -> str:
         "weekends and England and Wales bank holidays.</footer></body></html>"
     )
     return "\n".join(parts) + "\n"
+
+
+def caseload_diff_document(diff: CaseloadDiff, fmt: str) -> str:
+    """The caseload diff as ``fmt`` (``text``, ``json``, ``csv`` or ``html``), whole."""
+    if fmt == "json":
+        return diff.to_json()
+    if fmt == "csv":
+        import io
+
+        buffer = io.StringIO()
+        write_csv(diff, buffer)
+        return buffer.getvalue()
+    if fmt == "html":
+        return render_html(diff)
+    return render_text(diff)

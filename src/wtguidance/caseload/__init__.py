@@ -4,7 +4,6 @@
   iterable of cases (``jobs=N`` spreads the work over N processes, same output).
 - :func:`evaluate_stream` — what the importers feed: cases, sourced cases and rejected
   entries in, :class:`Evaluated` or :class:`~wtguidance.case.Rejected` out, in input order.
-- :func:`read_jsonl` — JSON Lines batches (rejects name the line).
 - :class:`SummaryBuilder` — the caseload summary (DESIGN §10).
 - :func:`evaluate_partition` — the same per-case function over one partition of JSON
   records, for a distributed engine such as Dask (docs/caseloads.md).
@@ -14,7 +13,6 @@ Presentation lives in ``wtguidance._render.caseload``; nothing here prints.
 
 from __future__ import annotations
 
-from wtguidance.caseload.batch import read_jsonl
 from wtguidance.caseload.partition import evaluate_partition
 from wtguidance.caseload.run import (
     Evaluated,
@@ -34,5 +32,15 @@ __all__ = [
     "evaluate_one",
     "evaluate_partition",
     "evaluate_stream",
-    "read_jsonl",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # deprecated for one release: JSON Lines batches are read by wtguidance.sources.jsonl
+    if name == "read_jsonl":
+        from wtguidance._deprecated import warn_moved
+        from wtguidance.sources.jsonl import read_jsonl
+
+        warn_moved("wtguidance.caseload.read_jsonl", "wtguidance.sources.jsonl.read_jsonl")
+        return read_jsonl
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

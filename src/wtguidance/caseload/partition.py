@@ -16,9 +16,9 @@ from typing import Any
 
 from wtguidance._arguments import require_date, require_edition, require_iterable
 from wtguidance.case import Rejected, parse_case_obj
-from wtguidance.case.sourced import SourcedCase
 from wtguidance.caseload.run import Settings, evaluate_stream
 from wtguidance.errors import CaseError, UsageError
+from wtguidance.sources.sourced import SourcedCase
 
 __all__ = ["evaluate_partition"]
 

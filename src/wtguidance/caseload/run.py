@@ -30,11 +30,11 @@ from wtguidance._arguments import (
 )
 from wtguidance.calendar import WIDE_FIRST_YEAR, WIDE_LAST_YEAR
 from wtguidance.case import Case, Rejected, SourceEvidence
-from wtguidance.case.sourced import SourcedCase
 from wtguidance.errors import EngineError, UsageError, WtGuidanceError
 from wtguidance.evaluation import Evaluator
 from wtguidance.overlay import Overlay
 from wtguidance.results import Finding, Outcome, ProtocolView
+from wtguidance.sources.sourced import SourcedCase
 
 __all__ = [
     "Evaluated",

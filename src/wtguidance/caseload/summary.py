@@ -32,12 +32,12 @@ from wtguidance._arguments import require, require_date, require_iterable
 from wtguidance._pack.model import describe_limit
 from wtguidance.calendar import WIDE_FIRST_YEAR, WIDE_LAST_YEAR, WorkingCalendar
 from wtguidance.case import Rejected, SourceEvidence
-from wtguidance.case.sourced import SourceNote
 from wtguidance.caseload.run import Evaluated
 from wtguidance.caseload.store import RowStore
 from wtguidance.caseload.targets import CAUSES, ICPC_WORKING_DAYS, classify
 from wtguidance.errors import CalendarError, UsageError
 from wtguidance.results import ObligationResult, ProtocolView, TimescaleView
+from wtguidance.sources.sourced import SourceNote, StatedTarget
 
 __all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder", "late_text"]
 
@@ -315,7 +315,10 @@ class SummaryBuilder:
         outcome = result.outcome
         child_id = result.child_id
         as_of = s.as_of
-        dues: dict[dt.date, dt.date | None] = {}
+        # the due dates of the obligations the source states targets for (the census's
+        # InitialCPCtarget for icpc.hold): no stated target, no cross-check, no card
+        stated = {t.obligation for t in result.source.targets} if result.source else set()
+        dues: dict[tuple[str, dt.date], dt.date | None] = {}
         for item in outcome.obligations:
             s.obligations[(item.id, item.edition, item.status)] += 1
             if (item.id, item.edition) not in s.limit_sources:
@@ -324,8 +327,8 @@ class SummaryBuilder:
                     item.timescale_source,
                     item.national_timescale,
                 )
-            if item.id == "icpc.hold":
-                dues.setdefault(item.clock.date, item.due)
+            if item.id in stated:
+                dues.setdefault((item.id, item.clock.date), item.due)
             due = item.due
             if due is None:
                 continue
@@ -373,8 +376,8 @@ class SummaryBuilder:
         for finding in outcome.findings:
             self._finding(finding.code, finding.severity, outcome.case_id, finding.message)
         if result.source is not None:
-            for stated in result.source.targets:
-                self._target(outcome.case_id, child_id, stated.clock, stated.target, dues)
+            for target in result.source.targets:
+                self._target(outcome.case_id, child_id, target, dues)
 
     def _covering(self, *days: dt.date) -> WorkingCalendar:
         """The run's calendar, or (for dates outside its span, e.g. the 1970 DfE sample) one
@@ -411,14 +414,14 @@ class SummaryBuilder:
         self,
         case_id: str,
         child_id: str | None,
-        clock: dt.date,
-        target: dt.date,
-        dues: dict[dt.date, dt.date | None],
+        stated: StatedTarget,
+        dues: dict[tuple[str, dt.date], dt.date | None],
     ) -> None:
         s = self.summary
+        clock, target = stated.clock, stated.target
         calendar = self._covering(clock, target)
-        ours = dues.get(clock)
-        basis = "icpc.hold"
+        ours = dues.get((stated.obligation, clock))
+        basis = stated.obligation
         if ours is None:
             # no instance judged this clock (before the earliest edition, say): the counting
             # rule itself, 15 working days with the discussion as day 0 (DESIGN §5)

@@ -1,4 +1,4 @@
-"""What ``cin-census`` and ``batch`` share: options, the output stream, the progress bar."""
+"""What the caseload commands share: options, the output stream, the progress bar, extras."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from wtguidance.cli._context import CliContext, parse_date, whole_number
 from wtguidance.cli._output import open_out
+from wtguidance.cli._progress import progress
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -16,7 +17,15 @@ if TYPE_CHECKING:
     from wtguidance.caseload import CaseloadSummary
     from wtguidance.overlay import Overlay
 
-__all__ = ["add_run_options", "progress", "run_options", "run_protocol", "write_report"]
+__all__ = [
+    "add_run_options",
+    "file_size",
+    "need_matplotlib",
+    "progress",
+    "run_options",
+    "run_protocol",
+    "write_report",
+]
 
 T = TypeVar("T")
 
@@ -67,29 +76,27 @@ def run_protocol(args: argparse.Namespace, ctx: CliContext) -> Overlay | None:
     return overlay_from_file(args.protocol, ctx, shipped_editions())
 
 
-def progress(
-    items: Iterable[T], ctx: CliContext, *, total: int | None, position: Callable[[], int]
-) -> Iterator[T]:
-    """``items`` unchanged, with a progress bar on stderr when stderr is a terminal."""
-    if not getattr(ctx.stderr, "isatty", lambda: False)():
-        yield from items
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+def need_matplotlib() -> None:
+    """``missing-extra`` (exit 2) before any record is read, when HTML cannot be drawn."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        from wtguidance._install_hint import install_command
+        from wtguidance.errors import UsageError
 
-    console = Console(file=ctx.stderr, no_color="NO_COLOR" in os.environ)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[n]}"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("evaluating", total=total, n="0 records")
-        for count, item in enumerate(items, 1):
-            if count % 16 == 0:
-                bar.update(task, completed=position(), n=f"{count} records")
-            yield item
+        raise UsageError(
+            "--format html draws its charts with matplotlib (the 'report' extra): "
+            f"{install_command('report')}",
+            code="missing-extra",
+        ) from None
+
+
+def file_size(stream: object) -> int | None:
+    """The size of an open file, for the progress bar (None for a pipe)."""
+    try:
+        return os.fstat(stream.fileno()).st_size  # type: ignore[attr-defined]
+    except (OSError, AttributeError):
+        return None
 
 
 def write_report(

@@ -17,134 +17,23 @@ Every command that writes a report writes it through :func:`open_out` (DESIGN §
 from __future__ import annotations
 
 import contextlib
-import errno
-import io
 import os
 import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Protocol, TextIO, cast
+from typing import IO
 
+# the write guard and the input check have modules of their own; handed on from here
+from wtguidance.cli._guard import STDOUT, Streams, cannot_write, guarded
+from wtguidance.cli._refuse import check_out, inputs_below, refuse_inputs
 from wtguidance.errors import SourceLocation, UsageError
 
 __all__ = ["STDOUT", "Streams", "cannot_write", "check_out", "guarded", "open_out", "refuse_inputs"]
 
-#: how stdout is named in messages
-STDOUT = "<stdout>"
 _ATTEMPTS = 100  # unique names tried before giving up (each is 64 random bits)
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-
-
-class Streams(Protocol):
-    """What :func:`open_out` needs of a command's context (``CliContext`` has both)."""
-
-    @property
-    def stdout(self) -> TextIO: ...
-
-    @property
-    def stdin(self) -> TextIO: ...
-
-
-def cannot_write(shown: str, exc: OSError) -> UsageError:
-    """The one-line error for a failed write to ``shown`` (a file name or ``<stdout>``)."""
-    reason = exc.strerror or os.strerror(exc.errno or errno.EIO)
-    hint = None
-    if exc.errno in {errno.ENOSPC, errno.EDQUOT}:
-        hint = "free some space, or write the report somewhere else with --out"
-    return UsageError(
-        f"cannot write ({reason})",
-        code="cannot-write",
-        location=SourceLocation(path=shown),
-        hint=hint,
-    )
-
-
-class _Guarded(io.TextIOBase):
-    """A text stream whose failed writes are :func:`cannot_write` errors naming ``shown``."""
-
-    def __init__(self, stream: IO[str], shown: str) -> None:
-        super().__init__()
-        self._stream = stream
-        self._shown = shown
-
-    def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except OSError as exc:
-            raise cannot_write(self._shown, exc) from None
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except OSError as exc:
-            raise cannot_write(self._shown, exc) from None
-
-    def isatty(self) -> bool:
-        return bool(getattr(self._stream, "isatty", lambda: False)())
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._stream, "encoding", None) or "utf-8"
-
-    def writable(self) -> bool:
-        return True
-
-
-def guarded(stream: IO[str], shown: str = STDOUT) -> IO[str]:
-    """``stream`` with failed writes turned into one-line ``cannot-write`` errors."""
-    return cast("IO[str]", _Guarded(stream, shown))
-
-
-def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
-    try:
-        found = os.stat(path)  # follows links: a link to an input is that input
-    except (OSError, ValueError):
-        return None
-    return found.st_dev, found.st_ino
-
-
-def refuse_inputs(out: str, inputs: Iterable[str | None], ctx: Streams) -> None:
-    """Refuse ``--out out`` when it is the same file as one of ``inputs`` (``-`` = stdin)."""
-    target = _identity(out)
-    if target is None:
-        return
-    for name in inputs:
-        if name is None:
-            continue
-        if name == "-":
-            try:
-                found = os.fstat(ctx.stdin.fileno())
-            except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-                continue
-            same = (found.st_dev, found.st_ino) == target and stat.S_ISREG(found.st_mode)
-            shown = "<stdin>"
-        else:
-            same = _identity(name) == target
-            shown = name
-        if same:
-            raise UsageError(
-                f"--out {out!r} is the input {shown!r}; writing the report there would destroy it",
-                code="cannot-write",
-                location=SourceLocation(path=out),
-                hint="give --out a new file name",
-            )
-
-
-def _inputs_below(names: Iterable[str | None]) -> Iterator[str | None]:
-    """The names, with a folder's entries added (an Annex A CSV folder is an input too)."""
-    for name in names:
-        yield name
-        if name is not None and name != "-" and os.path.isdir(name):
-            with contextlib.suppress(OSError):
-                yield from (entry.path for entry in os.scandir(name))
-
-
-def check_out(path: str | None, ctx: Streams, inputs: Iterable[str | None]) -> None:
-    """Refuse ``--out path`` naming one of ``inputs`` now, before any input is read."""
-    if path:
-        refuse_inputs(path, _inputs_below(inputs), ctx)
 
 
 @contextlib.contextmanager
@@ -157,7 +46,7 @@ def open_out(
         return
     if not path:
         raise UsageError("--out: the output file name is empty", code="cannot-write")
-    refuse_inputs(path, _inputs_below(inputs), ctx)
+    refuse_inputs(path, inputs_below(inputs), ctx)
     target = Path(path)
     try:
         special = target.exists() and not target.is_file()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from wtguidance.cli._caseload import (
     add_run_options,
+    need_matplotlib,
     progress,
     run_options,
     run_protocol,
@@ -25,38 +26,23 @@ from wtguidance.errors import UsageError
 
 if TYPE_CHECKING:
     from wtguidance.case import Rejected
-    from wtguidance.case.sourced import SourcedCase
+    from wtguidance.sources.sourced import SourcedCase
 
 __all__ = ["register"]
 
 
 def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
-    from wtguidance.case.annex_a import read_annex_a
-    from wtguidance.caseload import CaseloadSummary, Settings, SummaryBuilder, evaluate_stream
-    from wtguidance.evaluation import default_calendar
+    from wtguidance.caseload.report import ReportSource, run_report
+    from wtguidance.sources.annex_a import read_annex_a
 
     as_of, edition, jobs = run_options(args)
     check_out(args.out, ctx, [args.source])
     overlay = run_protocol(args, ctx)  # refused before any record is read
     if args.format == "html":
-        from wtguidance.cli.cin_census import _need_matplotlib
-
-        _need_matplotlib()
+        need_matplotlib()
     if not Path(args.source).exists():
         raise UsageError(f"{args.source}: no such workbook or folder", code="missing-file")
     annex = read_annex_a(args.source)
-    evidence = annex.evidence
-    # only the JSON report shows each outcome's trace
-    settings = Settings(as_of, edition, evidence, overlay, trace=args.format == "json")
-    builder = SummaryBuilder(
-        as_of=as_of,
-        calendar=default_calendar(),
-        edition=edition,
-        evidence=evidence,
-        source=args.source,
-        protocol=settings.protocol,
-    )
-    builder.add_file_notes(annex.findings, args.source)
     read = [0]
 
     def items() -> Iterator[SourcedCase | Rejected]:
@@ -64,30 +50,24 @@ def _cmd_annex_a(args: argparse.Namespace, ctx: CliContext) -> int:
             read[0] += 1
             yield item
 
-    results = builder.add_all(
-        evaluate_stream(
-            progress(items(), ctx, total=len(annex.items), position=lambda: read[0]),
-            settings,
-            jobs=jobs,
-        )
+    counted = progress(items(), ctx, total=len(annex.items), position=lambda: read[0])
+    source = ReportSource(args.source, counted, annex.evidence, notes_before=annex.findings)
+    report = run_report(
+        source,
+        as_of=as_of,
+        edition=edition,
+        overlay=overlay,
+        jobs=jobs,
+        trace=args.format == "json",  # only the JSON report shows each outcome's trace
     )
-
-    def summary() -> CaseloadSummary:
-        return builder.summary
-
-    write_report(results, summary, args, ctx, [args.source])
-    done = summary()
+    write_report(report.results, report.summary, args, ctx, [args.source])
     if args.format != "text" or args.out is not None:
-        ctx.stderr.write(
-            f"wtguidance: {done.records} records: {done.outcomes} outcomes, "
-            f"{done.rejected} rejected\n"
-        )
+        ctx.stderr.write(f"wtguidance: {report.counts_line()}\n")
+    report.close()
     for count in annex.counts:
         if not count.reconciles:  # pragma: no cover - an importer defect, never a user error
             ctx.stderr.write(f"wtguidance: list {count.list_no} does not reconcile: {count}\n")
-            done.close()
             return 2
-    done.close()
     return 0
 
 

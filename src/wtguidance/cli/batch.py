@@ -33,8 +33,8 @@ LINES_PER_TASK = 32
 
 def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.caseload import Settings
-    from wtguidance.caseload.batch import numbered_lines
     from wtguidance.caseload.run import ordered_map
+    from wtguidance.sources.jsonl import numbered_lines
 
     as_of, edition, jobs = run_options(args)
     check_out(args.out, ctx, [args.cases])
@@ -88,7 +88,7 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-Line = tuple[int, str, bool]  # number, text, whether it fitted (caseload.batch.numbered_lines)
+Line = tuple[int, str, bool]  # number, text, whether it fitted (sources.jsonl.numbered_lines)
 
 
 def _writer(name: str, settings: Settings) -> Callable[[Line], tuple[bool, str]]:
@@ -96,8 +96,8 @@ def _writer(name: str, settings: Settings) -> Callable[[Line], tuple[bool, str]]
     outcome, or ``{"rejected": {...}}`` naming the line, column, field and reason."""
     from wtguidance._render.documents import json_line
     from wtguidance.case import Rejected
-    from wtguidance.caseload.batch import read_line
     from wtguidance.caseload.run import judge_one
+    from wtguidance.sources.jsonl import read_line
 
     def written(item: Line) -> tuple[bool, str]:
         # a record the engine cannot evaluate is rejected at its line, the run goes on

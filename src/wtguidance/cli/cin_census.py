@@ -10,11 +10,11 @@ the line and column.
 from __future__ import annotations
 
 import argparse
-from itertools import chain
 
-from wtguidance._install_hint import install_command
 from wtguidance.cli._caseload import (
     add_run_options,
+    file_size,
+    need_matplotlib,
     progress,
     run_options,
     run_protocol,
@@ -28,15 +28,14 @@ __all__ = ["register"]
 
 
 def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
-    from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
-    from wtguidance.caseload import CaseloadSummary, Settings, SummaryBuilder, evaluate_stream
-    from wtguidance.evaluation import default_calendar
+    from wtguidance.caseload.report import ReportSource, run_report
+    from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
 
     as_of, edition, jobs = run_options(args)
     check_out(args.out, ctx, [args.file])
     overlay = run_protocol(args, ctx)  # refused before any record is read
     if args.format == "html":
-        _need_matplotlib()
+        need_matplotlib()
     try:
         stream = open(args.file, "rb")  # noqa: SIM115 - closed below, whatever happens
     except FileNotFoundError:
@@ -46,67 +45,33 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
             f"{args.file}: cannot read ({exc.strerror})", code="missing-file"
         ) from None
     with stream:
-        size = _size(stream)
         census = read_cin_census(stream, name=args.file)
-        # only the JSON report shows each outcome's trace
-        trace = args.format == "json"
-        settings = Settings(as_of, edition, CIN_CENSUS_EVIDENCE, overlay, trace=trace)
-        builder = SummaryBuilder(
+        items = progress(census, ctx, total=file_size(stream), position=stream.tell)
+        source = ReportSource(
+            args.file,
+            items,
+            CIN_CENSUS_EVIDENCE,
+            notes_after=lambda: census.notes,
+            complete=lambda: census.complete,
+        )
+        report = run_report(
+            source,
             as_of=as_of,
-            calendar=default_calendar(),
             edition=edition,
-            evidence=CIN_CENSUS_EVIDENCE,
-            source=args.file,
-            protocol=settings.protocol,
+            overlay=overlay,
+            jobs=jobs,
+            trace=args.format == "json",  # only the JSON report shows each outcome's trace
         )
-        results = builder.add_all(
-            evaluate_stream(
-                progress(census, ctx, total=size, position=stream.tell), settings, jobs=jobs
-            )
-        )
-        first = next(results, None)  # a refused file fails here, before any output
-        results = chain([first] if first is not None else [], results)
-
-        def summary() -> CaseloadSummary:
-            builder.add_file_notes(census.notes, args.file)
-            builder.summary.complete = census.complete
-            return builder.summary
-
-        write_report(results, summary, args, ctx, [args.file])
-        done = summary()
+        write_report(report.results, report.summary, args, ctx, [args.file])
+    done = report.summary()
     if args.format != "text" or args.out is not None:
-        ctx.stderr.write(
-            f"wtguidance: {done.records} records: {done.outcomes} outcomes, "
-            f"{done.rejected} rejected\n"
-        )
-    if not census.complete:
+        ctx.stderr.write(f"wtguidance: {report.counts_line()}\n")
+    if not done.complete:
         last = list(done.rejected_rows())[-1:]
         reason = last[0]["reason"] if last else "the file was not read to the end"
         ctx.stderr.write(f"wtguidance: {args.file}: error[xml-not-well-formed] {reason}\n")
-        done.close()
-        return 2
-    done.close()
-    return 0
-
-
-def _size(stream: object) -> int | None:
-    import os
-
-    try:
-        return os.fstat(stream.fileno()).st_size  # type: ignore[attr-defined]
-    except (OSError, AttributeError):
-        return None
-
-
-def _need_matplotlib() -> None:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise UsageError(
-            "--format html draws its charts with matplotlib (the 'report' extra): "
-            f"{install_command('report')}",
-            code="missing-extra",
-        ) from None
+    report.close()
+    return 0 if done.complete else 2
 
 
 def register(commands: Commands) -> None:

@@ -33,7 +33,9 @@ __all__ = ["register"]
 
 def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.caseload is not None:
-        return _cmd_caseload(args, ctx)
+        from wtguidance.cli._diff_caseload import diff_caseload_command
+
+        return diff_caseload_command(args, ctx)
     from wtguidance._render.diff import diff_html, diff_markdown, diff_text
     from wtguidance._render.documents import diff_document
     from wtguidance.case import parse_case_json
@@ -101,114 +103,6 @@ def _cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
             )
             ctx.write(text, painted=True, to=out)
     return 0
-
-
-def _write(document: str, args: argparse.Namespace, ctx: CliContext) -> None:
-    with open_out(args.out, ctx, [args.caseload, args.protocol]) as out:
-        ctx.write(document, to=out)
-
-
-def _cmd_caseload(args: argparse.Namespace, ctx: CliContext) -> int:
-    """``--caseload FILE``: the caseload judged under both sides, added up."""
-    from wtguidance.cli._caseload import run_protocol
-    from wtguidance.diff.caseload import diff_caseload_file
-    from wtguidance.editions import shipped_editions
-
-    editions = shipped_editions()
-
-    def known(edition: str) -> str:  # unknown → exit 2 with known ids
-        return edition if edition == "auto" else editions.get(edition).edition
-
-    a = known(args.a)
-    b = known(args.b) if args.b is not None else None
-    if args.case is not None:
-        raise UsageError("--case and --caseload cannot be used together", code="usage")
-    if args.format == "markdown":
-        raise UsageError(
-            "a caseload diff is written as text, json, csv or html, not markdown", code="usage"
-        )
-    if b is None and args.protocol is None:
-        raise UsageError(
-            "diff A --caseload FILE needs a second edition (diff A B --caseload FILE) or "
-            "--protocol P (edition A by national rules against A tightened by P)",
-            code="usage",
-        )
-    as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else dt.date.today()
-    jobs = _jobs(args.jobs)
-    check_out(args.out, ctx, [args.caseload, args.protocol])
-    overlay = run_protocol(args, ctx)  # refused before any record is read
-    if overlay is not None and b is None and a not in ("auto", overlay.edition):
-        raise UsageError(
-            f"--protocol: {args.protocol} tightens edition {overlay.edition}, not {a}; "
-            f"compare it with its own edition: diff {overlay.edition} --caseload ... "
-            "--protocol ...",
-            code="usage",
-        )
-    if args.format == "html":
-        from wtguidance.cli.cin_census import _need_matplotlib
-
-        _need_matplotlib()
-    stream = None
-    if args.caseload == "-":
-        if args.source not in (None, "jsonl"):
-            raise UsageError("--caseload -: standard input is read as JSON Lines", code="usage")
-        stream = ctx.stdin
-    result = diff_caseload_file(
-        "<stdin>" if stream is not None else args.caseload,
-        a,
-        b,
-        as_of=as_of,
-        overlay=overlay,
-        source=args.source,
-        jobs=jobs,
-        stream=stream,
-    )
-    if args.format == "json":
-        document = result.to_json()
-    elif args.format == "csv":
-        import io
-
-        from wtguidance._render.caseload_diff import write_csv
-
-        buffer = io.StringIO()
-        write_csv(result, buffer)
-        document = buffer.getvalue()
-    elif args.format == "html":
-        from wtguidance._render.caseload_diff import render_html
-
-        document = render_html(result)
-    else:
-        from wtguidance._render.caseload_diff import render_text
-
-        document = render_text(result)
-    _write(document, args, ctx)
-    if args.format != "text" or args.out is not None:
-        ctx.stderr.write(
-            f"wtguidance: {result.records} records: {result.outcomes} outcomes, "
-            f"{result.rejected} rejected (on each side)\n"
-        )
-    if not result.complete:
-        last = result.rejected_records[-1:]
-        reason = last[0].reason if last else "the file was not read to the end"
-        ctx.stderr.write(f"wtguidance: {result.source}: error[xml-not-well-formed] {reason}\n")
-        return 2
-    return 0
-
-
-def _jobs(value: str | None) -> int:
-    import os
-
-    if value is None:
-        return 1
-    try:
-        jobs = int(value)
-        if jobs < 1:
-            raise ValueError
-    except ValueError:
-        raise UsageError(
-            f"--jobs: {value!r} is not a whole number of at least 1", code="bad-flag"
-        ) from None
-    return min(jobs, max(os.cpu_count() or 1, 1) * 4)
 
 
 def register(commands: Commands) -> None:

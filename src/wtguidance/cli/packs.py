@@ -85,9 +85,11 @@ def _cmd_lint_packs(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.root is not None and not args.root:
         raise UsageError("lint-packs: the rules directory name is empty", code="missing-file")
     root = Path(args.root) if args.root is not None else None
-    text, code = lint_packs(root, as_json=args.format == "json")
-    ctx.write(text)
-    return code
+    report = lint_packs(root)
+    from wtguidance._render.lint import lint_json, lint_text
+
+    ctx.write(lint_json(report) if args.format == "json" else lint_text(report))
+    return report.exit_code
 
 
 def register(commands: Commands) -> None:

@@ -31,7 +31,6 @@ import msgspec
 
 from wtguidance._arguments import require, require_date, require_iterable, require_path
 from wtguidance.case import Case, Rejected, SourceEvidence
-from wtguidance.case.sourced import SourcedCase
 from wtguidance.diff.outcomes import case_holder_key, obligation_key, pair, sign_off_key
 from wtguidance.editions import Editions, shipped_editions
 from wtguidance.errors import UsageError
@@ -45,6 +44,7 @@ from wtguidance.results import (
     SignOffResult,
     TimescaleView,
 )
+from wtguidance.sources.sourced import SourcedCase
 
 __all__ = [
     "ABSENT",
@@ -815,20 +815,20 @@ def diff_caseload_file(
         return _diff_items(items, a, b, as_of, overlay, evidence, jobs, shown, kind, complete)
 
     if kind == "annex-a":
-        from wtguidance.case.annex_a import read_annex_a
+        from wtguidance.sources.annex_a import read_annex_a
 
         if not Path(path).exists():
             raise UsageError(f"{shown}: no such workbook or folder", code="missing-file")
         annex = read_annex_a(path)
         return run(annex.sourced(), annex.evidence)
     if kind == "cin":
-        from wtguidance.case.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
+        from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
 
         binary = _open(path, "census file", binary=True)
         with binary:
             census = read_cin_census(binary, name=shown)
             return run(census, CIN_CENSUS_EVIDENCE, lambda: census.complete)
-    from wtguidance.caseload.batch import read_jsonl
+    from wtguidance.sources.jsonl import read_jsonl
 
     text = stream if stream is not None else _open(path, "cases file", binary=False)
     try:

@@ -130,8 +130,8 @@ class Handlers:
         [--protocol P] --as-of D --format json``."""
         import io
 
-        from wtguidance.caseload.batch import read_jsonl
         from wtguidance.diff.caseload import diff_caseload
+        from wtguidance.sources.jsonl import read_jsonl
 
         request, as_of = request_object(body, CaseloadDiffRequest)
         request = cast(CaseloadDiffRequest, request)

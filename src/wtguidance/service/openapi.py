@@ -129,7 +129,7 @@ def result_schemas() -> dict[str, Any]:
         for attribute, encoded in zip(
             struct.__struct_fields__, struct.__struct_encode_fields__, strict=True
         ):
-            if attribute in fields:  # tests/test_results.py holds every field to a line
+            if attribute in fields:  # tests/engine/test_results.py holds every field to a line
                 schema["properties"][encoded]["description"] = fields[attribute]
     return components
 
