@@ -107,6 +107,16 @@ VALID: dict[str, Callable[[], tuple[Callable[..., Any], tuple[Any, ...], dict[st
         (io.StringIO(json.dumps(CASE_RECORD) + "\n"),),
         {"name": "cases.jsonl", "max_line_chars": 1000, "sourced": False},
     ),
+    "wtguidance.sources.jsonl.numbered_lines": lambda: (
+        _import("wtguidance.sources.jsonl", "numbered_lines"),
+        (io.StringIO(json.dumps(CASE_RECORD) + "\n"),),
+        {"max_line_chars": 1000},
+    ),
+    "wtguidance.sources.jsonl.read_line": lambda: (
+        _import("wtguidance.sources.jsonl", "read_line"),
+        (1, json.dumps(CASE_RECORD), True),
+        {"name": "cases.jsonl", "max_line_chars": 1000, "sourced": False},
+    ),
     "wtguidance.caseload.Settings": lambda: (
         Settings,
         (AS_OF,),

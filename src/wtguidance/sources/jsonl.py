@@ -62,6 +62,13 @@ def read_jsonl(
     naming its line, so that a case the engine cannot evaluate is rejected at its line.
     """
     function = "read_jsonl"
+    _check_stream(stream, max_line_chars, function)
+    require(name, str, "name", function)
+    require(sourced, bool, "sourced", function)
+    return _read(stream, name, max_line_chars, sourced)
+
+
+def _check_stream(stream: object, max_line_chars: object, function: str) -> None:
     if isinstance(stream, str | bytes | os.PathLike) or not callable(
         getattr(stream, "readline", None)
     ):
@@ -71,22 +78,20 @@ def read_jsonl(
             code="bad-argument",
             hint="open the file first: read_jsonl(open(path, encoding='utf-8'))",
         )
-    require(name, str, "name", function)
     if isinstance(max_line_chars, bool) or not isinstance(max_line_chars, int):
         require(max_line_chars, int, "max_line_chars", function)
+    assert isinstance(max_line_chars, int)
     if max_line_chars < 1:
         raise UsageError(
             f"{function}: max_line_chars must be at least 1, not {max_line_chars}",
             code="bad-argument",
         )
-    require(sourced, bool, "sourced", function)
-    return _read(stream, name, max_line_chars, sourced)
 
 
 def _read(
     stream: IO[str], name: str, max_line_chars: int, sourced: bool
 ) -> Iterator[Case | SourcedCase | Rejected]:
-    for number, line, fits in numbered_lines(stream, max_line_chars=max_line_chars):
+    for number, line, fits in _numbered(stream, max_line_chars):
         yield read_line(
             number, line, fits, name=name, max_line_chars=max_line_chars, sourced=sourced
         )
@@ -98,6 +103,11 @@ def numbered_lines(
     """Every non-blank line of ``stream``: its number, its text and whether it fitted
     (an over-long line is skipped unread, its text empty). With :func:`read_line`, what
     :func:`read_jsonl` does, in two steps that can run in different processes."""
+    _check_stream(stream, max_line_chars, "numbered_lines")
+    return _numbered(stream, max_line_chars)
+
+
+def _numbered(stream: IO[str], max_line_chars: int) -> Iterator[tuple[int, str, bool]]:
     for number, (line, fits) in enumerate(_lines(stream, max_line_chars), 1):
         if fits and not line.strip():
             continue
@@ -114,6 +124,21 @@ def read_line(
     sourced: bool = False,
 ) -> Case | SourcedCase | Rejected:
     """One numbered line (from :func:`numbered_lines`) as a case or a rejected entry."""
+    if (
+        isinstance(number, bool)
+        or not isinstance(number, int)
+        or not isinstance(line, str)
+        or not isinstance(fits, bool)
+        or not isinstance(name, str)
+        or not isinstance(sourced, bool)
+        or isinstance(max_line_chars, bool)
+        or not isinstance(max_line_chars, int)
+    ):
+        raise UsageError(
+            "read_line takes (number: int, line: str, fits: bool, name: str, "
+            "max_line_chars: int, sourced: bool), as numbered_lines gives them",
+            code="bad-argument",
+        )
     if not fits:
         return Rejected(
             child_id=None,
