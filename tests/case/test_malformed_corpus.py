@@ -20,11 +20,11 @@ import pytest
 
 from _helpers import EXAMPLES, ROOT, run_cli
 from wtguidance import Case, diff_editions, evaluate, load_edition, load_editions
+from wtguidance._render.explain import explain_rule
 from wtguidance.case import parse_case_json
 from wtguidance.diff import diff_case
 from wtguidance.editions import Editions, shipped_editions
 from wtguidance.errors import PackError, WtGuidanceError
-from wtguidance.explain import explain_rule
 from wtguidance.limits import Limits
 from wtguidance.protocol import protocol_overlay, validate_protocol, validate_protocol_text
 

@@ -27,6 +27,7 @@ from markdown_it import MarkdownIt
 from _helpers import EXAMPLES, ROOT, run_cli
 from wtguidance import evaluate
 from wtguidance._pack.describe import plain_value
+from wtguidance._render.explain import explain_rule
 from wtguidance._render.outcome import (
     NOTHING,
     outcome_html,
@@ -38,7 +39,6 @@ from wtguidance._render.style import status_html, status_text
 from wtguidance._render.text import md_text, visible
 from wtguidance.case import parse_case_obj
 from wtguidance.editions import shipped_editions
-from wtguidance.explain import explain_rule
 from wtguidance.results import ObligationStatus, Outcome, SignOffStatus
 
 CASES = sorted((EXAMPLES / "cases").glob("*.json"))

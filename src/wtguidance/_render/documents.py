@@ -105,6 +105,7 @@ def diff_document(diff: EditionDiff, case: CaseDiff | None = None) -> str:
 
 def explain_document(editions: Editions, wanted: str) -> str:
     """``explain ID --format json``: one rule, or every rule behind a stable id."""
-    from wtguidance.explain import explain_rule
+    from wtguidance._render.explain import explain_json
+    from wtguidance.explain import explained
 
-    return _document(explain_rule(editions, wanted, as_json=True))
+    return _document(explain_json(explained(editions, wanted)))

@@ -72,9 +72,10 @@ def _cmd_explain(args: argparse.Namespace, ctx: CliContext) -> int:
 
         ctx.write(explain_document(editions, args.rule_id))
         return 0
-    from wtguidance.explain import explain_rule
+    from wtguidance._render.explain import explain_text
+    from wtguidance.explain import explained
 
-    ctx.write(explain_rule(editions, args.rule_id))
+    ctx.write(explain_text(explained(editions, args.rule_id)))
     return 0
 
 
