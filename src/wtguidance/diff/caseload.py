@@ -13,6 +13,12 @@ HTTP service share. It reconciles: ``records == outcomes + rejected`` on each si
 record rejected by either side is rejected once, for both), and for every id
 ``from_instances == unchanged + changed + disappeared`` and
 ``to_instances == unchanged + changed + appeared``.
+
+The parts live beside it: the result types in :mod:`~wtguidance.diff.caseload_result`
+(re-exported here), judging and comparing each record in
+:mod:`~wtguidance.diff.caseload_records`, adding up in :mod:`~wtguidance.diff.caseload_counts`,
+and telling a file's kind (:func:`detect_source`, re-exported) in
+:mod:`~wtguidance.diff.caseload_sources`.
 """
 
 from __future__ import annotations

@@ -19,11 +19,7 @@ from itertools import islice
 import msgspec
 
 from wtguidance.case import Case, Rejected, SourceEvidence
-from wtguidance.diff.caseload_result import (
-    InstanceChange,
-    InstanceSide,
-    Kind,
-)
+from wtguidance.diff.caseload_result import InstanceChange, InstanceSide, Kind
 from wtguidance.diff.outcomes import case_holder_key, obligation_key, pair, sign_off_key
 from wtguidance.editions import Editions
 from wtguidance.evaluation import Evaluator
