@@ -39,7 +39,13 @@ from wtguidance.errors import CalendarError, UsageError
 from wtguidance.results import ObligationResult, ProtocolView, TimescaleView
 from wtguidance.sources.sourced import SourceNote, StatedTarget
 
-__all__ = ["DUE_SOON_WORKING_DAYS", "CaseloadSummary", "SummaryBuilder", "late_text"]
+__all__ = [
+    "DUE_SOON_WORKING_DAYS",
+    "CaseloadSummary",
+    "SummaryBuilder",
+    "histogram_limit",
+    "late_text",
+]
 
 DUE_SOON_WORKING_DAYS = 10
 EXAMPLES_PER_FINDING = 5
@@ -62,7 +68,8 @@ class CaseloadSummary:
     case_holders: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     by_month: dict[str, Counter[str]] = field(default_factory=dict)
     taken: dict[str, Counter[int]] = field(default_factory=dict)
-    limits: dict[str, str] = field(default_factory=dict)
+    #: the limit of each obligation's working-days-taken histogram (working days or months)
+    limits: dict[str, TimescaleView] = field(default_factory=dict)
     #: the local protocol the run applied (None: national rules only)
     protocol: ProtocolView | None = None
     #: (obligation, edition) → (limit, its source, the national limit when tightened)
@@ -195,7 +202,7 @@ class CaseloadSummary:
             "working_days_taken": [
                 {
                     "obligation": obligation,
-                    "limit": self.limits.get(obligation),
+                    "limit": histogram_limit(self.limits.get(obligation)),
                     "histogram": {str(k): n for k, n in sorted(counts.items())},
                 }
                 for obligation, counts in sorted(self.taken.items())
@@ -209,6 +216,18 @@ class CaseloadSummary:
 
     def close(self) -> None:
         self.store.close()
+
+
+def histogram_limit(view: TimescaleView | None) -> str | None:
+    """A histogram's limit as the JSON report has always written it (``45 working days``,
+    ``3 months``), or None."""
+    if view is None:
+        return None
+    if view.working_days is not None:
+        return f"{view.working_days} working days"
+    if view.months is not None:
+        return f"{view.months} months"
+    return None
 
 
 def late_text(row: dict[str, Any]) -> str:
@@ -404,11 +423,8 @@ class SummaryBuilder:
         calendar = self._covering(clock, done)
         days = calendar.working_days_between(clock, done) if done > clock else 0
         s.taken.setdefault(obligation, Counter())[min(days, _MAX_TAKEN)] += 1
-        if obligation not in s.limits and timescale is not None:
-            if timescale.working_days is not None:
-                s.limits[obligation] = f"{timescale.working_days} working days"
-            elif timescale.months is not None:
-                s.limits[obligation] = f"{timescale.months} months"
+        if histogram_limit(timescale) is not None and obligation not in s.limits:
+            s.limits[obligation] = timescale
 
     def _target(
         self,

@@ -12,7 +12,7 @@ import io
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from wtguidance.caseload.summary import _MAX_TAKEN, CaseloadSummary
+from wtguidance.caseload.summary import _MAX_TAKEN, CaseloadSummary, histogram_limit
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -193,15 +193,15 @@ def _taken(summary: CaseloadSummary) -> Chart | None:
         counts = summary.taken[obligation]
         days = sorted(counts)
         axes.bar(days, [counts[d] for d in days], width=0.9, color=HISTOGRAM)
-        limit = summary.limits.get(obligation, "")
+        view = summary.limits.get(obligation)  # typed: never parsed back from words
+        limit = histogram_limit(view)
         right = max(days) + 1
-        amount, _, unit = limit.partition(" ")
-        if unit == "working days" and amount.isdigit():
-            allowed = int(amount)
+        if view is not None and view.working_days is not None:
+            allowed = view.working_days
             axes.axvline(allowed + 0.5, color=LIMIT, linestyle="--", linewidth=1.2)
             right = max(right, allowed + 2)
-        elif unit == "months" and amount.isdigit():
-            band = _months_band(int(amount), summary.as_of)
+        elif view is not None and view.months is not None:
+            band = _months_band(view.months, summary.as_of)
             if band is not None:
                 low, high = band
                 axes.axvspan(low + 0.5, high + 0.5, color=LIMIT, alpha=0.15, linewidth=0)
