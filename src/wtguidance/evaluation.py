@@ -16,6 +16,7 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from wtguidance._arguments import require, require_date, require_edition
+from wtguidance._engine.case_run import CaseRun
 from wtguidance._engine.context import PackRun
 from wtguidance._engine.dates import locating_dates
 from wtguidance._engine.engines import PackRunner, pack_runner
@@ -169,20 +170,9 @@ class Evaluator:
                 # dates): nothing to filter, nothing can fall between two editions.
                 chosen = [(chosen[0][0], EVERY_DAY)]
         plans = self._plans
+        run = CaseRun(facts, case.child, day, evidence=evidence, trace=trace)
         runs = [
-            (
-                pack,
-                window,
-                self._run_pack(
-                    plans[pack.edition],
-                    facts,
-                    case.child,
-                    as_of=day,
-                    window=window,
-                    evidence=evidence,
-                    trace=trace,
-                ),
-            )
+            (pack, window, self._run_pack(plans[pack.edition], run.within(window)))
             for pack, window in chosen
         ]
         outcome = self._assemble(case, day, runs, findings, pinned=pinned)

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from wtguidance._engine.case_run import CaseRun
 from wtguidance._engine.facts import NO_FACTS, Fact, FactKey, fact_date, fact_order
 from wtguidance._engine.plan import PackPlan, RulePlan, Selection
 from wtguidance._pack.model import Rule
-from wtguidance.calendar import EVERY_DAY, DateWindow
-from wtguidance.case import SourceEvidence
+from wtguidance.calendar import EVERY_DAY
 from wtguidance.errors import EvaluationError
 from wtguidance.results import CaseHolderVerdict, Finding, ObligationResult, SignOffResult
 
@@ -100,26 +100,16 @@ class RunContext:
 
     __slots__ = ("as_of", "child", "evidence", "facts", "memo", "out", "plan", "trace", "window")
 
-    def __init__(
-        self,
-        plan: PackPlan,
-        facts: Mapping[FactKey, list[Fact]],
-        child: Any,
-        as_of: dt.date,
-        window: DateWindow,
-        evidence: SourceEvidence | None = None,
-        *,
-        trace: bool = True,
-    ) -> None:
+    def __init__(self, plan: PackPlan, run: CaseRun) -> None:
         self.plan = plan
-        self.window = window
+        self.window = run.window
         # Lists are never mutated: deriving a fact replaces its list with a new one.
-        self.facts: dict[FactKey, list[Fact]] = dict(facts)
-        self.child = child
-        self.as_of = as_of
-        self.evidence = evidence
+        self.facts: dict[FactKey, list[Fact]] = dict(run.facts)
+        self.child = run.child
+        self.as_of = run.as_of
+        self.evidence = run.evidence
         self.out = PackRun(plan.edition)
-        self.trace = self.out.trace if trace else None
+        self.trace = self.out.trace if run.trace else None
         self.memo: list[list[Fact] | None] = [None] * plan.slots
 
     # -- matching ----------------------------------------------------------------

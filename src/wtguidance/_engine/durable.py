@@ -32,7 +32,6 @@ session per ruleset, so the session limit cannot bite), while judging runs outsi
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import itertools
 import json
@@ -42,15 +41,14 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from wtguidance._engine.case_run import CaseRun
 from wtguidance._engine.context import PackRun
 from wtguidance._engine.durable_ruleset import Actions, DurableContext, Session, Slot
-from wtguidance._engine.facts import Fact, FactKey
+from wtguidance._engine.facts import Fact
 from wtguidance._engine.plan import PackPlan
 from wtguidance._engine.run import conclude
 from wtguidance._install_hint import install_command
 from wtguidance._pack.compile import CompiledPack
-from wtguidance.calendar import EVERY_DAY, DateWindow
-from wtguidance.case import SourceEvidence
 from wtguidance.errors import EngineError
 
 __all__ = ["DurableEngine", "durable_available"]
@@ -93,19 +91,9 @@ class _Ruleset:
         self.lock = threading.Lock()
         self.sids = itertools.count()
 
-    def run(
-        self,
-        plan: PackPlan,
-        facts: Mapping[FactKey, list[Fact]],
-        child: Any,
-        as_of: dt.date,
-        window: DateWindow,
-        evidence: SourceEvidence | None,
-        trace: bool,
-    ) -> PackRun:
-        ctx = DurableContext(
-            self.actions.keys, plan, facts, child, as_of, window, evidence, trace=trace
-        )
+    def run(self, plan: PackPlan, run: CaseRun) -> PackRun:
+        ctx = DurableContext(self.actions.keys, plan, run)
+        facts = run.facts
         objects: dict[str, Fact] = {}
         events: list[dict[str, Any]] = []
         for (kind, _name), found in facts.items():
@@ -230,17 +218,7 @@ class DurableEngine:
         """Delete the rulesets now (otherwise when the engine is garbage collected)."""
         self._finalizer()
 
-    def run_pack(
-        self,
-        plan: PackPlan,
-        facts: Mapping[FactKey, list[Fact]],
-        child: Any,
-        *,
-        as_of: dt.date,
-        window: DateWindow = EVERY_DAY,
-        evidence: SourceEvidence | None = None,
-        trace: bool = True,
-    ) -> PackRun:
+    def run_pack(self, plan: PackPlan, run: CaseRun) -> PackRun:
         """Evaluate one planned edition over a case's facts, matched by durable_rules."""
         pack = plan.pack
         ruleset = self.rulesets.get(id(pack))
@@ -249,4 +227,4 @@ class DurableEngine:
                 f"edition {pack.edition} was not compiled into this durable engine",
                 code="engine-failed",
             )
-        return ruleset.run(plan, facts, child, as_of, window, evidence, trace)
+        return ruleset.run(plan, run)

@@ -16,6 +16,7 @@ from bisect import insort
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from wtguidance._engine.case_run import CaseRun
 from wtguidance._engine.context import RunContext
 from wtguidance._engine.facts import Fact, fact_order
 from wtguidance._engine.plan import PackPlan, Selection
@@ -78,10 +79,8 @@ class Session:
 class DurableContext(RunContext):
     """A run context whose pattern matches come from durable_rules, not from the pack."""
 
-    def __init__(
-        self, keys: Mapping[int, PatternKey], plan: PackPlan, *args: Any, **options: Any
-    ) -> None:
-        super().__init__(plan, *args, **options)
+    def __init__(self, keys: Mapping[int, PatternKey], plan: PackPlan, run: CaseRun) -> None:
+        super().__init__(plan, run)
         #: each memo slot of the plan as the pattern key durable_rules matched it under
         self.slot_keys = [_key(pattern) for pattern in plan.patterns]
         #: what durable_rules matched, per distinct pattern, kept in (date, case) order

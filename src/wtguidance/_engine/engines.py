@@ -7,18 +7,15 @@ matched and derived facts chained (docs/engines.md).
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Protocol
 
 from wtguidance import _ids
+from wtguidance._engine.case_run import CaseRun
 from wtguidance._engine.context import PackRun
-from wtguidance._engine.facts import Fact, FactKey
 from wtguidance._engine.plan import PackPlan
 from wtguidance._engine.run import run_pack
 from wtguidance._pack.compile import CompiledPack
-from wtguidance.calendar import DateWindow
-from wtguidance.case import SourceEvidence
 from wtguidance.errors import EngineError
 
 __all__ = ["ENGINES", "PackRunner", "pack_runner"]
@@ -30,17 +27,7 @@ ENGINES = ("native", "durable")
 class PackRunner(Protocol):
     """Evaluate one compiled edition over a case's facts (:func:`run_pack`'s signature)."""
 
-    def __call__(
-        self,
-        plan: PackPlan,
-        facts: Mapping[FactKey, list[Fact]],
-        child: Any,
-        *,
-        as_of: dt.date,
-        window: DateWindow = ...,
-        evidence: SourceEvidence | None = ...,
-        trace: bool = ...,
-    ) -> PackRun: ...
+    def __call__(self, plan: PackPlan, run: CaseRun) -> PackRun: ...
 
 
 def pack_runner(engine: str, packs: Sequence[CompiledPack]) -> PackRunner:

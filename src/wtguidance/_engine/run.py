@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from typing import Any
-
 from wtguidance._engine.case_holders import conclude_case_holders
+from wtguidance._engine.case_run import CaseRun
 from wtguidance._engine.context import PackRun, RunContext
-from wtguidance._engine.facts import Fact, FactKey
 from wtguidance._engine.obligations import conclude_obligations
 from wtguidance._engine.plan import PackPlan
 from wtguidance._engine.sign_offs import conclude_sign_offs
-from wtguidance.calendar import EVERY_DAY, DateWindow
-from wtguidance.case import SourceEvidence
 from wtguidance.results import Finding
 
 __all__ = ["conclude", "run_pack"]
@@ -22,24 +16,15 @@ __all__ = ["conclude", "run_pack"]
 CONCLUSIONS = (conclude_obligations, conclude_case_holders, conclude_sign_offs)
 
 
-def run_pack(
-    plan: PackPlan,
-    facts: Mapping[FactKey, list[Fact]],
-    child: Any,
-    *,
-    as_of: dt.date,
-    window: DateWindow = EVERY_DAY,
-    evidence: SourceEvidence | None = None,
-    trace: bool = True,
-) -> PackRun:
+def run_pack(plan: PackPlan, run: CaseRun) -> PackRun:
     """Evaluate one planned edition (see :func:`~wtguidance._engine.plan.plan_pack`).
 
-    ``window`` is the span of anchor dates this edition governs (``edition: auto``);
+    ``run.window`` is the span of anchor dates this edition governs (``edition: auto``);
     clocks outside it are still computed (they shape repeats) but are judged elsewhere.
-    ``evidence`` says which events the case's source can never record. ``trace=False``
-    records no trace (batch work that never shows it).
+    ``run.evidence`` says which events the case's source can never record;
+    ``run.trace=False`` records no trace (batch work that never shows it).
     """
-    ctx = RunContext(plan, facts, child, as_of, window, evidence, trace=trace)
+    ctx = RunContext(plan, run)
     ctx.derive()
     return conclude(ctx)
 
