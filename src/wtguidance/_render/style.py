@@ -13,7 +13,17 @@ from rich.text import Text
 
 from wtguidance._render.text import html_text, visible
 
-__all__ = ["NOT_LEGAL_ADVICE", "html_page", "nowrap_dates", "status_html", "status_text"]
+__all__ = [
+    "CHART_HISTOGRAM",
+    "CHART_LIMIT",
+    "CHART_STATUS_COLOURS",
+    "NOT_LEGAL_ADVICE",
+    "html_page",
+    "nowrap_dates",
+    "rich_style",
+    "status_html",
+    "status_text",
+]
 
 NOT_LEGAL_ADVICE = (
     "Not legal advice. wtguidance paraphrases Working Together to Safeguard Children and "
@@ -38,6 +48,28 @@ _TONE = {
     "not_evidenced": "quiet",
 }
 _RICH = {"good": "green", "late": "yellow", "open": "cyan", "bad": "bold red", "quiet": "dim"}
+
+#: the caseload charts' colour of each obligation status (legend order)
+CHART_STATUS_COLOURS = {
+    "met": "#1a7f37",
+    "met_late": "#d4a72c",
+    "overdue": "#cf222e",
+    "pending": "#0969da",
+    "ended": "#8c959f",
+    "not_evidenced": "#d0d7de",
+    "unscheduled": "#eaeef2",
+}
+CHART_HISTOGRAM = "#8250df"
+"""The histograms' bars: a colour no status uses."""
+CHART_LIMIT = "#cf222e"
+"""A limit drawn on a chart."""
+
+
+def rich_style(status: str) -> str:
+    """The terminal style of a status word (empty for a word with no tone)."""
+    tone = _TONE.get(status)
+    return _RICH[tone] if tone else ""
+
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; line-height: 1.4; }

@@ -12,6 +12,7 @@ import io
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from wtguidance._render.style import CHART_HISTOGRAM, CHART_LIMIT, CHART_STATUS_COLOURS
 from wtguidance.caseload.summary import _MAX_TAKEN, CaseloadSummary, histogram_limit
 
 if TYPE_CHECKING:
@@ -23,15 +24,7 @@ __all__ = ["COLOURS", "HISTOGRAM", "LABELS", "LIMIT", "Chart", "charts"]
 Chart = tuple[str, str, str]
 """(title, inline SVG, a sentence describing it for screen readers)."""
 
-COLOURS = {
-    "met": "#1a7f37",
-    "met_late": "#d4a72c",
-    "overdue": "#cf222e",
-    "pending": "#0969da",
-    "ended": "#8c959f",
-    "not_evidenced": "#d0d7de",
-    "unscheduled": "#eaeef2",
-}
+COLOURS = CHART_STATUS_COLOURS
 LABELS = {
     "met": "met",
     "met_late": "met late",
@@ -42,9 +35,8 @@ LABELS = {
     "unscheduled": "no timescale",
 }
 _MONTHS_SHOWN = 24
-HISTOGRAM = "#8250df"
-"""The histograms' bars: a colour no status uses."""
-LIMIT = "#cf222e"
+HISTOGRAM = CHART_HISTOGRAM
+LIMIT = CHART_LIMIT
 
 
 def _months_band(months: int, as_of: dt.date) -> tuple[int, int] | None:

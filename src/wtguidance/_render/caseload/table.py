@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from rich.console import RenderableType
 from rich.text import Text
 
+from wtguidance._render.style import rich_style
 from wtguidance._render.text import TextTable, one_line, render_rich
 from wtguidance.case.source import rejected_where
 from wtguidance.caseload.summary import DUE_SOON_WORKING_DAYS, CaseloadSummary, late_text
@@ -43,7 +44,6 @@ STATUS_MEANING = {
     "as overdue",
     "unscheduled": "the guidance sets no time limit",
 }
-_STYLE = {"met": "green", "met_late": "yellow", "overdue": "bold red", "pending": "cyan"}
 ROWS = 20
 
 
@@ -104,7 +104,7 @@ def _by_status(summary: CaseloadSummary) -> Iterator[RenderableType | TextTable]
             (
                 _t(obligation),
                 *([_t(edition)] if several else []),
-                *(Text(str(by_status.get(s, "")), style=_STYLE.get(s, "")) for s in statuses),
+                *(Text(str(by_status.get(s, "")), style=rich_style(s)) for s in statuses),
             )
             for (obligation, edition), by_status in sorted(rows.items())
         ),
