@@ -29,7 +29,7 @@ from wtguidance._engine.context import PackRun
 from wtguidance._engine.obligations import eighteenth_birthday
 from wtguidance._pack.compile import CompiledPack
 from wtguidance.editions import Editions
-from wtguidance.results import Finding, Outcome
+from wtguidance.results import CaseHolderVerdict, Finding
 
 __all__ = [
     "adult_at_referral_findings",
@@ -201,16 +201,20 @@ def unjudged_obligations(
 
 
 def unjudged_allocations(
-    events: Sequence[Any], outcome: Outcome, editions: Editions, *, pinned: bool
+    events: Sequence[Any],
+    verdicts_made: Sequence[CaseHolderVerdict],
+    editions: Editions,
+    *,
+    pinned: bool,
 ) -> list[Finding]:
     """Allocations no edition judged (no case-holder rule for that stage): never silent."""
     first = editions.packs[0].pack.meta.in_force_from
     wanted = sum(1 for e in events if e.type == "allocation" and (pinned or e.date >= first))
-    verdicts = sum(1 for v in outcome.case_holders if v.allocation is not None)
+    verdicts = sum(1 for v in verdicts_made if v.allocation is not None)
     if verdicts == wanted:  # one verdict per allocation event: every one was judged
         return []
     judged = Counter(
-        (v.allocation.date, v.stage) for v in outcome.case_holders if v.allocation is not None
+        (v.allocation.date, v.stage) for v in verdicts_made if v.allocation is not None
     )
     findings = []
     for event in events:

@@ -37,6 +37,7 @@ from wtguidance._pack.views import protocol_view
 from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
 from wtguidance.case import Case, SourceEvidence
 from wtguidance.editions import Editions, shipped_editions
+from wtguidance.errors import UsageError
 from wtguidance.overlay import Overlay
 from wtguidance.results import (
     CaseHolderVerdict,
@@ -136,6 +137,7 @@ class Evaluator:
         as_of: dt.date | None = None,
         evidence: SourceEvidence | None = None,
         trace: bool = True,
+        notes: Sequence[Finding] = (),
     ) -> Outcome:
         """Judge ``case`` as it stood on ``as_of`` (default: today).
 
@@ -144,11 +146,14 @@ class Evaluator:
         source never records (an importer's), so obligations only they could satisfy are
         ``not_evidenced`` rather than ``overdue``. ``trace=False`` leaves the trace empty
         and skips recording it (about a fifth of the work; for batch runs that never show
-        it); nothing else changes.
+        it); nothing else changes. ``notes``: findings the case's source made about the
+        record (an importer's), reported last among the outcome's findings.
         """
         require(case, Case, "case", "evaluate", _CASE_HINT)
         if evidence is not None:
             require(evidence, SourceEvidence, "evidence", "evaluate")
+        if not isinstance(notes, tuple | list) or not all(isinstance(n, Finding) for n in notes):
+            raise UsageError("evaluate: notes must be Finding values", code="bad-argument")
         day = require_date(as_of, "as_of", "evaluate") or dt.date.today()
         pinned = require_edition(edition, "edition", "evaluate") != "auto"
         events = case.sorted_events
@@ -175,18 +180,10 @@ class Evaluator:
             (pack, window, self._run_pack(plans[pack.edition], run.within(window)))
             for pack, window in chosen
         ]
-        outcome = self._assemble(case, day, runs, findings, pinned=pinned)
         allocations = [f.event for f in facts.get(("event", "allocation"), ())]
-        unjudged = (
-            unjudged_allocations(allocations, outcome, self.editions, pinned=pinned)
-            if allocations
-            else []
+        return self._assemble(
+            case, day, runs, findings, pinned=pinned, allocations=allocations, notes=notes
         )
-        if len(runs) > 1:
-            unjudged += unjudged_obligations([(p, r) for p, _, r in runs], self.editions)
-        if unjudged:
-            outcome = outcome.model_copy(update={"findings": (*outcome.findings, *unjudged)})
-        return outcome
 
     def _auto_packs(self, events: Sequence[Any]) -> list[CompiledPack]:
         """The editions in force on some event's date, oldest first."""
@@ -218,6 +215,8 @@ class Evaluator:
         findings: list[Finding],
         *,
         pinned: bool,
+        allocations: Sequence[Any] = (),
+        notes: Sequence[Finding] = (),
     ) -> Outcome:
         obligations: list[ObligationResult] = []
         holders: list[CaseHolderVerdict] = []
@@ -287,6 +286,15 @@ class Evaluator:
             findings.extend(protocol_reach_findings(policy.source.edition, used))
         obligations.sort(key=_obligation_key)
         holders.sort(key=_holder_key)
+        # what no edition judged, said once the runs are in (never left silent), then the
+        # findings the case's source made: the outcome is built once, never patched
+        if allocations:
+            findings.extend(
+                unjudged_allocations(allocations, holders, self.editions, pinned=pinned)
+            )
+        if len(runs) > 1:
+            findings.extend(unjudged_obligations([(p, r) for p, _, r in runs], self.editions))
+        findings.extend(notes)
         sign_offs.sort(key=_sign_off_key)
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
         traced.sort()  # entries equal up to the edition are equal (rule ids name it)

@@ -35,9 +35,9 @@ def traces(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     seen: list[bool] = []
     original = run_module.evaluate_one
 
-    def spying(case: Any, settings: Settings, evidence: Any = None) -> Any:
+    def spying(case: Any, settings: Settings, evidence: Any = None, notes: Any = ()) -> Any:
         seen.append(settings.trace)
-        return original(case, settings, evidence)
+        return original(case, settings, evidence, notes)
 
     monkeypatch.setattr(run_module, "evaluate_one", spying)
     return seen
@@ -61,8 +61,8 @@ def test_untraced_reports_print_what_traced_ones_did(
     untraced = _run(command, fmt)
     real = run_module.evaluate_one
 
-    def traced(case: Any, settings: Settings, evidence: Any = None) -> Any:
-        return real(case, dataclasses.replace(settings, trace=True), evidence)
+    def traced(case: Any, settings: Settings, evidence: Any = None, notes: Any = ()) -> Any:
+        return real(case, dataclasses.replace(settings, trace=True), evidence, notes)
 
     monkeypatch.setattr(run_module, "evaluate_one", traced)
     assert _run(command, fmt) == untraced

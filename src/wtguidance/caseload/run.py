@@ -117,11 +117,18 @@ def evaluator_for(overlay: Overlay | None) -> Evaluator:
     return Evaluator.create(overlay=overlay)
 
 
-def evaluate_one(case: Case, settings: Settings, evidence: SourceEvidence | None = None) -> Outcome:
+def evaluate_one(
+    case: Case,
+    settings: Settings,
+    evidence: SourceEvidence | None = None,
+    notes: tuple[Finding, ...] = (),
+) -> Outcome:
     """The per-case function every runner uses (in process, in a pool, on a Dask worker).
 
-    ``evidence``, when given, replaces the run's for this case (see SourcedCase.evidence).
-    Every verdict, including what the source cannot evidence, is the engine's.
+    ``evidence``, when given, replaces the run's for this case (see SourcedCase.evidence);
+    ``notes`` are the findings the source made about the record (its importer's).
+    Every verdict, including what the source cannot evidence, is the engine's, and the
+    outcome is built once.
     """
     require(case, Case, "case", "evaluate_one", _CASE_HINT)
     require(settings, Settings, "settings", "evaluate_one", "pass Settings(as_of=...)")
@@ -134,20 +141,31 @@ def evaluate_one(case: Case, settings: Settings, evidence: SourceEvidence | None
         as_of=settings.as_of,
         evidence=evidence,
         trace=settings.trace,
+        notes=notes,
     )
 
 
-def _case_of(item: Case | SourcedCase) -> tuple[Case, SourceEvidence | None]:
-    return (item, None) if isinstance(item, Case) else (item.case, item.evidence)
+Judging = tuple[Case, SourceEvidence | None, tuple[Finding, ...]]
+"""What a runner judges a record with: the case, its source's evidence and notes."""
+
+
+def _case_of(item: Case | SourcedCase) -> Judging:
+    if isinstance(item, Case):
+        return item, None, ()
+    notes = tuple(Finding(code=n.code, severity=n.severity, message=n.message) for n in item.notes)
+    return item.case, item.evidence, notes
 
 
 def _judged(
-    case: Case, settings: Settings, evidence: SourceEvidence | None
+    case: Case,
+    settings: Settings,
+    evidence: SourceEvidence | None,
+    notes: tuple[Finding, ...] = (),
 ) -> Outcome | WtGuidanceError:
     """:func:`evaluate_one`, with whatever goes wrong with this one case returned, not raised
     (one bad record never stops a run: DESIGN §14)."""
     try:
-        return evaluate_one(case, settings, evidence)
+        return evaluate_one(case, settings, evidence, notes)
     except WtGuidanceError as error:  # a date the calendar cannot count, say
         return error
     except MemoryError:
@@ -162,14 +180,14 @@ def _judged(
 def judge_one(item: Case | SourcedCase, settings: Settings) -> Evaluated | Rejected:
     """One record judged in isolation: its outcome, or (when anything goes wrong with
     it) the :class:`~wtguidance.case.Rejected` entry naming where, which field and why."""
-    case, evidence = _case_of(item)
-    return _finish(item, _judged(case, settings, evidence))
+    case, evidence, notes = _case_of(item)
+    return _finish(item, _judged(case, settings, evidence, notes))
 
 
 def _evaluate_chunk(
-    cases: Sequence[tuple[Case, SourceEvidence | None]], *, settings: Settings
+    cases: Sequence[Judging], *, settings: Settings
 ) -> list[Outcome | WtGuidanceError]:
-    return [_judged(case, settings, evidence) for case, evidence in cases]
+    return [_judged(case, settings, evidence, notes) for case, evidence, notes in cases]
 
 
 def _rejected(item: Case | SourcedCase, error: WtGuidanceError) -> Rejected:
@@ -243,11 +261,6 @@ def _finish(item: Case | SourcedCase, outcome: Outcome | WtGuidanceError) -> Eva
     unusable = _target_out_of_span(item)
     if unusable is not None:
         return unusable
-    if item.notes:
-        notes = tuple(
-            Finding(code=n.code, severity=n.severity, message=n.message) for n in item.notes
-        )
-        outcome = outcome.model_copy(update={"findings": (*outcome.findings, *notes)})
     return Evaluated(outcome, item)
 
 
@@ -290,8 +303,8 @@ def _stream(
             if isinstance(item, Rejected):
                 yield item
             else:
-                case, evidence = _case_of(item)
-                yield _finish(item, _judged(case, settings, evidence))
+                case, evidence, notes = _case_of(item)
+                yield _finish(item, _judged(case, settings, evidence, notes))
         return
     yield from _evaluate_parallel(items, settings, jobs, chunk)
 
@@ -301,7 +314,7 @@ def _evaluate_parallel(
 ) -> Iterator[Evaluated | Rejected]:
     blocks: deque[list[Case | SourcedCase | Rejected]] = deque()
 
-    def tasks() -> Iterator[list[tuple[Case, SourceEvidence | None]]]:
+    def tasks() -> Iterator[list[Judging]]:
         while block := list(islice(items, chunk)):
             blocks.append(block)  # results come back in order: one block per result
             yield [_case_of(i) for i in block if not isinstance(i, Rejected)]
