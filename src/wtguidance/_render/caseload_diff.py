@@ -15,6 +15,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import IO
 
+from wtguidance._render.caseload.html import PAGE_CSS
 from wtguidance._render.text import visible
 from wtguidance._version import __version__
 from wtguidance.diff.caseload import (
@@ -227,27 +228,11 @@ def write_csv(diff: CaseloadDiff, out: IO[str]) -> None:
 
 
 # --- HTML --------------------------------------------------------------------------------
-_CSS = """
-:root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;
-background:#f6f8fa}
-body{margin:0 auto;max-width:1100px;padding:24px}
-h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.2rem;margin:32px 0 8px}
-.meta{color:#59636e;margin:0 0 20px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
-.card{background:#fff;border:1px solid #d1d9e0;border-radius:8px;padding:12px 16px}
-.card .n{font-size:1.8rem;font-weight:600}.card .l{color:#59636e;font-size:.85rem}
-.card.bad .n{color:#cf222e}.card.warn .n{color:#9a6700}.card.good .n{color:#1a7f37}
-.alert{background:#ffebe9;border:1px solid #cf222e;border-radius:8px;padding:12px 16px;
-margin:16px 0}
-.lead{font-size:1.05rem;background:#fff;border-left:4px solid #0969da;padding:8px 16px}
-figure{background:#fff;border:1px solid #d1d9e0;border-radius:8px;margin:12px 0;padding:12px}
-figure svg{width:100%;height:auto}figcaption{color:#59636e;font-size:.85rem}
-table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
-th,td{border-bottom:1px solid #d1d9e0;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#eff2f5}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.note{color:#59636e;font-size:.85rem}
-footer{color:#59636e;font-size:.8rem;margin-top:40px}
-"""
+# the caseload report's page style, and the headline sentence of a diff
+_CSS = (
+    PAGE_CSS
+    + ".lead{font-size:1.05rem;background:#fff;border-left:4px solid #0969da;padding:8px 16px}\n"
+)
 
 _WORSE = {"overdue", "met_late", "missing", "invalid", "not_compliant", "not_allocated"}
 

@@ -19,7 +19,7 @@ from itertools import islice
 import msgspec
 
 from wtguidance.case import Case, Rejected, SourceEvidence
-from wtguidance.diff.caseload_result import InstanceChange, InstanceSide, Kind
+from wtguidance.diff.caseload_result import InstanceChange, InstanceSide, Kind, ResultStruct
 from wtguidance.diff.outcomes import case_holder_key, obligation_key, pair, sign_off_key
 from wtguidance.editions import Editions
 from wtguidance.evaluation import Evaluator
@@ -39,10 +39,6 @@ _CHUNK = 32
 _IN_FLIGHT_PER_JOB = 4
 
 
-class _Struct(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """An immutable part of one record's comparison."""
-
-
 @dataclass(frozen=True)
 class Plan:
     """How each side judges (sent to worker processes)."""
@@ -55,14 +51,14 @@ class Plan:
     evidence: SourceEvidence | None
 
 
-class _Tally(_Struct, frozen=True, array_like=True):
+class _Tally(ResultStruct, frozen=True, array_like=True):
     kind: Kind
     id: str
     side: int  # 0 from, 1 to, 2 unchanged (counted once, for both)
     status: str
 
 
-class RecordDiff(_Struct, frozen=True, array_like=True):
+class RecordDiff(ResultStruct, frozen=True, array_like=True):
     changes: tuple[InstanceChange, ...]
     tallies: tuple[_Tally, ...]
 

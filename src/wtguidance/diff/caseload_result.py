@@ -26,6 +26,7 @@ __all__ = [
     "Kind",
     "OverdueChange",
     "RejectedRecord",
+    "ResultStruct",
     "SourceKind",
     "StatusMove",
 ]
@@ -53,11 +54,11 @@ ABSENT = "absent"
 """The status a move names for an instance one side does not have."""
 
 
-class _Struct(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """An immutable part of a caseload diff."""
+class ResultStruct(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An immutable part of a caseload diff (or of one record's comparison)."""
 
 
-class DiffSide(_Struct, frozen=True):
+class DiffSide(ResultStruct, frozen=True):
     """How one side judges: an edition, with the local protocol applied to it if any."""
 
     edition: str
@@ -76,7 +77,7 @@ class DiffSide(_Struct, frozen=True):
         return self.edition if self.protocol is None else f"{self.edition} + protocol"
 
 
-class InstanceSide(_Struct, frozen=True):
+class InstanceSide(ResultStruct, frozen=True):
     """One instance as one side judges it."""
 
     status: str
@@ -86,7 +87,7 @@ class InstanceSide(_Struct, frozen=True):
     """When it was met (obligation) or given (sign-off)."""
 
 
-class InstanceChange(_Struct, frozen=True, rename={"from_": "from"}):
+class InstanceChange(ResultStruct, frozen=True, rename={"from_": "from"}):
     """One instance (of one case) that the two sides judge differently."""
 
     case_id: str
@@ -102,7 +103,7 @@ class InstanceChange(_Struct, frozen=True, rename={"from_": "from"}):
     """Which of :data:`CHANGE_KINDS` apply."""
 
 
-class StatusMove(_Struct, frozen=True, rename={"from_": "from"}):
+class StatusMove(ResultStruct, frozen=True, rename={"from_": "from"}):
     """How many instances of one id went from one status to another (``absent``: not there)."""
 
     from_: str
@@ -110,7 +111,7 @@ class StatusMove(_Struct, frozen=True, rename={"from_": "from"}):
     count: int
 
 
-class ItemChanges(_Struct, frozen=True):
+class ItemChanges(ResultStruct, frozen=True):
     """Everything that changed for one obligation, sign-off or case-holder stage."""
 
     kind: Kind
@@ -130,7 +131,7 @@ class ItemChanges(_Struct, frozen=True):
     to_statuses: dict[str, int]
 
 
-class OverdueChange(_Struct, frozen=True):
+class OverdueChange(ResultStruct, frozen=True):
     """A child's obligation that becomes overdue, or stops being overdue, with both due dates."""
 
     case_id: str
@@ -143,7 +144,7 @@ class OverdueChange(_Struct, frozen=True):
     to_due: dt.date | None
 
 
-class RejectedRecord(_Struct, frozen=True, omit_defaults=True):
+class RejectedRecord(ResultStruct, frozen=True, omit_defaults=True):
     """A record neither side could judge (rejected once, for both sides)."""
 
     child_id: str | None
@@ -156,7 +157,7 @@ class RejectedRecord(_Struct, frozen=True, omit_defaults=True):
     row: int | None = None
 
 
-class CaseloadDiff(_Struct, frozen=True, rename={"from_": "from"}):
+class CaseloadDiff(ResultStruct, frozen=True, rename={"from_": "from"}):
     """A caseload judged under two sides, instance by instance (see the module docstring)."""
 
     from_: DiffSide

@@ -21,11 +21,11 @@ from wtguidance.case.source import rejected_where
 from wtguidance.caseload.summary import DUE_SOON_WORKING_DAYS, CaseloadSummary, late_text
 from wtguidance.caseload.targets import CAUSE_TEXT
 
-__all__ = ["render_html"]
+__all__ = ["PAGE_CSS", "render_html"]
 
 ROWS = 100
 
-_CSS = """
+PAGE_CSS = """
 :root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;
 background:#f6f8fa}
 body{margin:0 auto;max-width:1100px;padding:24px}
@@ -92,7 +92,7 @@ def render_html(summary: CaseloadSummary) -> str:
         "style-src 'unsafe-inline'; img-src data:\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Caseload report — {_e(s.source or 'input')} — {s.as_of}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{PAGE_CSS}</style></head><body>",
         f'<h1>Caseload report</h1><p class="meta">{_e(s.source or "input")} · as of '
         f"{s.as_of} · edition {_e(s.edition)}"
         + (f" · judged under {_e(s.protocol_line())}" if s.protocol is not None else "")
