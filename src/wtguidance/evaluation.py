@@ -12,8 +12,8 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
-from typing import Any
+from functools import cache, cached_property, lru_cache, partial
+from typing import Any, cast
 
 from wtguidance._arguments import require, require_date, require_edition
 from wtguidance._engine.case_run import CaseRun
@@ -33,6 +33,7 @@ from wtguidance._findings import (
     unjudged_obligations,
 )
 from wtguidance._pack.compile import CompiledPack
+from wtguidance._pack.model import Rule
 from wtguidance._pack.views import protocol_view
 from wtguidance.calendar import EVERY_DAY, DateWindow, WorkingCalendar
 from wtguidance.case import Case, SourceEvidence
@@ -41,6 +42,7 @@ from wtguidance.errors import UsageError
 from wtguidance.overlay import Overlay
 from wtguidance.results import (
     CaseHolderVerdict,
+    CitationView,
     Finding,
     ObligationResult,
     Outcome,
@@ -49,6 +51,7 @@ from wtguidance.results import (
     SignOffResult,
     TimescaleEntry,
     TimescaleView,
+    Trace,
     TraceEntry,
 )
 
@@ -221,22 +224,13 @@ class Evaluator:
         obligations: list[ObligationResult] = []
         holders: list[CaseHolderVerdict] = []
         sign_offs: list[SignOffResult] = []
-        traced: list[tuple[dt.date, int, str, tuple[str, ...], str]] = []
+        traced: list[tuple[CompiledPack, DateWindow, RawTrace]] = []
         timescales: list[TimescaleEntry] = []
         seen_timescales: set[tuple[str, str, TimescaleView, str, str]] = set()
         used: list[str] = []
         # findings the runs made, reported once each, in a fixed order
         run_findings: dict[tuple[str, str, str], Finding] = {}
         plans = self._plans
-        made: dict[tuple[str, dt.date], str] = {}
-
-        def label(fact: Fact) -> str:  # a fact is often in several entries
-            key = (fact.name, fact.date)
-            found = made.get(key)
-            if found is None:
-                found = made[key] = f"{fact.name}@{fact.date.isoformat()}"
-            return found
-
         for pack, window, run in runs:
             edition = pack.edition
             # the span of anchor dates this edition governs (every day when pinned)
@@ -271,11 +265,8 @@ class Evaluator:
             for anchor, finding in run.findings:
                 if everything or governs(anchor):
                     run_findings[(finding.code, finding.message, finding.severity)] = finding
-            ranks = pack.ranks
-            for anchor, rule, facts in run.trace:
-                if everything or governs(anchor):
-                    fired_on = tuple(map(label, facts))
-                    traced.append((anchor, ranks[rule.id], rule.id, fired_on, edition))
+            if run.trace:
+                traced.append((pack, window, run.trace))
             if kept or pinned:
                 used.append(edition)
         # Every list is sorted on its content, so the outcome never depends on event, rule
@@ -297,12 +288,8 @@ class Evaluator:
         findings.extend(notes)
         sign_offs.sort(key=_sign_off_key)
         timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
-        traced.sort()  # entries equal up to the edition are equal (rule ids name it)
-        citations = {pack.edition: plans[pack.edition].pack.citations for pack, _, _ in runs}
-        trace = [  # positionally: rule, edition, fired_on, citation
-            TraceEntry(rule_id, edition, labels, citations[edition][rule_id])
-            for _anchor, _rank, rule_id, labels, edition in traced
-        ]
+        # the trace is labelled, sorted and cited only when read or encoded
+        trace = Trace(partial(_trace_entries, traced)) if traced else ()
         return Outcome(
             case_id=case.case_id,
             as_of=day,
@@ -313,8 +300,41 @@ class Evaluator:
             sign_offs=tuple(sign_offs),
             timescales=tuple(timescales),
             findings=tuple(findings),
-            trace=tuple(trace),
+            trace=cast("tuple[TraceEntry, ...]", trace),  # a Trace reads as that tuple
         )
+
+
+RawTrace = list[tuple[dt.date, Rule, tuple[Fact, ...]]]
+"""What a run recorded of the rules that fired: (anchor, rule, the facts it fired on)."""
+
+
+def _trace_entries(runs: list[tuple[CompiledPack, DateWindow, RawTrace]]) -> tuple[TraceEntry, ...]:
+    """The trace of the rules that fired in ``runs``, each entry kept by the edition that
+    governs its anchor date, in causal order (by anchor, then the rule's rank)."""
+    made: dict[tuple[str, dt.date], str] = {}
+
+    def label(fact: Fact) -> str:  # a fact is often in several entries
+        key = (fact.name, fact.date)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = f"{fact.name}@{fact.date.isoformat()}"
+        return found
+
+    traced: list[tuple[dt.date, int, str, tuple[str, ...], str]] = []
+    citations: dict[str, Mapping[str, CitationView]] = {}
+    for pack, window, raw in runs:
+        edition, ranks = pack.edition, pack.ranks
+        citations[edition] = pack.citations
+        everything, governs = window is EVERY_DAY, window.contains
+        for anchor, rule, facts in raw:
+            if everything or governs(anchor):
+                fired_on = tuple(map(label, facts))
+                traced.append((anchor, ranks[rule.id], rule.id, fired_on, edition))
+    traced.sort()  # entries equal up to the edition are equal (rule ids name it)
+    return tuple(  # positionally: rule, edition, fired_on, citation
+        TraceEntry(rule_id, edition, labels, citations[edition][rule_id])
+        for _anchor, _rank, rule_id, labels, edition in traced
+    )
 
 
 _NO_DATE = dt.date.min

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from wtguidance._render.text import visible
+from wtguidance.results import encode_json
 
 if TYPE_CHECKING:
     from wtguidance.diff import CaseDiff, EditionDiff
@@ -43,7 +44,7 @@ def _document(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-_ENCODE = msgspec.json.Encoder().encode
+_ENCODE = encode_json  # the results encoder (it knows an outcome's lazy trace)
 
 
 def outcome_document(outcome: Outcome) -> str:

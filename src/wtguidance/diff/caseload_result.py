@@ -13,7 +13,7 @@ from typing import Literal
 
 import msgspec
 
-from wtguidance.results import ProtocolView
+from wtguidance.results import ProtocolView, encode_json
 
 __all__ = [
     "ABSENT",
@@ -189,4 +189,4 @@ class CaseloadDiff(ResultStruct, frozen=True, rename={"from_": "from"}):
 
     def to_json(self) -> str:
         """The JSON document (``diff --caseload --format json``; the service's answer)."""
-        return msgspec.json.format(msgspec.json.encode(self), indent=2).decode() + "\n"
+        return msgspec.json.format(encode_json(self), indent=2).decode() + "\n"
