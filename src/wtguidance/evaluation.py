@@ -50,7 +50,6 @@ from wtguidance.results import (
     ProtocolView,
     SignOffResult,
     TimescaleEntry,
-    TimescaleView,
     Trace,
     TraceEntry,
 )
@@ -226,34 +225,25 @@ class Evaluator:
         sign_offs: list[SignOffResult] = []
         traced: list[tuple[CompiledPack, DateWindow, RawTrace]] = []
         timescales: list[TimescaleEntry] = []
-        seen_timescales: set[tuple[str, str, TimescaleView, str, str]] = set()
+        seen_timescales: set[TimescaleEntry] = set()
         used: list[str] = []
         # findings the runs made, reported once each, in a fixed order
         run_findings: dict[tuple[str, str, str], Finding] = {}
-        plans = self._plans
         for pack, window, run in runs:
             edition = pack.edition
             # the span of anchor dates this edition governs (every day when pinned)
             everything = window is EVERY_DAY
             governs = window.contains
-            sources = plans[edition].sources
             kept = 0
-            for conclusion in run.obligations:
-                if not everything and not governs(conclusion.anchor):
+            for anchor, item, _rule, entry in run.obligations:
+                if not everything and not governs(anchor):
                     continue
-                item = conclusion.item
                 kept += 1
                 obligations.append(item)
-                view = item.timescale
-                if view is not None:
-                    source = sources[item.rule]
-                    # a view is a frozen struct: hashable, equal when its limit is
-                    key = (item.id, item.edition, view, item.clock.event, source)
-                    if key not in seen_timescales:
-                        seen_timescales.add(key)
-                        timescales.append(
-                            TimescaleEntry(item.id, item.edition, view, item.clock.event, source)
-                        )
+                # each plan made its entry once: equal entries are mostly the same object
+                if entry is not None and entry not in seen_timescales:
+                    seen_timescales.add(entry)
+                    timescales.append(entry)
             for held in run.case_holders:
                 if everything or governs(held.anchor):
                     kept += 1

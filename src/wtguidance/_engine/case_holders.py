@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from msgspec.structs import replace
+
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact
 from wtguidance._engine.plan import CaseHolderPlan
@@ -54,12 +56,9 @@ def conclude_case_holders(ctx: RunContext) -> None:
         ctx.traced(rule, start.date, start)
         evidence = ctx.evidence
         unrecorded = evidence is not None and "allocation" in evidence.absent_events
-        verdict = CaseHolderVerdict(
-            stage=spec.stage,
-            edition=rule.edition,
-            rule=rule.id,
-            instance=Instance(event=start.name, date=start.date, stage=spec.stage),
-            permitted=plan.permitted,
+        verdict = replace(
+            plan.template,
+            instance=Instance(start.name, start.date, spec.stage),
             allocation=None,
             compliant=None if unrecorded else False,
             status="not_evidenced" if unrecorded else "not_allocated",
@@ -67,7 +66,6 @@ def conclude_case_holders(ctx: RunContext) -> None:
             if evidence is not None and unrecorded
             else f"stage {spec.stage} is active (since {start.date.isoformat()}, "
             f"{start.name}) but no allocation is recorded",
-            citation=plan.citation,
         )
         produced.keep((spec.stage, -1), Conclusion(start.date, verdict, rule))
     ctx.out.case_holders.extend(produced)
@@ -78,21 +76,18 @@ def judge_allocation(ctx: RunContext, plan: CaseHolderPlan, allocation: Fact) ->
     spec, rule, event = plan.spec, plan.rule, allocation.event
     compliant, reason = _judge_allocation(spec, plan.permitted, event)
     ctx.traced(rule, allocation.date, allocation)
-    return CaseHolderVerdict(
-        stage=spec.stage,
-        edition=rule.edition,
-        rule=rule.id,
-        instance=Instance(event=allocation.name, date=allocation.date, stage=spec.stage),
-        permitted=plan.permitted,
-        allocation=AllocationView(
-            date=allocation.date,
-            practitioner=_person(event.practitioner),
-            supervisor=_person(event.supervisor) if event.supervisor is not None else None,
+    supervisor = event.supervisor
+    return replace(
+        plan.template,
+        instance=Instance(allocation.name, allocation.date, spec.stage),
+        allocation=AllocationView(  # positionally: date, practitioner, supervisor
+            allocation.date,
+            _person(event.practitioner),
+            _person(supervisor) if supervisor is not None else None,
         ),
         compliant=compliant,
         status="compliant" if compliant else "not_compliant",
         reason=reason,
-        citation=plan.citation,
     )
 
 
@@ -139,4 +134,4 @@ def _judge_allocation(
 
 
 def _person(person: Any) -> PersonView:
-    return PersonView(role=person.role, social_work_qualified=person.social_work_qualified)
+    return PersonView(person.role, person.social_work_qualified)  # positionally

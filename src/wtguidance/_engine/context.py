@@ -14,7 +14,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from wtguidance._engine.case_run import CaseRun
 from wtguidance._engine.facts import NO_FACTS, Fact, FactKey, fact_date, fact_order
@@ -22,25 +22,32 @@ from wtguidance._engine.plan import PackPlan, RulePlan, Selection
 from wtguidance._pack.model import Rule
 from wtguidance.calendar import EVERY_DAY
 from wtguidance.errors import EvaluationError
-from wtguidance.results import CaseHolderVerdict, Finding, ObligationResult, SignOffResult
+from wtguidance.results import (
+    CaseHolderVerdict,
+    Finding,
+    ObligationResult,
+    SignOffResult,
+    TimescaleEntry,
+)
 
 __all__ = ["Conclusion", "Conclusions", "PackRun", "RunContext"]
 
 T = TypeVar("T")
 
 
-@dataclass(slots=True)
-class Conclusion(Generic[T]):
+class Conclusion(NamedTuple, Generic[T]):
     """One thing an edition concluded, the rule that did, and its anchor date.
 
     The anchor (clock start, allocation date or trigger date) decides which edition
-    judges the conclusion under ``edition: auto``. Built for every result of every case,
-    so a plain slotted class (nothing changes one once built).
+    judges the conclusion under ``edition: auto``. An obligation's conclusion also carries
+    its ``timescales`` entry (the plan's, made once). Built for every result of every
+    case, so a tuple.
     """
 
     anchor: dt.date
     item: T
     rule: Rule
+    entry: TimescaleEntry | None = None
 
 
 @dataclass

@@ -27,12 +27,15 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
+from msgspec.structs import replace
+
 from wtguidance._engine.claims import Claims, ReleasableClaims, first_unused
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.dates import ClockOutOfSpanError
 from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
 from wtguidance._engine.plan import ObligationPlan, Selection
 from wtguidance._pack.model import ClockStop, ObligationSpec
+from wtguidance.calendar import EVERY_DAY
 from wtguidance.errors import CalendarError
 from wtguidance.results import Clock, Finding, ObligationResult, ObligationStatus, TimescaleView
 
@@ -67,26 +70,32 @@ class Stop(NamedTuple):
 
 
 def conclude_obligations(ctx: RunContext) -> None:
-    """Judge every obligation rule of the edition; add the results to ``ctx.out``."""
+    """Judge every obligation rule of the edition; add the results to ``ctx.out``.
+
+    A rule whose trigger never occurred in the case is skipped after one look-up.
+    """
     produced: Conclusions[ObligationResult] = Conclusions()
     considered = ctx.out.considered
+    facts = ctx.facts
+    window = ctx.window
+    everything = window is EVERY_DAY
     for plan in ctx.plan.obligations:
-        if ctx.absent(plan.match):
-            continue
+        if not facts.get(plan.match.key):
+            continue  # its trigger never occurred
         # the facts that withdraw or end an instance (each list sorted by date)
-        withdrawn = (
-            [m for m in map(ctx.matching, plan.withdrawn_by) if m] if plan.withdrawn_by else []
-        )
-        ended = [m for m in map(ctx.matching, plan.ended_by) if m] if plan.ended_by else []
-        obligation = plan.spec.id
-        for episode in _episodes(ctx, plan, withdrawn + ended):
-            considered.append((obligation, episode.anchor, episode.clock))
-            if not ctx.governs(episode.anchor):
+        withdrawn = _present(ctx, plan.withdrawn_by)
+        ended = _present(ctx, plan.ended_by)
+        obligation, rule = plan.spec.id, plan.rule
+        for episode in _episodes(ctx, plan, withdrawn + ended if withdrawn or ended else ended):
+            anchor = episode.anchor
+            considered.append((obligation, anchor, episode.clock))
+            if not everything and not window.contains(anchor):
                 continue  # another edition judges this episode
             item = judge_episode(ctx, plan, episode, withdrawn, ended)
             if item is not None:
-                key = (obligation, episode.clock.seq)
-                produced.keep(key, Conclusion(episode.anchor, item, plan.rule))
+                entry = plan.repeat_entry if episode.repeat else plan.entry
+                conclusion = Conclusion(anchor, item, rule, entry)
+                produced.keep((obligation, episode.clock.seq), conclusion)
     ctx.out.obligations.extend(produced)
 
 
@@ -210,12 +219,15 @@ def judge_episode(
     """The result for one episode, or None when it was withdrawn or ended by an event."""
     clock, satisfier, anchor, repeat = episode
     spec = plan.spec
+    template = plan.template
     try:
         if repeat and plan.repeat_due is not None:
-            due, view = plan.repeat_due(clock.date), plan.repeat_view
+            due = plan.repeat_due(clock.date)
+            template = plan.repeat_template or template
         else:
-            due, view = plan.due(clock.date), plan.view
-        due_at = _due_at(ctx, plan, clock, satisfier, anchor) if not repeat else None
+            due = plan.due(clock.date)
+        hours = plan.hours is not None and not repeat
+        due_at = _due_at(ctx, plan, clock, satisfier, anchor) if hours else None
     except CalendarError as error:  # a deadline the calendar cannot count (_engine/dates.py)
         raise ClockOutOfSpanError(error, clock, plan.rule.id) from None
     if due_at is not None:
@@ -260,7 +272,6 @@ def judge_episode(
         else:
             status = "pending" if ctx.as_of <= due else "overdue"
     ctx.traced(plan.rule, anchor, clock, satisfier)
-    rule = plan.rule
     late_by = None
     if status == "overdue":
         assert due is not None
@@ -269,27 +280,19 @@ def judge_episode(
         assert due is not None
         assert satisfier is not None
         if due_at is not None:
-            hours = -(-(_moment(satisfier) - due_at) // dt.timedelta(hours=1))
-            late_by = TimescaleView(hours=hours)
+            hours_late = -(-(_moment(satisfier) - due_at) // dt.timedelta(hours=1))
+            late_by = TimescaleView(hours=hours_late)
         else:
             assert limit is not None
             late_by = plan.late(due, limit)
-    return ObligationResult(
-        id=spec.id,
-        edition=rule.edition,
-        rule=rule.id,
-        summary=rule.summary,
-        actor=spec.actor,
-        modality=spec.modality,
-        clock=Clock(event=clock.name, date=clock.date),
-        timescale=view,
-        timescale_source=plan.source,
-        national_timescale=plan.national_view,
+    # the rule's own parts come from its template; the case's are put in here
+    return replace(
+        template,
+        clock=Clock(clock.name, clock.date),
         due=due,
         status=status,
         late_by=late_by,
         satisfied_on=limit,
-        citation=plan.citation,
         reason=reason,
         due_at=due_at,
         satisfied_at=_moment(satisfier) if due_at is not None and satisfier is not None else None,

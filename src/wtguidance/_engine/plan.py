@@ -25,6 +25,8 @@ from functools import reduce
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from msgspec.structs import replace
+
 from wtguidance._engine.facts import Fact, FactKey, fact_date
 from wtguidance._pack.compile import CompiledPack, Matcher
 from wtguidance._pack.model import (
@@ -54,7 +56,18 @@ from wtguidance.calendar import (
     add_days,
     add_months,
 )
-from wtguidance.results import CitationView, PermittedHolder, RequiredSigner, TimescaleView
+from wtguidance.results import (
+    CaseHolderVerdict,
+    CitationView,
+    Clock,
+    Instance,
+    ObligationResult,
+    PermittedHolder,
+    RequiredSigner,
+    SignOffResult,
+    TimescaleEntry,
+    TimescaleView,
+)
 
 __all__ = [
     "CaseHolderPlan",
@@ -130,6 +143,11 @@ class ObligationPlan(RulePlan):
     citation: CitationView
     #: how late a date is after the due date, in the limit's own unit (see ``_lateness``)
     late: Lateness
+    #: the parts of every result this rule gives that do not depend on the case (id,
+    #: rule, summary, limit, citation…): each result is this with its case's values put in
+    template: ObligationResult
+    #: the outcome's ``timescales`` entry for a first clock (None without a limit)
+    entry: TimescaleEntry | None
     #: the edition's own limit, when a local protocol tightened it
     national_view: TimescaleView | None = None
     #: the limit itself (limits in hours are counted from the events' times of day)
@@ -137,6 +155,11 @@ class ObligationPlan(RulePlan):
     #: a repeating clock: the due date and view of each later interval
     repeat_due: DueDate | None = None
     repeat_view: TimescaleView | None = None
+    #: the limit in hours, when it is one (counted to the minute where times are known)
+    hours: int | None = None
+    repeat_template: ObligationResult | None = None
+    #: the outcome's ``timescales`` entry for a repeat interval
+    repeat_entry: TimescaleEntry | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +167,8 @@ class CaseHolderPlan(RulePlan):
     spec: CaseHolderSpec
     permitted: PermittedHolder
     citation: CitationView
+    #: the case-independent parts of every verdict of this rule (see ObligationPlan)
+    template: CaseHolderVerdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +179,8 @@ class SignOffPlan(RulePlan):
     done_when: Selection | None
     given_by: Selection | None
     citation: CitationView
+    #: the case-independent parts of every result of this rule (see ObligationPlan)
+    template: SignOffResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +252,13 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
         if spec.national is not None:
             # a tightened national duty: never later than its national count
             due = _earlier(due, _due_date(spec.national, calendar, "same_day"))
+        due = _remembered(due)
         repeat = spec.repeat_every
+        repeat_view = timescale_view(repeat) if repeat else None
+        template = _obligation_template(
+            rule, spec, view, timescale_view(spec.national) if spec.national else None, pack
+        )
+        source = spec.timescale_source
         obligations.append(
             ObligationPlan(
                 **base(rule),
@@ -236,13 +269,20 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
                 ended_by=tuple(map(select, spec.ended_by)),
                 due=due,
                 view=view,
-                source=spec.timescale_source,
-                citation=pack.citations[rule.id],
+                source=source,
+                citation=template.citation,
                 late=_lateness(timescale, counted_on),
-                national_view=timescale_view(spec.national) if spec.national else None,
+                national_view=template.national_timescale,
                 timescale=timescale,
-                repeat_due=_due_date(repeat, counted_on, trigger) if repeat else None,
-                repeat_view=timescale_view(repeat) if repeat else None,
+                repeat_due=_remembered(_due_date(repeat, counted_on, trigger)) if repeat else None,
+                repeat_view=repeat_view,
+                hours=timescale.hours if timescale is not None else None,
+                template=template,
+                repeat_template=replace(template, timescale=repeat_view) if repeat else None,
+                entry=_entry(spec.id, rule.edition, view, rule.match.name, source),
+                repeat_entry=_entry(
+                    spec.id, rule.edition, repeat_view, spec.satisfied_by.name, source
+                ),
             )
         )
     holders = []
@@ -254,6 +294,18 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
                 spec=spec_h,
                 permitted=pack.permitted[rule.id],
                 citation=pack.citations[rule.id],
+                template=CaseHolderVerdict(
+                    stage=spec_h.stage,
+                    edition=rule.edition,
+                    rule=rule.id,
+                    instance=_NO_INSTANCE,
+                    permitted=pack.permitted[rule.id],
+                    allocation=None,
+                    compliant=None,
+                    status="not_evidenced",
+                    reason="",
+                    citation=pack.citations[rule.id],
+                ),
             )
         )
     sign_offs = []
@@ -269,6 +321,21 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
                 done_when=select(spec_s.done_when) if spec_s.done_when is not None else None,
                 given_by=select(spec_s.given_by) if spec_s.given_by is not None else None,
                 citation=pack.citations[rule.id],
+                template=SignOffResult(
+                    id=spec_s.id,
+                    edition=rule.edition,
+                    rule=rule.id,
+                    subject=spec_s.subject,
+                    summary=rule.summary,
+                    instance=_NO_INSTANCE,
+                    subject_date=None,
+                    required_from=signer,
+                    status="pending",
+                    reason=None,
+                    given_on=None,
+                    signed_by=None,
+                    citation=pack.citations[rule.id],
+                ),
             )
         )
     # before counting the slots: a dormant rule's patterns are matched too
@@ -284,6 +351,51 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
         sources=MappingProxyType({p.rule.id: p.source for p in obligations}),
         dormant=dormant,
     )
+
+
+#: what a template holds until a case's values are put in (always replaced)
+_NO_INSTANCE = Instance("", dt.date.min)
+
+
+def _obligation_template(
+    rule: Rule,
+    spec: ObligationSpec,
+    view: TimescaleView | None,
+    national: TimescaleView | None,
+    pack: CompiledPack,
+) -> ObligationResult:
+    """The parts of every result of an obligation rule that do not depend on the case."""
+    return ObligationResult(
+        id=spec.id,
+        edition=rule.edition,
+        rule=rule.id,
+        summary=rule.summary,
+        actor=spec.actor,
+        modality=spec.modality,
+        clock=Clock(rule.match.name, dt.date.min),
+        timescale=view,
+        timescale_source=spec.timescale_source,
+        national_timescale=national,
+        due=None,
+        status="unscheduled",
+        late_by=None,
+        satisfied_on=None,
+        citation=pack.citations[rule.id],
+        reason=None,
+        due_at=None,
+        satisfied_at=None,
+    )
+
+
+def _entry(
+    obligation: str,
+    edition: str,
+    view: TimescaleView | None,
+    clock: str,
+    source: TimescaleSource,
+) -> TimescaleEntry | None:
+    """The ``timescales`` entry of a limit counted from ``clock`` (None without a limit)."""
+    return None if view is None else TimescaleEntry(obligation, edition, view, clock, source)
 
 
 def _then(rule: Rule, kind: type[Any]) -> Any:
@@ -305,6 +417,34 @@ def _earlier(first: DueDate, second: DueDate) -> DueDate:
         return min(one, other)
 
     return due
+
+
+#: how many (clock date → due date) answers each due-date function keeps
+DUE_DATES_KEPT = 4096
+
+
+def _remembered(due: DueDate) -> DueDate:
+    """``due``, answering a day it has counted from before without counting again.
+
+    Clocks in a caseload start on a few hundred distinct days, and counting working days
+    is the costliest step of judging an obligation; the answers depend only on the day
+    (the plan's calendar and limit are fixed), so they are kept, up to
+    :data:`DUE_DATES_KEPT` days (then forgotten at once and counted afresh). A day that
+    cannot be counted raises each time and is never kept. Reads and writes of the dict are
+    atomic, so threads sharing an evaluator at worst count a day twice.
+    """
+    kept: dict[dt.date, dt.date | None] = {}
+
+    def remembered(day: dt.date) -> dt.date | None:
+        found = kept.get(day, kept)
+        if found is not kept:
+            return found  # type: ignore[return-value]
+        if len(kept) >= DUE_DATES_KEPT:
+            kept.clear()
+        answer = kept[day] = due(day)
+        return answer
+
+    return remembered
 
 
 def _lateness(timescale: Timescale | None, calendar: WorkingCalendar) -> Lateness:

@@ -14,6 +14,8 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from typing import Any
 
+from msgspec.structs import replace
+
 from wtguidance._engine.context import Conclusion, Conclusions, RunContext
 from wtguidance._engine.facts import NO_FACTS, Fact, fact_date
 from wtguidance._engine.plan import SignOffPlan
@@ -130,21 +132,15 @@ def judge_sign_off(
         if "sign_off" in absent:
             status, reason = "not_evidenced", ctx.evidence.reason(("sign_off",))
     ctx.traced(plan.rule, trigger.date, trigger, done)
-    rule, spec = plan.rule, plan.spec
-    return SignOffResult(
-        id=spec.id,
-        edition=rule.edition,
-        rule=rule.id,
-        subject=spec.subject,
-        summary=rule.summary,
-        instance=Instance(event=trigger.name, date=trigger.date, stage=_stage(trigger)),
+    # the rule's own parts come from its template; the case's are put in here
+    return replace(
+        plan.template,
+        instance=Instance(trigger.name, trigger.date, _stage(trigger)),
         subject_date=done.date if done is not None else None,
-        required_from=plan.signer,
         status=status,
         reason=reason,
         given_on=given_on,
         signed_by=signed_by,
-        citation=plan.citation,
     )
 
 
@@ -154,7 +150,7 @@ def _stage(fact: Fact) -> str | None:
 
 
 def _person(person: Any) -> PersonView:
-    return PersonView(role=person.role, social_work_qualified=person.social_work_qualified)
+    return PersonView(person.role, person.social_work_qualified)  # positionally
 
 
 def _permits(required: PersonSpec, person: Any) -> bool:
