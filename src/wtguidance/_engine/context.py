@@ -105,7 +105,18 @@ class Conclusions(Generic[T]):
 class RunContext:
     """One edition evaluated over one case's facts: the state every conclusion kind reads."""
 
-    __slots__ = ("as_of", "child", "evidence", "facts", "memo", "out", "plan", "trace", "window")
+    __slots__ = (
+        "as_of",
+        "child",
+        "evidence",
+        "facts",
+        "fired",
+        "memo",
+        "out",
+        "plan",
+        "trace",
+        "window",
+    )
 
     def __init__(self, plan: PackPlan, run: CaseRun) -> None:
         self.plan = plan
@@ -118,6 +129,10 @@ class RunContext:
         self.out = PackRun(plan.edition)
         self.trace = self.out.trace if run.trace else None
         self.memo: list[list[Fact] | None] = [None] * plan.slots
+        #: per trigger slot: the trigger facts that fire, and the joined (earlier, later)
+        self.fired: list[tuple[list[Fact], list[tuple[Fact, Fact]]] | None] = [
+            None
+        ] * plan.trigger_slots
 
     # -- matching ----------------------------------------------------------------
     def matching(self, selection: Selection) -> list[Fact]:
@@ -151,8 +166,21 @@ class RunContext:
         matches = self.matching(plan.match)
         if not plan.filtered:
             return matches
+        kept = self.fired[plan.trigger_slot]
+        if kept is None:  # the first rule of its trigger slot this case: work it out
+            kept = self.fired[plan.trigger_slot] = self._fire(plan, matches)
+        found, joined = kept
+        for first, later in joined:
+            self._joined(plan, first, later)
+        return found
+
+    def _fire(
+        self, plan: RulePlan, matches: list[Fact]
+    ) -> tuple[list[Fact], list[tuple[Fact, Fact]]]:
+        """The trigger facts that fire ``plan``, and the (earlier, later) triggers joined."""
         in_force, when, deciding = plan.in_force, plan.when, plan.deciding
         found = []
+        joined_pairs: list[tuple[Fact, Fact]] = []
         count = len(matches)
         following = 0  # index of the first match dated after the current one
         since: dt.date | None = None  # the previous trigger's date (an earlier day)
@@ -174,9 +202,9 @@ class RunContext:
                     continue
                 for other in matches[following:nxt]:
                     joined.add(other.seq)
-                    self._joined(plan, fact, other)
+                    joined_pairs.append((fact, other))
             found.append(fact)
-        return found
+        return found, joined_pairs
 
     def _next_decided(
         self, plan: RulePlan, trigger: Fact, matches: list[Fact], following: int

@@ -122,6 +122,10 @@ class RulePlan:
     #: conditions (any referral decision, any assessment started); a later trigger that
     #: comes while an earlier one is undecided joins it (``joined-episode``)
     deciding: tuple[Selection, ...]
+    #: rules with the same trigger pattern, dates in force and condition share one slot:
+    #: which of their trigger facts fire is worked out once per case (two 2023 duties
+    #: run from a referral taken on for assessment)
+    trigger_slot: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +204,8 @@ class PackPlan:
     #: rules awaiting commencement (``in_force_from: pending``): never applied, but a case
     #: they would apply to gets a ``not-commenced`` finding
     dormant: tuple[RulePlan, ...] = ()
+    #: how many distinct trigger slots the rules use (see ``RulePlan.trigger_slot``)
+    trigger_slots: int = 0
 
     @property
     def edition(self) -> str:
@@ -221,15 +227,28 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
             patterns.append(pattern)
         return found
 
+    trigger_slots: dict[tuple[object, ...], int] = {}
+
     def base(rule: Rule) -> dict[str, Any]:
         in_force = _in_force(rule)
+        match = select(rule.match)
+        when = rule.when
+        # what decides which trigger facts fire: equal keys, equal answers
+        fires = (
+            match.slot,
+            _condition_key(when, select) if when is not None else None,
+            rule.commencement_pending,
+            rule.in_force_from,
+            rule.in_force_until,
+        )
         return {
             "rule": rule,
-            "match": select(rule.match),
+            "match": match,
             "in_force": in_force,
-            "when": _condition(rule.when, select) if rule.when is not None else None,
-            "filtered": in_force is not None or rule.when is not None,
-            "deciding": tuple(select(p) for p in _until_next_patterns(rule.when)),
+            "when": _condition(when, select) if when is not None else None,
+            "filtered": in_force is not None or when is not None,
+            "deciding": tuple(select(p) for p in _until_next_patterns(when)),
+            "trigger_slot": trigger_slots.setdefault(fires, len(trigger_slots)),
         }
 
     policy = pack.pack.protocol
@@ -350,6 +369,7 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
         sign_offs=tuple(sign_offs),
         sources=MappingProxyType({p.rule.id: p.source for p in obligations}),
         dormant=dormant,
+        trigger_slots=len(trigger_slots),
     )
 
 
@@ -524,6 +544,22 @@ def _condition(condition: Condition, select: Callable[[Pattern], Selection]) -> 
     assert isinstance(condition, ChildIs)
     name, value = condition.field, condition.value
     return lambda reader, _fact, _until, _since: bool(getattr(reader.child, name, None) == value)
+
+
+def _condition_key(
+    condition: Condition, select: Callable[[Pattern], Selection]
+) -> tuple[object, ...]:
+    """``condition`` as a value: equal for conditions that read the same facts the same
+    way, wherever they were written (a pattern by its memo slot)."""
+    if isinstance(condition, Exists):
+        return ("exists", select(condition.pattern).slot, condition.relative)
+    if isinstance(condition, AllOf | AnyOf):
+        kind = "all" if isinstance(condition, AllOf) else "any"
+        return (kind, *(_condition_key(c, select) for c in condition.items))
+    if isinstance(condition, NotOf):
+        return ("not", _condition_key(condition.item, select))
+    assert isinstance(condition, ChildIs)
+    return ("child", condition.field, type(condition.value).__name__, condition.value)
 
 
 def _both(first: Test, second: Test) -> Test:
