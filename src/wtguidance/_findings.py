@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wtguidance._engine.context import PackRun
@@ -74,11 +74,9 @@ _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
 _NEEDS_INDEX = {t: (i, t, needs) for i, (t, needs) in enumerate(_NEEDS_BEFORE)}
 
 
-def order_findings(events: Sequence[Any]) -> list[Finding]:
-    """Warnings for events (sorted by date) whose logical predecessor is missing or later."""
-    earliest: dict[str, Any] = {}
-    for event in events:  # sorted by date: the first of each type is its earliest
-        earliest.setdefault(event.type, event.date)
+def order_findings(earliest: Mapping[str, dt.date]) -> list[Finding]:
+    """Warnings for events whose logical predecessor is missing or later, from the date of
+    the earliest event of each type the case has (its facts index gives them)."""
     findings: list[Finding] = []
     # only the types the case has, in the table's order (a case has a few of them)
     index = _NEEDS_INDEX
@@ -209,7 +207,10 @@ def unjudged_allocations(
 ) -> list[Finding]:
     """Allocations no edition judged (no case-holder rule for that stage): never silent."""
     first = editions.packs[0].pack.meta.in_force_from
-    wanted = sum(1 for e in events if e.type == "allocation" and (pinned or e.date >= first))
+    if pinned or events[0].date >= first:  # sorted: the usual case costs one look
+        wanted = sum(1 for e in events if e.type == "allocation")
+    else:
+        wanted = sum(1 for e in events if e.type == "allocation" and e.date >= first)
     verdicts = sum(1 for v in verdicts_made if v.allocation is not None)
     if verdicts == wanted:  # one verdict per allocation event: every one was judged
         return []

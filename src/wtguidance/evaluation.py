@@ -162,10 +162,11 @@ class Evaluator:
         findings: list[Finding] = after_as_of_findings(events, day)
         if findings:
             events = tuple(e for e in events if e.date <= day)
-        findings.extend(order_findings(events))
+        # the one pass over the case's events: each indexed under its type, in date order
+        facts = base_facts(events)
+        findings.extend(order_findings({name: found[0].date for (_, name), found in facts.items()}))
         findings.extend(child_findings(case.child, events))
         findings.extend(adult_at_referral_findings(case.child, events))
-        facts = base_facts(events)
         chosen: list[tuple[CompiledPack, DateWindow]]
         if pinned:
             chosen = [(self.editions.get(edition), EVERY_DAY)]
@@ -262,9 +263,9 @@ class Evaluator:
         # Every list is sorted on its content, so the outcome never depends on event, rule
         # or file order (items equal on every key are equal in value).
         findings = findings + [run_findings[key] for key in sorted(run_findings)]
-        policy = self.editions.protocol
-        if policy is not None:
-            findings.extend(protocol_reach_findings(policy.source.edition, used))
+        protocol = self.protocol
+        if protocol is not None:
+            findings.extend(protocol_reach_findings(protocol.edition, used))
         obligations.sort(key=_obligation_key)
         holders.sort(key=_holder_key)
         # what no edition judged, said once the runs are in (never left silent), then the

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Generic, NamedTuple, TypeVar
 
 from wtguidance._engine.case_run import CaseRun
@@ -50,22 +49,33 @@ class Conclusion(NamedTuple, Generic[T]):
     entry: TimescaleEntry | None = None
 
 
-@dataclass
 class PackRun:
-    """What one edition concluded."""
+    """What one edition concluded (made once per edition and case: a plain slotted class)."""
 
-    edition: str
-    obligations: list[Conclusion[ObligationResult]] = field(default_factory=list)
-    case_holders: list[Conclusion[CaseHolderVerdict]] = field(default_factory=list)
-    sign_offs: list[Conclusion[SignOffResult]] = field(default_factory=list)
-    #: (anchor, rule, the facts it fired on); labels are made only if the trace is wanted
-    trace: list[tuple[dt.date, Rule, tuple[Fact, ...]]] = field(default_factory=list)
-    #: every obligation instance this edition opened, judged or withdrawn: (id, anchor, clock)
-    considered: list[tuple[str, dt.date, Fact]] = field(default_factory=list)
-    #: findings the run made (a trigger joined to an earlier undecided one, a duty awaiting
-    #: commencement, hours judged by date), each with the anchor date that decides which
-    #: edition reports it
-    findings: list[tuple[dt.date, Finding]] = field(default_factory=list)
+    __slots__ = (
+        "case_holders",
+        "considered",
+        "edition",
+        "findings",
+        "obligations",
+        "sign_offs",
+        "trace",
+    )
+
+    def __init__(self, edition: str) -> None:
+        self.edition = edition
+        self.obligations: list[Conclusion[ObligationResult]] = []
+        self.case_holders: list[Conclusion[CaseHolderVerdict]] = []
+        self.sign_offs: list[Conclusion[SignOffResult]] = []
+        #: (anchor, rule, the facts it fired on); labelled only when the trace is read
+        self.trace: list[tuple[dt.date, Rule, tuple[Fact, ...]]] = []
+        #: every obligation instance this edition opened, judged or withdrawn:
+        #: (id, anchor, clock)
+        self.considered: list[tuple[str, dt.date, Fact]] = []
+        #: findings the run made (a trigger joined to an earlier undecided one, a duty
+        #: awaiting commencement, hours judged by date), each with the anchor date that
+        #: decides which edition reports it
+        self.findings: list[tuple[dt.date, Finding]] = []
 
 
 class Conclusions(Generic[T]):
@@ -249,17 +259,23 @@ class RunContext:
     def derive(self) -> None:
         """Run every deriving rule once, in dependency order, adding derived facts."""
         facts = self.facts
+        trace = self.trace
+        new_fact = tuple.__new__  # what Fact(...) does, without its Python-level frame
         for plan in self.plan.derivations:
-            if self.absent(plan.match):
+            if not facts.get(plan.match.key):
+                continue  # its trigger never occurred
+            triggers = self.triggers(plan)
+            if not triggers:
                 continue
             name = plan.fact
-            new: list[Fact] = []
-            for trigger in self.triggers(plan):
-                day = trigger.date
-                new.append(Fact("fact", name, day, trigger.seq, trigger.event))
-                self.traced(plan.rule, day, trigger)
-            if new:
-                key = ("fact", name)
-                merged = facts.get(key, NO_FACTS) + new
-                merged.sort(key=fact_order)
-                facts[key] = merged
+            # the triggers are in (date, case) order, and so are the facts derived here
+            new = [new_fact(Fact, ("fact", name, t.date, t.seq, t.event)) for t in triggers]
+            if trace is not None:
+                rule = plan.rule
+                trace.extend([(t.date, rule, (t,)) for t in triggers])
+            key = ("fact", name)
+            existing = facts.get(key)
+            if existing:
+                new = existing + new
+                new.sort(key=fact_order)
+            facts[key] = new

@@ -79,6 +79,7 @@ def conclude_obligations(ctx: RunContext) -> None:
     facts = ctx.facts
     window = ctx.window
     everything = window is EVERY_DAY
+    new = tuple.__new__  # what Conclusion(...) does, without its Python-level frame
     for plan in ctx.plan.obligations:
         if not facts.get(plan.match.key):
             continue  # its trigger never occurred
@@ -94,7 +95,7 @@ def conclude_obligations(ctx: RunContext) -> None:
             item = judge_episode(ctx, plan, episode, withdrawn, ended)
             if item is not None:
                 entry = plan.repeat_entry if episode.repeat else plan.entry
-                conclusion = Conclusion(anchor, item, rule, entry)
+                conclusion = new(Conclusion, (anchor, item, rule, entry))
                 produced.keep((obligation, episode.clock.seq), conclusion)
     ctx.out.obligations.extend(produced)
 
@@ -121,12 +122,16 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
     """
     satisfiers = ctx.matching(plan.satisfied_by)
     on_repeat = plan.spec.on_repeat
+    clocks = ctx.triggers(plan)
+    if not satisfiers and not enders and on_repeat == "separate" and plan.repeat_due is None:
+        # nothing can meet, withdraw or end any clock: one open instance per clock
+        new = tuple.__new__
+        return [new(Episode, (clock, None, clock.date, False)) for clock in clocks]
     claims: Claims = ReleasableClaims(len(satisfiers)) if on_repeat == "restart" else Claims()
     opened: list[Episode] = []
     taken: list[int] = []  # the satisfier index each opened instance took (-1: none)
     # when each opened instance stopped running (met, withdrawn or ended), if it did
     closes: list[dt.date | None] = []
-    clocks = ctx.triggers(plan)
     for position, clock in enumerate(clocks):
         anchor = clock.date
         if opened and on_repeat != "separate":
@@ -157,7 +162,7 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
             taken.append(index)
         else:
             taken.append(-1)
-        opened.append(Episode(clock, satisfier, anchor))
+        opened.append(tuple.__new__(Episode, (clock, satisfier, anchor, False)))
         if satisfier is not None and (ender is None or satisfier.date < ender):
             closes.append(satisfier.date)
         else:

@@ -495,7 +495,18 @@ def _lateness(timescale: Timescale | None, calendar: WorkingCalendar) -> Latenes
             )
         return TimescaleView(working_days=wide[0].working_days_between(due, day))
 
-    return working_days
+    kept: dict[tuple[dt.date, dt.date], TimescaleView] = {}
+
+    def remembered(due: dt.date, day: dt.date) -> TimescaleView:
+        # as _remembered: a caseload judged as of one day asks about a few hundred dues
+        found = kept.get((due, day))
+        if found is None:
+            if len(kept) >= DUE_DATES_KEPT:
+                kept.clear()
+            found = kept[due, day] = working_days(due, day)
+        return found
+
+    return remembered
 
 
 def _due_date(timescale: Timescale | None, calendar: WorkingCalendar, trigger: Trigger) -> DueDate:
