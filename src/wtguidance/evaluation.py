@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache, partial
 from typing import Any, cast
 
+from msgspec.structs import replace
+
 from wtguidance._arguments import require, require_date, require_edition
 from wtguidance._engine.case_run import CaseRun
 from wtguidance._engine.context import PackRun
@@ -154,7 +156,9 @@ class Evaluator:
         require(case, Case, "case", "evaluate", _CASE_HINT)
         if evidence is not None:
             require(evidence, SourceEvidence, "evidence", "evaluate")
-        if not isinstance(notes, tuple | list) or not all(isinstance(n, Finding) for n in notes):
+        if not isinstance(notes, (tuple, list)) or (
+            notes and not all(isinstance(n, Finding) for n in notes)
+        ):
             raise UsageError("evaluate: notes must be Finding values", code="bad-argument")
         day = require_date(as_of, "as_of", "evaluate") or dt.date.today()
         pinned = require_edition(edition, "edition", "evaluate") != "auto"
@@ -193,22 +197,28 @@ class Evaluator:
         if not events:
             return []
         first, last = events[0].date, events[-1].date  # sorted
-        packs = self.editions.packs
-        windows = self._windows
-        for pack in packs:  # the usual case: one edition governs every event
-            window = windows[pack.edition]
-            if window.contains(first):
-                if window.contains(last):
+        spans = self._spans
+        for pack, start, end in spans:  # the usual case: one edition governs every event
+            if (start is None or first >= start) and (end is None or first < end):
+                if end is None or last < end:
                     return [pack]
                 break
         dates = [e.date for e in events]
         wanted: list[CompiledPack] = []
-        for pack in packs:
-            window = windows[pack.edition]
-            index = bisect_left(dates, window.start) if window.start is not None else 0
-            if index < len(dates) and window.contains(dates[index]):
+        for pack, start, end in spans:
+            index = bisect_left(dates, start) if start is not None else 0
+            if index < len(dates) and (end is None or dates[index] < end):
                 wanted.append(pack)
         return wanted
+
+    @cached_property
+    def _spans(self) -> tuple[tuple[CompiledPack, dt.date | None, dt.date | None], ...]:
+        """Each edition with the first and the end (excluded) of the dates it governs."""
+        windows = self._windows
+        return tuple(
+            (pack, windows[pack.edition].start, windows[pack.edition].end)
+            for pack in self.editions.packs
+        )
 
     def _assemble(
         self,
@@ -225,49 +235,43 @@ class Evaluator:
         holders: list[CaseHolderVerdict] = []
         sign_offs: list[SignOffResult] = []
         traced: list[tuple[CompiledPack, DateWindow, RawTrace]] = []
-        timescales: list[TimescaleEntry] = []
-        seen_timescales: set[TimescaleEntry] = set()
+        entries: list[TimescaleEntry | None] = []
         used: list[str] = []
         # findings the runs made, reported once each, in a fixed order
         run_findings: dict[tuple[str, str, str], Finding] = {}
         for pack, window, run in runs:
-            edition = pack.edition
-            # the span of anchor dates this edition governs (every day when pinned)
-            everything = window is EVERY_DAY
-            governs = window.contains
-            kept = 0
-            for anchor, item, _rule, entry in run.obligations:
-                if not everything and not governs(anchor):
-                    continue
-                kept += 1
-                obligations.append(item)
-                # each plan made its entry once: equal entries are mostly the same object
-                if entry is not None and entry not in seen_timescales:
-                    seen_timescales.add(entry)
-                    timescales.append(entry)
-            for held in run.case_holders:
-                if everything or governs(held.anchor):
-                    kept += 1
-                    holders.append(held.item)
-            for signed in run.sign_offs:
-                if everything or governs(signed.anchor):
-                    kept += 1
-                    sign_offs.append(signed.item)
-            for anchor, finding in run.findings:
-                if everything or governs(anchor):
-                    run_findings[(finding.code, finding.message, finding.severity)] = finding
+            before = len(obligations) + len(holders) + len(sign_offs)
+            if window is EVERY_DAY:  # the usual case: this edition judges everything
+                obligations += [c.item for c in run.obligations]
+                entries += [c.entry for c in run.obligations]
+                holders += [c.item for c in run.case_holders]
+                sign_offs += [c.item for c in run.sign_offs]
+                found = [finding for _, finding in run.findings]
+            else:  # only what is anchored in the span of dates this edition governs
+                governs = window.contains
+                kept = [c for c in run.obligations if governs(c.anchor)]
+                obligations += [c.item for c in kept]
+                entries += [c.entry for c in kept]
+                holders += [c.item for c in run.case_holders if governs(c.anchor)]
+                sign_offs += [c.item for c in run.sign_offs if governs(c.anchor)]
+                found = [finding for anchor, finding in run.findings if governs(anchor)]
+            for finding in found:
+                run_findings[(finding.code, finding.message, finding.severity)] = finding
             if run.trace:
                 traced.append((pack, window, run.trace))
-            if kept or pinned:
-                used.append(edition)
+            if pinned or len(obligations) + len(holders) + len(sign_offs) > before:
+                used.append(pack.edition)
         # Every list is sorted on its content, so the outcome never depends on event, rule
         # or file order (items equal on every key are equal in value).
-        findings = findings + [run_findings[key] for key in sorted(run_findings)]
+        if run_findings:
+            findings = findings + [run_findings[key] for key in sorted(run_findings)]
         protocol = self.protocol
         if protocol is not None:
             findings.extend(protocol_reach_findings(protocol.edition, used))
-        obligations.sort(key=_obligation_key)
-        holders.sort(key=_holder_key)
+        if len(obligations) > 1:
+            obligations.sort(key=_obligation_key)
+        if len(holders) > 1:
+            holders.sort(key=_holder_key)
         # what no edition judged, said once the runs are in (never left silent), then the
         # findings the case's source made: the outcome is built once, never patched
         if allocations:
@@ -277,21 +281,44 @@ class Evaluator:
         if len(runs) > 1:
             findings.extend(unjudged_obligations([(p, r) for p, _, r in runs], self.editions))
         findings.extend(notes)
-        sign_offs.sort(key=_sign_off_key)
-        timescales.sort(key=lambda t: (t.obligation, t.edition, t.from_, t.source))
+        if len(sign_offs) > 1:
+            sign_offs.sort(key=_sign_off_key)
+        # each limit once (each plan made its entry once, so equal ones are mostly the
+        # same object), in a fixed order
+        timescales = list(dict.fromkeys(e for e in entries if e is not None))
+        if len(timescales) > 1:
+            timescales.sort(key=_timescale_key)
         # the trace is labelled, sorted and cited only when read or encoded
         trace = Trace(partial(_trace_entries, traced)) if traced else ()
-        return Outcome(
+        # the evaluator's empty outcome, with this case's values put in (a struct copy
+        # with the fields replaced costs a fraction of building one by keyword)
+        return replace(
+            self._empty,
             case_id=case.case_id,
             as_of=day,
             editions=tuple(sorted(used)),
-            protocol=self.protocol,
             obligations=tuple(obligations),
             case_holders=tuple(holders),
             sign_offs=tuple(sign_offs),
             timescales=tuple(timescales),
             findings=tuple(findings),
             trace=cast("tuple[TraceEntry, ...]", trace),  # a Trace reads as that tuple
+        )
+
+    @cached_property
+    def _empty(self) -> Outcome:
+        """An outcome of no case under this evaluator (its protocol named)."""
+        return Outcome(
+            case_id="",
+            as_of=dt.date.min,
+            editions=(),
+            protocol=self.protocol,
+            obligations=(),
+            case_holders=(),
+            sign_offs=(),
+            timescales=(),
+            findings=(),
+            trace=(),
         )
 
 
@@ -342,6 +369,10 @@ def _obligation_key(o: ObligationResult) -> tuple[object, ...]:
         o.status,
         o.clock.event,
     )
+
+
+def _timescale_key(t: TimescaleEntry) -> tuple[str, str, str, str]:
+    return (t.obligation, t.edition, t.from_, t.source)
 
 
 def _person_key(p: PersonView | None) -> tuple[str, bool]:

@@ -124,6 +124,7 @@ class RunContext:
         "memo",
         "out",
         "plan",
+        "stops",
         "trace",
         "window",
     )
@@ -137,6 +138,13 @@ class RunContext:
         self.as_of = run.as_of
         self.evidence = run.evidence
         self.out = PackRun(plan.edition)
+        child = run.child
+        #: can anything in this case stop a clock (a closure, a death, a birthday)?
+        self.stops = (
+            ("event", "case_closed") in run.facts
+            or getattr(child, "date_of_death", None) is not None
+            or getattr(child, "date_of_birth", None) is not None
+        )
         self.trace = self.out.trace if run.trace else None
         self.memo: list[list[Fact] | None] = [None] * plan.slots
         #: per trigger slot: the trigger facts that fire, and the joined (earlier, later)

@@ -70,19 +70,20 @@ class Stop(NamedTuple):
 
 
 def conclude_obligations(ctx: RunContext) -> None:
-    """Judge every obligation rule of the edition; add the results to ``ctx.out``.
-
-    A rule whose trigger never occurred in the case is skipped after one look-up.
-    """
+    """Judge every obligation rule of the edition; add the results to ``ctx.out``."""
     produced: Conclusions[ObligationResult] = Conclusions()
     considered = ctx.out.considered
     facts = ctx.facts
     window = ctx.window
     everything = window is EVERY_DAY
     new = tuple.__new__  # what Conclusion(...) does, without its Python-level frame
-    for plan in ctx.plan.obligations:
-        if not facts.get(plan.match.key):
-            continue  # its trigger never occurred
+    plans, by_trigger = ctx.plan.obligations, ctx.plan.obligations_by_trigger
+    # the rules the case's facts can trigger (a rule whose trigger never occurred is
+    # never visited), in the edition's order
+    active = [i for key, found in facts.items() if found for i in by_trigger.get(key, ())]
+    if len(active) > 1:
+        active.sort()
+    for plan in map(plans.__getitem__, active):
         # the facts that withdraw or end an instance (each list sorted by date)
         withdrawn = _present(ctx, plan.withdrawn_by)
         ended = _present(ctx, plan.ended_by)
@@ -128,6 +129,7 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
         new = tuple.__new__
         return [new(Episode, (clock, None, clock.date, False)) for clock in clocks]
     claims: Claims = ReleasableClaims(len(satisfiers)) if on_repeat == "restart" else Claims()
+    everything = ctx.window is EVERY_DAY
     opened: list[Episode] = []
     taken: list[int] = []  # the satisfier index each opened instance took (-1: none)
     # when each opened instance stopped running (met, withdrawn or ended), if it did
@@ -156,7 +158,7 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
             if index >= 0 and after < len(clocks) and satisfiers[index].date >= clocks[after].date:
                 index = -1
         satisfier = satisfiers[index] if index >= 0 else None
-        if satisfier is not None and ctx.governs(anchor):
+        if satisfier is not None and (everything or ctx.window.contains(anchor)):
             # a clock judged by another edition must not take this edition's satisfier
             claims.take(index)
             taken.append(index)
@@ -266,7 +268,7 @@ def judge_episode(
             status = "not_evidenced"
             reason = ctx.evidence.latest_reason(satisfier.name, limit.isoformat())
     else:
-        stop = _stop(ctx, spec, clock.date) if spec.clock_stops else None
+        stop = _stop(ctx, spec, clock.date) if spec.clock_stops and ctx.stops else None
         if stop is not None and (due is None or due > stop.day):
             status, reason = "ended", f"{stop.reason} before it fell due"
         elif ctx.evidence is not None and _not_evidenced(ctx, spec):
@@ -276,7 +278,9 @@ def judge_episode(
             status = "unscheduled"
         else:
             status = "pending" if ctx.as_of <= due else "overdue"
-    ctx.traced(plan.rule, anchor, clock, satisfier)
+    trace = ctx.trace
+    if trace is not None:
+        trace.append((anchor, plan.rule, (clock,) if satisfier is None else (clock, satisfier)))
     late_by = None
     if status == "overdue":
         assert due is not None

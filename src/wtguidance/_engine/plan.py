@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import reduce
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -206,6 +206,11 @@ class PackPlan:
     dormant: tuple[RulePlan, ...] = ()
     #: how many distinct trigger slots the rules use (see ``RulePlan.trigger_slot``)
     trigger_slots: int = 0
+    #: the dispatch table: each kind of fact → the obligation rules it can trigger (their
+    #: positions in ``obligations``), so a case's facts reach only the rules they start
+    obligations_by_trigger: Mapping[FactKey, tuple[int, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     @property
     def edition(self) -> str:
@@ -370,7 +375,16 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
         sources=MappingProxyType({p.rule.id: p.source for p in obligations}),
         dormant=dormant,
         trigger_slots=len(trigger_slots),
+        obligations_by_trigger=_dispatch(obligations),
     )
+
+
+def _dispatch(plans: Sequence[RulePlan]) -> Mapping[FactKey, tuple[int, ...]]:
+    """Each trigger key → the positions of the plans it triggers, in plan order."""
+    table: dict[FactKey, list[int]] = {}
+    for index, plan in enumerate(plans):
+        table.setdefault(plan.match.key, []).append(index)
+    return MappingProxyType({key: tuple(found) for key, found in table.items()})
 
 
 #: what a template holds until a case's values are put in (always replaced)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -110,7 +111,7 @@ class CompiledPack:
     permitted: Mapping[str, PermittedHolder]
     signers: Mapping[str, RequiredSigner]
 
-    @property
+    @cached_property
     def edition(self) -> str:
         return self.pack.meta.edition
 
