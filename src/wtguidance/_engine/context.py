@@ -70,7 +70,8 @@ class PackRun:
         #: (anchor, rule, the facts it fired on); labelled only when the trace is read
         self.trace: list[tuple[dt.date, Rule, tuple[Fact, ...]]] = []
         #: every obligation instance this edition opened, judged or withdrawn:
-        #: (id, anchor, clock)
+        #: (id, anchor, clock); kept only when the edition governs part of the case (what
+        #: falls between two editions is found from it)
         self.considered: list[tuple[str, dt.date, Fact]] = []
         #: findings the run made (a trigger joined to an earlier undecided one, a duty
         #: awaiting commencement, hours judged by date), each with the anchor date that

@@ -49,15 +49,18 @@ fact_date: Callable[[Fact], dt.date] = attrgetter("date")
 
 
 def base_facts(events: Sequence[Any]) -> dict[FactKey, list[Fact]]:
-    """Index case events (already sorted by date, then input position) as facts."""
-    facts: dict[FactKey, list[Fact]] = {}
+    """Index case events (already sorted by date, then input position) as facts.
+
+    The one pass over a case's events: each becomes a fact under its type, so every
+    rule reads only the events of the types it names, already in date order.
+    """
+    by_type: dict[str, list[Fact]] = {}
     new = tuple.__new__  # what Fact(...) does, without its Python-level frame
     for seq, event in enumerate(events):
         name = event.type
-        fact: Fact = new(Fact, ("event", name, event.date, seq, event))
-        found = facts.get(("event", name))
+        found = by_type.get(name)
         if found is None:
-            facts[("event", name)] = [fact]
+            by_type[name] = [new(Fact, ("event", name, event.date, seq, event))]
         else:
-            found.append(fact)
-    return facts
+            found.append(new(Fact, ("event", name, event.date, seq, event)))
+    return {("event", name): found for name, found in by_type.items()}

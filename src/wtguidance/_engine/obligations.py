@@ -90,9 +90,10 @@ def conclude_obligations(ctx: RunContext) -> None:
         obligation, rule = plan.spec.id, plan.rule
         for episode in _episodes(ctx, plan, withdrawn + ended if withdrawn or ended else ended):
             anchor = episode.anchor
-            considered.append((obligation, anchor, episode.clock))
-            if not everything and not window.contains(anchor):
-                continue  # another edition judges this episode
+            if not everything:  # one of several editions judging the case
+                considered.append((obligation, anchor, episode.clock))
+                if not window.contains(anchor):
+                    continue  # another edition judges this episode
             item = judge_episode(ctx, plan, episode, withdrawn, ended)
             if item is not None:
                 entry = plan.repeat_entry if episode.repeat else plan.entry
