@@ -46,6 +46,7 @@ __all__ = [
     "TimescaleView",
     "Trace",
     "TraceEntry",
+    "encode_hook",
     "encode_json",
 ]
 
@@ -70,7 +71,7 @@ class _Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ) -> dict[str, Any]:
         """The result as plain data: dates as ``date`` (``python``) or ISO strings (``json``)."""
         data: dict[str, Any] = (
-            msgspec.to_builtins(self, builtin_types=_PYTHON_TYPES, enc_hook=_enc_hook)
+            msgspec.to_builtins(self, builtin_types=_PYTHON_TYPES, enc_hook=encode_hook)
             if mode == "python"
             else _DECODER.decode(_ENCODER.encode(self))  # lists, like JSON itself
         )
@@ -114,14 +115,15 @@ class _Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         )
 
 
-def _enc_hook(value: object) -> object:
-    """How msgspec encodes what is not a struct: an outcome's :class:`Trace`, as its entries."""
+def encode_hook(value: object) -> object:
+    """The ``enc_hook`` for any msgspec encoder (JSON, MessagePack, ``to_builtins``) given
+    results: an outcome's :class:`Trace` is encoded as the tuple of its entries."""
     if isinstance(value, Trace):
         return value.entries
     raise NotImplementedError(f"cannot encode {type(value).__name__}")
 
 
-_ENCODER = msgspec.json.Encoder(enc_hook=_enc_hook)
+_ENCODER = msgspec.json.Encoder(enc_hook=encode_hook)
 _DECODER = msgspec.json.Decoder()
 
 encode_json: Callable[[object], bytes] = _ENCODER.encode

@@ -171,3 +171,16 @@ def test_building_the_trace_is_deferred_not_skipped(monkeypatch: pytest.MonkeyPa
     tuple(outcome.trace)
     outcome.model_dump_json()
     assert calls == [1]  # built once
+
+
+def test_messagepack_with_the_results_hook_round_trips_an_outcome() -> None:
+    from wtguidance.results import encode_hook
+
+    encoder = msgspec.msgpack.Encoder(enc_hook=encode_hook)
+    for case in CASES[:10]:
+        outcome = EVALUATOR.evaluate(case, as_of=AS_OF)
+        back = msgspec.msgpack.decode(encoder.encode(outcome), type=Outcome)
+        assert back == outcome
+        assert back.model_dump_json() == outcome.model_dump_json()
+    with pytest.raises(TypeError):  # without the hook, the lazy trace is not encodable
+        msgspec.msgpack.encode(EVALUATOR.evaluate(CASES[0], as_of=AS_OF))
