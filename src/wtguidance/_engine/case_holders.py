@@ -47,8 +47,8 @@ def conclude_case_holders(ctx: RunContext) -> None:
                 key = (spec.stage, allocation.seq)
                 produced.keep(key, Conclusion(allocation.date, verdict, rule))
             continue
-        if ctx.absent(plan.match):
-            continue
+        if not ctx.facts.get(plan.match.key):
+            continue  # the stage never became active
         active = ctx.triggers(plan)
         if not active:
             continue

@@ -30,13 +30,16 @@ def conclude_sign_offs(ctx: RunContext) -> None:
     """Judge every sign-off the edition requires: given, missing, pending or invalid."""
     if not ctx.plan.sign_offs:
         return
+    facts = ctx.facts
+    active = [plan for plan in ctx.plan.sign_offs if facts.get(plan.match.key)]
+    if not active:
+        return  # no subject of a sign-off occurred
     produced: Conclusions[SignOffResult] = Conclusions()
     by_subject: dict[str, list[Fact]] = {}
-    for signature in ctx.facts.get(("event", "sign_off"), NO_FACTS):
+    for signature in facts.get(("event", "sign_off"), NO_FACTS):
         by_subject.setdefault(signature.event.subject, []).append(signature)
-    for plan in ctx.plan.sign_offs:
-        if ctx.absent(plan.match):
-            continue
+    new = tuple.__new__  # what Conclusion(...) does, without its Python-level frame
+    for plan in active:
         mine = by_subject.get(plan.spec.subject, NO_FACTS)
         givers = ctx.matching(plan.given_by) if plan.given_by is not None else NO_FACTS
         triggers = ctx.triggers(plan)
@@ -45,7 +48,8 @@ def conclude_sign_offs(ctx: RunContext) -> None:
         previous_done: dt.date | None = None
         seen: set[tuple[dt.date, str | None]] = set()
         for index, trigger in enumerate(triggers):
-            instance = (trigger.date, _stage(trigger))
+            stage = _stage(trigger)
+            instance = (trigger.date, stage)
             if instance in seen:
                 continue  # the same instance: one sign-off answers both
             seen.add(instance)
@@ -56,11 +60,20 @@ def conclude_sign_offs(ctx: RunContext) -> None:
             until = triggers[after].date if after < len(triggers) else None
             done = _done(ctx, plan, trigger, until)
             result = judge_sign_off(
-                ctx, plan, trigger, done, until, mine, givers, previous_done, permitted=permitted
+                ctx,
+                plan,
+                trigger,
+                done,
+                until,
+                mine,
+                givers,
+                previous_done,
+                permitted=permitted,
+                stage=stage,
             )
             previous_done = done.date if done is not None else previous_done
             key = (plan.spec.id, trigger.seq)
-            produced.keep(key, Conclusion(trigger.date, result, plan.rule))
+            produced.keep(key, new(Conclusion, (trigger.date, result, plan.rule, None)))
     ctx.out.sign_offs.extend(produced)
 
 
@@ -86,9 +99,11 @@ def judge_sign_off(
     previous_done: dt.date | None,
     *,
     permitted: list[Fact] | None = None,
+    stage: str | None,
 ) -> SignOffResult:
     """The sign-off of one subject: ``signatures`` and ``givers`` are sorted by date;
-    ``permitted``, when given, is those of ``signatures`` the required signer may give."""
+    ``permitted``, when given, is those of ``signatures`` the required signer may give;
+    ``stage`` is the trigger's stage (None for a subject without one)."""
     given_on: dt.date | None = None
     signed_by: PersonView | None = None
     status: SignOffStatus
@@ -135,7 +150,7 @@ def judge_sign_off(
     # the rule's own parts come from its template; the case's are put in here
     return replace(
         plan.template,
-        instance=Instance(trigger.name, trigger.date, _stage(trigger)),
+        instance=Instance(trigger.name, trigger.date, stage),
         subject_date=done.date if done is not None else None,
         status=status,
         reason=reason,
