@@ -16,8 +16,8 @@ import pytest
 import wtguidance
 from _helpers import EXAMPLES, random_cases, run_cli
 from wtguidance.caseload.run import pool_context
-from wtguidance.cli import batch as batch_command
-from wtguidance.cli.batch import LINES_PER_TASK
+from wtguidance.cli import _batch_tasks as batch_command
+from wtguidance.cli._batch_tasks import LINES_PER_TASK
 from wtguidance.sources.jsonl import numbered_lines, read_jsonl, read_line
 
 PROTOCOL = str(EXAMPLES / "protocols" / "exampleshire-2023-local-obligations.yaml")

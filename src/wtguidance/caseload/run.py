@@ -18,7 +18,7 @@ import multiprocessing
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -331,7 +331,9 @@ def _evaluate_parallel(
         yield from _drain(blocks.popleft(), outcomes)
 
 
-def ordered_map(function: Callable[[A], R], tasks: Iterable[A], jobs: int) -> Iterator[R]:
+def ordered_map(
+    function: Callable[[A], R], tasks: Iterable[A], jobs: int
+) -> Generator[R, None, None]:
     """``function(task)`` for every task on ``jobs`` worker processes, in task order.
 
     At most a few tasks per worker are in flight, so a long input is never read ahead
