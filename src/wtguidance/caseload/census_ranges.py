@@ -43,13 +43,13 @@ from wtguidance.caseload.run import (
 from wtguidance.errors import WtGuidanceError
 from wtguidance.sources.cin_census import (
     CinCensus,
-    RangePlan,
     Registry,
     census_outside,
     census_prefix,
     plan_ranges,
     read_census_range,
 )
+from wtguidance.sources.cin_census._ranges import RangePlan
 from wtguidance.sources.sourced import SourceNote
 
 __all__ = ["evaluate_census"]

@@ -43,14 +43,8 @@ from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected, SourceEvidence, never_recorded
 from wtguidance.errors import CaseError, SourceLocation, UsageError
 from wtguidance.sources.cin_census._episode import ChildContext, collection_start, map_child
-from wtguidance.sources.cin_census._ranges import (
-    RangePlan,
-    outside_document,
-    range_document,
-)
-from wtguidance.sources.cin_census._ranges import (
-    plan_ranges as plan_ranges,
-)
+from wtguidance.sources.cin_census._ranges import RangePlan, outside_document, range_document
+from wtguidance.sources.cin_census._ranges import plan_ranges as plan_ranges
 from wtguidance.sources.cin_census._values import BadValue, Fields, local_name
 from wtguidance.sources.sourced import SourcedCase, SourceNote
 
