@@ -207,7 +207,9 @@ def batch_section(args: Any) -> None:
     if args.quick:
         print("   --jobs 2 vs 1 skipped with --quick (bench/batch.py --speedup, caseload.py)")
         return
-    one, two, ratio = batch.speedup(count, 3, args.seed)
+    one, two, ratio, lines = batch.speedup(count, 3, args.seed)
+    for line in lines:
+        print(f"   {line}")
     label = f"batch --jobs 2 speed-up (wall, {one:.1f} s vs {two:.1f} s)"
     print(f"   | {label} | {ratio:.2f}x | >= 1.6x |")
     # `cin-census` measures itself in bench/caseload.py (whole processes, --jobs 1 and 2;

@@ -39,6 +39,8 @@ from wtguidance.caseload.run import (
     evaluate_stream,
     evaluator_for,
     ordered_map,
+    packed,
+    unpacked,
 )
 from wtguidance.errors import WtGuidanceError
 from wtguidance.sources.cin_census import (
@@ -50,12 +52,14 @@ from wtguidance.sources.cin_census import (
     read_census_range,
 )
 from wtguidance.sources.cin_census._ranges import RangePlan
-from wtguidance.sources.sourced import SourceNote
+from wtguidance.sources.sourced import SourcedCase, SourceNote
 
 __all__ = ["evaluate_census"]
 
-_Results = list[Evaluated | Rejected]
-_Read = tuple[_Results, list[tuple[str, str, bool | int]], list[SourceNote], bool]
+#: what a worker sends back per record: a rejected entry, or the outcome packed (see
+#: caseload.run.packed) with the record it came from
+_Packed = list[Evaluated | Rejected | tuple[bytes, SourcedCase]]
+_Read = tuple[_Packed, list[tuple[str, str, bool | int]], list[SourceNote], bool]
 _Given = Generator[Evaluated | Rejected, None, tuple[int, bool]]
 
 
@@ -101,7 +105,7 @@ def _ranges(
                     return given, False
                 if not registry.agrees(calls):
                     return given, False
-                yield from results
+                yield from map(_unpack, results)
                 given += len(results)
     finally:
         registry.close()
@@ -116,11 +120,21 @@ def _range_task(index: int, *, plan: RangePlan, name: str, settings: Settings) -
         return None  # the parent reads the file in one piece and reports it
     if read is None:
         return None
-    results: _Results = []
+    results: _Packed = []
     for item in read.items:
         if isinstance(item, Rejected):
             results.append(item)
+            continue
+        case, evidence, notes = _case_of(item)
+        result = _finish(item, _judged(case, settings, evidence, notes))
+        if isinstance(result, Evaluated) and result.source is not None:
+            results.append((packed(result.outcome), result.source))
         else:
-            case, evidence, notes = _case_of(item)
-            results.append(_finish(item, _judged(case, settings, evidence, notes)))
+            results.append(result)
     return results, read.calls, read.notes, read.complete
+
+
+def _unpack(result: Evaluated | Rejected | tuple[bytes, SourcedCase]) -> Evaluated | Rejected:
+    if isinstance(result, tuple):
+        return Evaluated(unpacked(result[0]), result[1])
+    return result
