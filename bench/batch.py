@@ -14,7 +14,7 @@ in turn, and prints the medians and the median of the per-round ratios (goal ≤
 two cores, which only an otherwise idle machine can show) and prints, per run, the CPU of
 the main process and of its workers and the speed-up that split allows on two free cores.
 
-    .venv/bin/python bench/batch.py --cases 4000 --rounds 5 [--speedup]
+    .venv/bin/python bench/batch.py --cases 20000 --rounds 5 [--speedup]
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def speedup(count: int, rounds: int, seed: int) -> tuple[float, float, float, li
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=int, default=4000)
+    parser.add_argument("--cases", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--jobs", type=int, default=1)

@@ -2,7 +2,7 @@
 
 Measures; asserts nothing. Generated census files go to a temporary folder (never committed):
 
-    .venv/bin/python bench/caseload.py throughput --episodes 4000
+    .venv/bin/python bench/caseload.py throughput --episodes 20000
     .venv/bin/python bench/caseload.py memory --episodes 100000 1000000
 
 ``throughput`` times ``wtguidance cin-census FILE --format csv`` end to end (parse, evaluate,
@@ -115,7 +115,7 @@ def _run(path: Path, jobs: int) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("throughput", "memory"))
-    parser.add_argument("--episodes", type=int, nargs="+", default=[4000])
+    parser.add_argument("--episodes", type=int, nargs="+", default=[20000])
     parser.add_argument("--dir", default=tempfile.gettempdir())
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
