@@ -43,7 +43,12 @@ from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected, SourceEvidence, never_recorded
 from wtguidance.errors import CaseError, SourceLocation, UsageError
 from wtguidance.sources.cin_census._episode import ChildContext, collection_start, map_child
-from wtguidance.sources.cin_census._ranges import RangePlan, outside_document, range_document
+from wtguidance.sources.cin_census._ranges import (
+    RangeDocument,
+    RangePlan,
+    outside_document,
+    range_document,
+)
 from wtguidance.sources.cin_census._ranges import plan_ranges as plan_ranges
 from wtguidance.sources.cin_census._values import BadValue, Fields, local_name
 from wtguidance.sources.sourced import SourcedCase, SourceNote
@@ -101,16 +106,23 @@ class CensusHeader:
 
 
 class _LocatingParser(DefusedXMLParser):
-    """defusedxml's parser, remembering where each element started (line, 1-based column)."""
+    """defusedxml's parser, remembering where each element started (line, 1-based column).
 
-    def __init__(self) -> None:
+    ``shift`` = (line, lines): from that line of the text parsed on, every line is that many
+    further on in the file (a range of the file read as a document of its own)."""
+
+    def __init__(self, shift: tuple[int, int] = (0, 0)) -> None:
         super().__init__(target=TreeBuilder(), forbid_dtd=False)
         self.positions: dict[int, tuple[int, int]] = {}
+        self._shift_from, self._shift = shift
 
     def _start(self, tag: str, attr_list: Any) -> Element:
         element: Element = super()._start(tag, attr_list)  # type: ignore[misc]
         expat = self.parser
-        self.positions[id(element)] = (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
+        line = expat.CurrentLineNumber
+        if self._shift and line >= self._shift_from:
+            line += self._shift
+        self.positions[id(element)] = (line, expat.CurrentColumnNumber + 1)
         return element
 
 
@@ -159,6 +171,7 @@ class CinCensus:
         self.complete = False
         self._used = False
         self._header_line: int | None = None
+        self._shift = (0, 0)  # see _LocatingParser
 
     def __iter__(self) -> Iterator[SourcedCase | Rejected]:
         if self._used:
@@ -179,7 +192,7 @@ class CinCensus:
         return _Registry()
 
     def _read(self, registry: _Registry) -> Iterator[SourcedCase | Rejected]:
-        parser = _LocatingParser()
+        parser = _LocatingParser(self._shift)
         positions = parser.positions
 
         def locate(element: Element) -> tuple[int | None, int | None]:
@@ -380,10 +393,11 @@ class _Recording(_Registry):
 class _RangeCensus(CinCensus):
     """One range's document, read as the whole file would read it from that point."""
 
-    def __init__(self, document: bytes, name: str, children_before: int) -> None:
-        super().__init__(io.BytesIO(document), name=name)
+    def __init__(self, document: RangeDocument, name: str, children_before: int) -> None:
+        super().__init__(io.BytesIO(document.text), name=name)
         self.children = children_before  # ordinals go on from the file's earlier children
         self.registry = _Recording()
+        self._shift = document.shift
 
     def _new_registry(self) -> _Registry:
         return self.registry
@@ -439,7 +453,9 @@ def census_outside(plan: RangePlan, name: str) -> CinCensus | None:
     document = outside_document(plan)
     if document is None:
         return None
-    return CinCensus(io.BytesIO(document), name=name)
+    census = CinCensus(io.BytesIO(document.text), name=name)
+    census._shift = document.shift
+    return census
 
 
 def census_prefix(plan: RangePlan, name: str) -> CinCensus:

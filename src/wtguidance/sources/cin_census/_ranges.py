@@ -10,11 +10,11 @@ reads the whole file. :func:`plan_ranges` finds the cuts by a cheap byte scan, a
   prefix, ``Child`` tags that do not pair up, fewer than two top-level ``Child`` elements;
 - a file that is not a regular file.
 
-Each range is read as a document of its own that puts it exactly where it stands: the
-bytes before the first top-level ``Child`` (the declaration, the root, the header, with
-their namespaces), then line breaks and spaces standing for everything between that point
-and the range (so every line and column the parser reports is the file's own), the range,
-and the end tags of the elements still open. What a range's reader cannot be sure of in
+Each range is read as a document of its own: the bytes before the first top-level
+``Child`` (the declaration, the root, the header, with their namespaces), a line end and
+spaces that put the range at its own column, the range, and the end tags of the elements
+still open; the reader adds the lines the document skips to every line it reports, so
+each line and column is the file's own. What a range's reader cannot be sure of in
 turn — a parse error, a file-level note, an identity that changed — is for the caller to
 settle by reading the file in one piece (``caseload.census_ranges``).
 """
@@ -27,11 +27,20 @@ from dataclasses import dataclass
 from typing import IO
 from xml.parsers import expat
 
-__all__ = ["CensusRange", "RangePlan", "plan_ranges", "range_document"]
+__all__ = [
+    "CensusRange",
+    "RangeDocument",
+    "RangePlan",
+    "outside_document",
+    "plan_ranges",
+    "range_document",
+]
 
 _BLOCK = 1 << 20
 #: the smallest range worth a task of its own (bytes)
 _MIN_RANGE = 1 << 18
+#: the largest: what comes back for a range is held in memory until it is written
+_MAX_RANGE = 1 << 20
 #: ranges per worker process, so that the work evens out between them
 _RANGES_PER_JOB = 4
 
@@ -91,12 +100,13 @@ class _Scan:
     """The byte scan: top-level Child starts and ends, with their line and column."""
 
     def __init__(self, size: int, jobs: int) -> None:
-        self.target = max(_MIN_RANGE, size // max(jobs * _RANGES_PER_JOB, 1))
+        self.target = min(max(_MIN_RANGE, size // (jobs * _RANGES_PER_JOB)), _MAX_RANGE)
         self.depth = 0
         self.breaks = 0  # line ends before ``done``
         self.column = 0  # characters between the last line end and ``done``
         self.done = 0  # bytes accounted for
-        self.starts: list[tuple[int, int, int, int]] = []  # offset, line, column, children
+        # where each range starts: offset, line, column, top-level children before it
+        self.starts: list[tuple[int, int, int, int]] = []
         self.children = 0
         self.last_end = -1
         self.end_line = self.end_column = 0
@@ -125,8 +135,8 @@ class _Scan:
         if data[match.end() : match.end() + 1] != b">" or tag not in (b"<Child", b"</Child"):
             return False  # attributes, a space, a prefix or "/>": not for a byte scan
         if tag == b"<Child":
-            if self.depth == 0:
-                self.advance(data, offset, where)
+            if self.depth == 0 and (not self.starts or where - self.starts[-1][0] >= self.target):
+                self.advance(data, offset, where)  # a range starts here
                 self.starts.append((where, self.breaks + 1, self.column, self.children))
             self.depth += 1
             return True
@@ -192,14 +202,10 @@ def _plan(stream: IO[bytes], path: str, stat: os.stat_result, scan: _Scan) -> Ra
     closing = _closing(prefix)
     if closing is None:
         return None
-    ranges: list[CensusRange] = []
-    begun = scan.starts[0]
-    for start in scan.starts[1:]:
-        if start[0] - begun[0] >= scan.target:
-            ranges.append(CensusRange(begun[0], start[0], begun[1], begun[2], begun[3]))
-            begun = start
-    ranges.append(CensusRange(begun[0], scan.last_end, begun[1], begun[2], begun[3]))
-    stream.seek(scan.last_end)
+    ends = [start[0] for start in scan.starts[1:]] + [scan.last_end]
+    ranges = [CensusRange(s[0], end, *s[1:]) for s, end in zip(scan.starts, ends, strict=True)]
+    if len(ranges) < 2:
+        return None
     # the line and column where the suffix starts: counted from the last range's start
     last = ranges[-1]
     stream.seek(last.start)
@@ -208,7 +214,7 @@ def _plan(stream: IO[bytes], path: str, stat: os.stat_result, scan: _Scan) -> Ra
     line = last.line + count
     column = _chars(body[_after_last_break(body) :]) + (0 if count else last.column)
     return RangePlan(
-        path=path,
+        path=os.path.abspath(path),
         identity=file_identity(stat),
         ranges=tuple(ranges),
         prefix=prefix,
@@ -236,17 +242,27 @@ def _closing(prefix: bytes) -> bytes | None:
     return "".join(f"</{name}>" for name in reversed(open_tags)).encode()
 
 
-def _filler(plan: RangePlan, line: int, column: int) -> bytes:
-    """Line ends and spaces that carry the parser from the end of the prefix to
-    (``line``, ``column``) of the file."""
+@dataclass(frozen=True, slots=True)
+class RangeDocument:
+    """A part of the file as a document of its own; from line ``shift[0]`` of ``text`` on,
+    each line is ``shift[1]`` lines further on in the file."""
+
+    text: bytes
+    shift: tuple[int, int]
+
+
+def _placed(plan: RangePlan, line: int, column: int, body: bytes) -> RangeDocument:
+    """``body``, which stands at (``line``, ``column``) of the file, after the prefix: on
+    the prefix's last line when it stands there too, else on the next line (after a CR,
+    which never joins a CR or LF before it into one line end), at its column."""
     first = plan.ranges[0]
     if line == first.line:
-        return b" " * (column - first.column)
-    # CR, not LF: after a prefix ending in a lone CR, an LF would join it into one CRLF
-    return b"\r" * (line - first.line) + b" " * column
+        return RangeDocument(plan.prefix + b" " * (column - first.column) + body, (0, 0))
+    text = plan.prefix + b"\r" + b" " * column + body
+    return RangeDocument(text, (first.line + 1, line - first.line - 1))
 
 
-def range_document(plan: RangePlan, index: int) -> bytes | None:
+def range_document(plan: RangePlan, index: int) -> RangeDocument | None:
     """Range ``index`` as a document of its own (see the module docs), or ``None`` when the
     file is no longer the one planned."""
     part = plan.ranges[index]
@@ -255,16 +271,15 @@ def range_document(plan: RangePlan, index: int) -> bytes | None:
             return None
         file.seek(part.start)
         body = file.read(part.end - part.start)
-    filler = _filler(plan, part.line, part.column)
-    return plan.prefix + filler + body + plan.closing
+    return _placed(plan, part.line, part.column, body + plan.closing)
 
 
-def outside_document(plan: RangePlan) -> bytes | None:
-    """The file without its top-level Child elements: the prefix, then line ends and spaces,
-    then the bytes after the last one (its end tags, a late header…), positions kept."""
+def outside_document(plan: RangePlan) -> RangeDocument | None:
+    """The file without its top-level Child elements: the prefix, then the bytes after the
+    last one (its end tags, a late header…), positions kept."""
     with open(plan.path, "rb") as file:
         if file_identity(os.fstat(file.fileno())) != plan.identity:
             return None
         file.seek(plan.suffix_start)
         suffix = file.read()
-    return plan.prefix + _filler(plan, plan.suffix_line, plan.suffix_column) + suffix
+    return _placed(plan, plan.suffix_line, plan.suffix_column, suffix)
