@@ -2,11 +2,13 @@
 
 Measures; asserts nothing. Generated census files go to a temporary folder (never committed):
 
-    .venv/bin/python bench/caseload.py throughput --episodes 4000
+    .venv/bin/python bench/caseload.py throughput --episodes 20000
     .venv/bin/python bench/caseload.py memory --episodes 100000 1000000
 
 ``throughput`` times ``wtguidance cin-census FILE --format csv`` end to end (parse, evaluate,
-summarise, write) with ``--jobs 1`` and ``--jobs 2`` and prints episodes per second.
+summarise, write) with ``--jobs 1`` and ``--jobs 2`` and prints episodes per second, and per
+run the CPU of the main process and of its workers and the speed-up that split allows on
+two free cores.
 ``memory`` runs the same command on each size in a fresh process and prints its peak
 resident memory (``ru_maxrss``), so the ratio between sizes shows whether memory stays flat.
 """
@@ -23,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from measure import JobsRun, describe, jobs_run, speedup_bound
 
 AS_OF = "2024-03-31"
 
@@ -111,7 +115,7 @@ def _run(path: Path, jobs: int) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("throughput", "memory"))
-    parser.add_argument("--episodes", type=int, nargs="+", default=[4000])
+    parser.add_argument("--episodes", type=int, nargs="+", default=[20000])
     parser.add_argument("--dir", default=tempfile.gettempdir())
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -120,18 +124,24 @@ def main() -> None:
         path = generate(Path(args.dir) / f"wtguidance-cin-{episodes}.xml", episodes)
         size = path.stat().st_size / 2**20
         if args.what == "throughput":
+            argv = ["cin-census", str(path), "--as-of", AS_OF, "--format", "csv"]
+            argv += ["--out", os.devnull]
             _run(path, 1)  # warm the disk cache and the pack cache
-            times: dict[int, list[float]] = {1: [], 2: []}
+            runs: dict[int, list[JobsRun]] = {1: [], 2: []}
             for _round in range(args.rounds):  # --jobs 1 and 2 in turn
                 for jobs in (1, 2):
-                    times[jobs].append(_run(path, jobs)[0])
-            for jobs, spent in times.items():
-                seconds = statistics.median(spent)
+                    runs[jobs].append(jobs_run(sys.executable, [*argv, "--jobs", str(jobs)]))
+                    print(f"  {describe(jobs, runs[jobs][-1])}")
+                bound = speedup_bound(runs[1][-1], runs[2][-1])
+                print(f"  split allows {bound:.2f}x on two free cores")
+            for jobs, done in runs.items():
+                seconds = statistics.median(r.wall for r in done)
                 print(
                     f"{episodes} episodes ({size:.1f} MiB), --jobs {jobs}: {seconds:.1f} s, "
                     f"{episodes / seconds:.0f} episodes/s (median of {args.rounds})"
                 )
-            ratio = statistics.median(a / b for a, b in zip(times[1], times[2], strict=True))
+            pairs = zip(runs[1], runs[2], strict=True)
+            ratio = statistics.median(a.wall / b.wall for a, b in pairs)
             print(f"--jobs 2 speed-up: {ratio:.2f}x (goal >= 1.6x; load {os.getloadavg()[0]:.1f})")
         else:
             # the main process only: with --jobs 1 it parses, evaluates and summarises

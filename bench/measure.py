@@ -119,3 +119,68 @@ def _run(argv: list[str]) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), argv)
     return wall, usage.ru_utime + usage.ru_stime
+
+
+# The command runs under this wrapper, which writes its own process's CPU seconds (not its
+# workers') to the file named by the environment when it exits; os.wait4 gives the whole
+# (the process and the workers it forked and reaped).
+_OWN_CPU = (
+    "import atexit, os, resource, runpy, sys\n"
+    "out = os.environ.pop('WTGUIDANCE_BENCH_OWN_CPU')\n"
+    "def own():\n"
+    "    usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "    with open(out, 'w') as f: f.write(str(usage.ru_utime + usage.ru_stime))\n"
+    "atexit.register(own)\n"
+    "sys.argv = ['wtguidance', *sys.argv[1:]]\n"
+    "runpy.run_module('wtguidance', run_name='__main__')\n"
+)
+
+
+@dataclass(frozen=True)
+class JobsRun:
+    """One whole ``wtguidance`` process with ``--jobs``: wall seconds, CPU seconds of the
+    process and its workers together, of the main process alone, and the load average."""
+
+    wall: float
+    cpu: float
+    parent_cpu: float
+    load: float
+
+    @property
+    def workers_cpu(self) -> float:
+        return self.cpu - self.parent_cpu
+
+
+def jobs_run(python: str, arguments: list[str]) -> JobsRun:
+    """Run ``python -m wtguidance ARGUMENTS`` (through the wrapper above) once."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("r", suffix=".cpu") as note:
+        env = {**os.environ, "WTGUIDANCE_BENCH_OWN_CPU": note.name}
+        begin = time.perf_counter()
+        child = subprocess.Popen(
+            [python, "-c", _OWN_CPU, *arguments],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        _pid, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - begin
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), arguments)
+        parent = float(note.read() or "nan")
+    return JobsRun(wall, usage.ru_utime + usage.ru_stime, parent, os.getloadavg()[0])
+
+
+def speedup_bound(one: JobsRun, two: JobsRun, cores: int = 2) -> float:
+    """The speed-up of ``two`` over ``one`` that its split of the work allows on ``cores``
+    free cores: ``one``'s CPU over the larger of the main process's CPU (which no worker
+    can take over) and all the CPU spread over the cores."""
+    return one.cpu / max(two.parent_cpu, two.cpu / cores)
+
+
+def describe(jobs: int, run: JobsRun) -> str:
+    return (
+        f"--jobs {jobs}: wall {run.wall:.2f} s, CPU {run.cpu:.2f} s (main process "
+        f"{run.parent_cpu:.2f} s, workers {run.workers_cpu:.2f} s), load {run.load:.1f}"
+    )

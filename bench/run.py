@@ -4,8 +4,8 @@ Run with ``make bench`` (``.venv/bin/python bench/run.py``). Options: ``--cases 
 (default 500), ``--rounds R`` (default 5), ``--chunk C`` (default 50), ``--seed S``
 (default 2024), ``--pairs P`` (cold-start pairs, default 10), ``--quick`` (fewer cases and
 rounds, no 100,000-event case), ``--only SECTION`` (ratio, peers, scaling, cold, batch),
-``--episodes E`` (census episodes for the batch section, default 4000), ``--batch-cases N``
-(JSON Lines cases for the batch section, default 4000), ``--profile`` (the top cProfile
+``--episodes E`` (census episodes for the batch section, default 20000), ``--batch-cases N``
+(JSON Lines cases for the batch section, default 20000), ``--profile`` (the top cProfile
 entries of validate + evaluate). Each figure is printed beside its goal (DESIGN §13 and
 issue 23); the load average is printed with the machine.
 """
@@ -207,7 +207,9 @@ def batch_section(args: Any) -> None:
     if args.quick:
         print("   --jobs 2 vs 1 skipped with --quick (bench/batch.py --speedup, caseload.py)")
         return
-    one, two, ratio = batch.speedup(count, 3, args.seed)
+    one, two, ratio, lines = batch.speedup(count, 3, args.seed)
+    for line in lines:
+        print(f"   {line}")
     label = f"batch --jobs 2 speed-up (wall, {one:.1f} s vs {two:.1f} s)"
     print(f"   | {label} | {ratio:.2f}x | >= 1.6x |")
     # `cin-census` measures itself in bench/caseload.py (whole processes, --jobs 1 and 2;
@@ -228,8 +230,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--pairs", type=int, default=10)
-    parser.add_argument("--episodes", type=int, default=4000)  # census size for section 5
-    parser.add_argument("--batch-cases", type=int, default=4000)  # JSON Lines for section 5
+    parser.add_argument("--episodes", type=int, default=20000)  # census size for section 5
+    parser.add_argument("--batch-cases", type=int, default=20000)  # JSON Lines for section 5
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", choices=SECTIONS, action="append")
     parser.add_argument("--profile", action="store_true")

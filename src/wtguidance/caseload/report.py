@@ -58,6 +58,9 @@ class ReportSource:
     notes_after: Callable[[], Iterable[SourceNote]] = _none
     #: whether the source was read to its end (read after the last record)
     complete: Callable[[], bool] = _whole
+    #: with ``jobs`` above 1, the results as the source gives them on that many processes
+    #: (the census: each worker reads its own byte range), instead of ``items`` sent out
+    split: Callable[[Settings, int], Iterator[Evaluated | Rejected]] | None = None
 
 
 @dataclass(slots=True)
@@ -111,6 +114,10 @@ def run_report(
         protocol=settings.protocol,
     )
     builder.add_file_notes(source.notes_before, source.name)
-    results = builder.add_all(evaluate_stream(source.items, settings, jobs=jobs))
+    if source.split is not None and jobs > 1:
+        judged = source.split(settings, jobs)
+    else:
+        judged = evaluate_stream(source.items, settings, jobs=jobs)
+    results = builder.add_all(judged)
     first = next(results, None)  # a refused source fails here, before any output
     return CaseloadReport(source, builder, chain([first] if first is not None else [], results))

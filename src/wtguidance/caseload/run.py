@@ -6,20 +6,27 @@ The unit of work is :func:`evaluate_one` (one case, one outcome); everything els
 :class:`Evaluated` or the :class:`~wtguidance.case.Rejected` entry for each, in input order.
 With ``jobs > 1`` cases go to a process pool in chunks; at most a few chunks per process
 are in flight, so a long input is never read ahead into memory, and the output is the same,
-item for item and in the same order, as with ``jobs=1``.
+item for item and in the same order, as with ``jobs=1``. The pool's workers are forked from
+this process when that is safe (Linux, no other thread running), so they start with the
+modules and editions already loaded; otherwise they come from a clean ``forkserver``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import sys
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import islice
-from typing import TypeVar
+from multiprocessing.context import BaseContext
+from typing import TypeVar, overload
+
+import msgspec
 
 from wtguidance._arguments import (
     require,
@@ -44,13 +51,15 @@ __all__ = [
     "evaluate_stream",
     "judge_one",
     "ordered_map",
+    "pool_context",
 ]
 
 A = TypeVar("A")
 R = TypeVar("R")
 
-CHUNK = 32
-"""Cases per task sent to a worker process."""
+CHUNK = 128
+"""Cases per task sent to a worker process (fewer, larger tasks: less pickling and fewer
+round trips per case; at most a few are in flight per worker)."""
 
 _IN_FLIGHT_PER_JOB = 4
 
@@ -186,8 +195,35 @@ def judge_one(item: Case | SourcedCase, settings: Settings) -> Evaluated | Rejec
 
 def _evaluate_chunk(
     cases: Sequence[Judging], *, settings: Settings
-) -> list[Outcome | WtGuidanceError]:
-    return [_judged(case, settings, evidence, notes) for case, evidence, notes in cases]
+) -> list[bytes | WtGuidanceError]:
+    return [packed(_judged(case, settings, evidence, notes)) for case, evidence, notes in cases]
+
+
+_PACK = msgspec.msgpack.Encoder().encode
+_UNPACK = msgspec.msgpack.Decoder(Outcome).decode
+
+
+@overload
+def packed(outcome: Outcome) -> bytes: ...
+@overload
+def packed(outcome: Outcome | WtGuidanceError) -> bytes | WtGuidanceError: ...
+
+
+def packed(outcome: Outcome | WtGuidanceError) -> bytes | WtGuidanceError:
+    """An outcome as a worker process sends it back: MessagePack from the result structs,
+    about a tenth of the CPU of pickling them (each citation and summary is pickled as a
+    tree of objects) on both sides; :func:`unpacked` gives back an equal outcome."""
+    return outcome if isinstance(outcome, WtGuidanceError) else _PACK(outcome)
+
+
+@overload
+def unpacked(outcome: bytes) -> Outcome: ...
+@overload
+def unpacked(outcome: bytes | WtGuidanceError) -> Outcome | WtGuidanceError: ...
+
+
+def unpacked(outcome: bytes | WtGuidanceError) -> Outcome | WtGuidanceError:
+    return _UNPACK(outcome) if isinstance(outcome, bytes) else outcome
 
 
 def _rejected(item: Case | SourcedCase, error: WtGuidanceError) -> Rejected:
@@ -319,19 +355,21 @@ def _evaluate_parallel(
             blocks.append(block)  # results come back in order: one block per result
             yield [_case_of(i) for i in block if not isinstance(i, Rejected)]
 
+    evaluator_for(settings.overlay)  # built once here, so a forked worker starts with it
     for outcomes in ordered_map(partial(_evaluate_chunk, settings=settings), tasks(), jobs):
         yield from _drain(blocks.popleft(), outcomes)
 
 
-def ordered_map(function: Callable[[A], R], tasks: Iterable[A], jobs: int) -> Iterator[R]:
+def ordered_map(
+    function: Callable[[A], R], tasks: Iterable[A], jobs: int
+) -> Generator[R, None, None]:
     """``function(task)`` for every task on ``jobs`` worker processes, in task order.
 
     At most a few tasks per worker are in flight, so a long input is never read ahead
-    into memory. forkserver: workers start from a clean interpreter (no threads or locks
-    inherited from the caller), build what they need once, and then serve every task;
-    ``function`` and each task are pickled to them.
+    into memory. The workers come from :func:`pool_context`; ``function`` and each task
+    are pickled to them, each result back.
     """
-    context = multiprocessing.get_context("forkserver")
+    context = pool_context()
     window: deque[Future[R]] = deque()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for task in tasks:
@@ -342,12 +380,32 @@ def ordered_map(function: Callable[[A], R], tasks: Iterable[A], jobs: int) -> It
             yield window.popleft().result()
 
 
+def pool_context() -> BaseContext:
+    """How worker processes start: ``fork`` on Linux while this process runs no other
+    thread, so each worker begins with what is already imported and loaded (the case
+    models, the compiled editions: about a third of a second of CPU each, measured in
+    docs/performance.md) and shares those pages with this process; else ``forkserver``
+    (workers start from a clean interpreter and load what they need once). Forking while
+    another thread runs could copy a lock that thread holds, so it is never done then;
+    ``concurrent.futures`` forks every worker before it starts its own thread, and
+    ``multiprocessing`` flushes ``sys.stdout`` and ``sys.stderr`` first, so no worker
+    writes a second copy of what the caller had buffered (tests/cli/test_batch_jobs.py).
+    """
+    if (
+        sys.platform == "linux"
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver")
+
+
 def _drain(
-    block: list[Case | SourcedCase | Rejected], outcomes: list[Outcome | WtGuidanceError]
+    block: list[Case | SourcedCase | Rejected], outcomes: list[bytes | WtGuidanceError]
 ) -> Iterator[Evaluated | Rejected]:
     found = iter(outcomes)
     for item in block:
-        yield item if isinstance(item, Rejected) else _finish(item, next(found))
+        yield item if isinstance(item, Rejected) else _finish(item, unpacked(next(found)))
 
 
 def evaluate_cases(

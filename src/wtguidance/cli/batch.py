@@ -11,29 +11,18 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Callable, Iterable
-from functools import partial
-from itertools import chain, islice
-from typing import TYPE_CHECKING
 
 from wtguidance.cli._caseload import add_run_options, progress, run_options, run_protocol
 from wtguidance.cli._context import CliContext, Commands
 from wtguidance.cli._output import check_out, open_out
 from wtguidance.errors import UsageError
 
-if TYPE_CHECKING:
-    from wtguidance.caseload import Settings
-
 __all__ = ["register"]
-
-
-#: numbered lines per task sent to a worker process with ``--jobs`` above 1
-LINES_PER_TASK = 32
 
 
 def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance.caseload import Settings
-    from wtguidance.caseload.run import ordered_map
+    from wtguidance.cli._batch_tasks import write_answers
     from wtguidance.sources.jsonl import numbered_lines
 
     as_of, edition, jobs = run_options(args)
@@ -55,26 +44,11 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
             raise UsageError(f"{name}: no such cases file", code="missing-file") from None
         except OSError as exc:
             raise UsageError(f"{name}: cannot read ({exc.strerror})", code="missing-file") from None
-    outcomes = rejected = 0
     try:
         settings = Settings(as_of, edition, overlay=overlay)
         lines = progress(numbered_lines(stream), ctx, total=None, position=lambda: 0)
-        written: Iterable[tuple[bool, str]]
-        if jobs == 1:
-            written = map(_writer(name, settings), lines)
-        else:
-            # Workers read, evaluate and encode their lines; this process only reads the
-            # lines and writes the answers, in input order.
-            chunks = iter(lambda: list(islice(lines, LINES_PER_TASK)), [])
-            work = partial(_written_chunk, name=name, settings=settings)
-            written = chain.from_iterable(ordered_map(work, chunks, jobs))
         with open_out(args.out, ctx, [args.cases]) as out:
-            for evaluated, text in written:
-                if evaluated:
-                    outcomes += 1
-                else:
-                    rejected += 1
-                out.write(text + "\n")
+            outcomes, records = write_answers(lines, out, name, settings, jobs)
     except UnicodeDecodeError as exc:
         raise UsageError(f"{name}: not UTF-8 text ({exc.reason})", code="invalid-input") from None
     finally:
@@ -82,38 +56,9 @@ def _cmd_batch(args: argparse.Namespace, ctx: CliContext) -> int:
             stream.detach()  # leave the caller's stdin open
         elif stream is not ctx.stdin and stream is not sys.stdin:
             stream.close()
-    ctx.stderr.write(
-        f"wtguidance: {outcomes + rejected} records: {outcomes} outcomes, {rejected} rejected\n"
-    )
+    rejected = records - outcomes
+    ctx.stderr.write(f"wtguidance: {records} records: {outcomes} outcomes, {rejected} rejected\n")
     return 0
-
-
-Line = tuple[int, str, bool]  # number, text, whether it fitted (sources.jsonl.numbered_lines)
-
-
-def _writer(name: str, settings: Settings) -> Callable[[Line], tuple[bool, str]]:
-    """What ``batch`` writes for one numbered line: (evaluated, one line of JSON): the
-    outcome, or ``{"rejected": {...}}`` naming the line, column, field and reason."""
-    from wtguidance._render.documents import json_line
-    from wtguidance.case import Rejected
-    from wtguidance.caseload.run import judge_one
-    from wtguidance.sources.jsonl import read_line
-
-    def written(item: Line) -> tuple[bool, str]:
-        # a record the engine cannot evaluate is rejected at its line, the run goes on
-        found = read_line(*item, name=name, sourced=True)
-        judged = found if isinstance(found, Rejected) else judge_one(found, settings)
-        if isinstance(judged, Rejected):
-            row = {"rejected": judged.model_dump(mode="json", exclude_none=True)}
-            return False, json_line(row)
-        return True, json_line(judged.outcome)  # from the structs, once
-
-    return written
-
-
-def _written_chunk(chunk: list[Line], *, name: str, settings: Settings) -> list[tuple[bool, str]]:
-    """A worker's task: a few numbered lines, each as :func:`_writer` writes it."""
-    return list(map(_writer(name, settings), chunk))
 
 
 def register(commands: Commands) -> None:

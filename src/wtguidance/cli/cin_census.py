@@ -10,6 +10,7 @@ the line and column.
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 from wtguidance.cli._caseload import (
     add_run_options,
@@ -28,6 +29,7 @@ __all__ = ["register"]
 
 
 def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
+    from wtguidance.caseload.census_ranges import evaluate_census
     from wtguidance.caseload.report import ReportSource, run_report
     from wtguidance.sources.cin_census import CIN_CENSUS_EVIDENCE, read_cin_census
 
@@ -53,6 +55,7 @@ def _cmd_cin_census(args: argparse.Namespace, ctx: CliContext) -> int:
             CIN_CENSUS_EVIDENCE,
             notes_after=lambda: census.notes,
             complete=lambda: census.complete,
+            split=partial(evaluate_census, census, stream, args.file),
         )
         report = run_report(
             source,

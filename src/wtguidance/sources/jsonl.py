@@ -145,7 +145,7 @@ def read_line(
             reason=f"{name}:{number}: line longer than {max_line_chars} characters; not read",
             line=number,
         )
-    bad = _UNDECODED.search(line)
+    bad = None if line.isascii() else _UNDECODED.search(line)
     if bad is not None:
         byte = ord(bad.group()) - 0xDC00
         return Rejected(

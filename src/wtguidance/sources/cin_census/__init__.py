@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -42,6 +43,13 @@ from wtguidance.case.record import Case
 from wtguidance.case.source import Rejected, SourceEvidence, never_recorded
 from wtguidance.errors import CaseError, SourceLocation, UsageError
 from wtguidance.sources.cin_census._episode import ChildContext, collection_start, map_child
+from wtguidance.sources.cin_census._ranges import (
+    RangeDocument,
+    RangePlan,
+    outside_document,
+    range_document,
+)
+from wtguidance.sources.cin_census._ranges import plan_ranges as plan_ranges
 from wtguidance.sources.cin_census._values import BadValue, Fields, local_name
 from wtguidance.sources.sourced import SourcedCase, SourceNote
 
@@ -53,6 +61,9 @@ __all__ = [
     "iter_cin_census_cases",
     "read_cin_census",
 ]
+# Not in __all__: the byte ranges ``--jobs`` reads in worker processes
+# (wtguidance.caseload.census_ranges uses them): RangePlan, RangeRead, Registry,
+# census_outside, census_prefix, plan_ranges, read_census_range.
 
 CIN_CENSUS_RECORDS = frozenset(
     {
@@ -95,16 +106,23 @@ class CensusHeader:
 
 
 class _LocatingParser(DefusedXMLParser):
-    """defusedxml's parser, remembering where each element started (line, 1-based column)."""
+    """defusedxml's parser, remembering where each element started (line, 1-based column).
 
-    def __init__(self) -> None:
+    ``shift`` = (line, lines): from that line of the text parsed on, every line is that many
+    further on in the file (a range of the file read as a document of its own)."""
+
+    def __init__(self, shift: tuple[int, int] = (0, 0)) -> None:
         super().__init__(target=TreeBuilder(), forbid_dtd=False)
         self.positions: dict[int, tuple[int, int]] = {}
+        self._shift_from, self._shift = shift
 
     def _start(self, tag: str, attr_list: Any) -> Element:
         element: Element = super()._start(tag, attr_list)  # type: ignore[misc]
         expat = self.parser
-        self.positions[id(element)] = (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
+        line = expat.CurrentLineNumber
+        if self._shift and line >= self._shift_from:
+            line += self._shift
+        self.positions[id(element)] = (line, expat.CurrentColumnNumber + 1)
         return element
 
 
@@ -153,12 +171,13 @@ class CinCensus:
         self.complete = False
         self._used = False
         self._header_line: int | None = None
+        self._shift = (0, 0)  # see _LocatingParser
 
     def __iter__(self) -> Iterator[SourcedCase | Rejected]:
         if self._used:
             raise RuntimeError("a CinCensus can be iterated only once")
         self._used = True
-        registry = _Registry()
+        registry = self._new_registry()
         try:
             for item in self._read(registry):
                 self.records += 1
@@ -169,8 +188,11 @@ class CinCensus:
         finally:
             registry.close()
 
+    def _new_registry(self) -> _Registry:
+        return _Registry()
+
     def _read(self, registry: _Registry) -> Iterator[SourcedCase | Rejected]:
-        parser = _LocatingParser()
+        parser = _LocatingParser(self._shift)
         positions = parser.positions
 
         def locate(element: Element) -> tuple[int | None, int | None]:
@@ -347,6 +369,99 @@ def read_cin_census(source: str | Path | IO[bytes], *, name: str | None = None) 
     (``bad-argument``), never taken for a file descriptor.
     """
     return CinCensus(source, name=name)
+
+
+class _Recording(_Registry):
+    """A registry that also records every question asked of it and its answer, so that
+    a reader of the whole file can check a range's answers against its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, str, bool | int]] = []
+
+    def first_sighting(self, child_id: str) -> bool:
+        answer = super().first_sighting(child_id)
+        self.calls.append(("child", child_id, answer))
+        return answer
+
+    def case_number(self, base: str) -> int:
+        answer = super().case_number(base)
+        self.calls.append(("episode", base, answer))
+        return answer
+
+
+class _RangeCensus(CinCensus):
+    """One range's document, read as the whole file would read it from that point."""
+
+    def __init__(self, document: RangeDocument, name: str, children_before: int) -> None:
+        super().__init__(io.BytesIO(document.text), name=name)
+        self.children = children_before  # ordinals go on from the file's earlier children
+        self.registry = _Recording()
+        self._shift = document.shift
+
+    def _new_registry(self) -> _Registry:
+        return self.registry
+
+
+@dataclass(frozen=True)
+class RangeRead:
+    """What one range of a census file gave: its records in file order, every question its
+    reader asked of the child and episode registry (with the answer), the file-level notes
+    its reader made and whether the document read to its end."""
+
+    items: list[SourcedCase | Rejected]
+    calls: list[tuple[str, str, bool | int]]
+    notes: list[SourceNote]
+    complete: bool
+
+
+def read_census_range(plan: RangePlan, index: int, name: str) -> RangeRead | None:
+    """Range ``index`` of ``plan`` read on its own (``None``: the file changed since)."""
+    document = range_document(plan, index)
+    if document is None:
+        return None
+    census = _RangeCensus(document, name, plan.ranges[index].children)
+    items = list(census)
+    return RangeRead(items, census.registry.calls, census.notes, census.complete)
+
+
+class Registry(_Registry):
+    """The child ids and episodes of the ranges read so far (see :func:`read_census_range`)."""
+
+    def agrees(self, calls: list[tuple[str, str, bool | int]]) -> bool:
+        """Whether reading the file in one piece would have answered the next range's
+        questions as its own reader did, and record its ids.
+
+        A range's reader starts with no ids, so it answers "first sighting" and "episode 1"
+        for every id it had not met in the range; the file's reader answers the same
+        exactly when none of those ids was met in an earlier range (any later answer of the
+        range follows from its own earlier ones either way)."""
+        children = [key for kind, key, answer in calls if kind == "child" and answer is True]
+        episodes = [key for kind, key, answer in calls if kind == "episode" and answer == 1]
+        before = self._db.total_changes
+        self._db.executemany("INSERT OR IGNORE INTO child VALUES (?)", [(k,) for k in children])
+        self._db.executemany(
+            "INSERT OR IGNORE INTO episode VALUES (?, 1)", [(k,) for k in episodes]
+        )
+        return self._db.total_changes - before == len(children) + len(episodes)
+
+
+def census_outside(plan: RangePlan, name: str) -> CinCensus | None:
+    """The file without its top-level Child elements, read whole: a census whose header,
+    notes and completeness are the file's when it yields no record (``None``: the file
+    changed since it was planned)."""
+    document = outside_document(plan)
+    if document is None:
+        return None
+    census = CinCensus(io.BytesIO(document.text), name=name)
+    census._shift = document.shift
+    return census
+
+
+def census_prefix(plan: RangePlan, name: str) -> CinCensus:
+    """The file up to its first top-level Child, closed: the notes every range's reader
+    makes before it reaches its own children."""
+    return CinCensus(io.BytesIO(plan.prefix + plan.closing), name=name)
 
 
 def iter_cin_census_cases(source: str | Path | IO[bytes]) -> Iterator[Case | Rejected]:
