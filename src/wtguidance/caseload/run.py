@@ -40,7 +40,7 @@ from wtguidance.case import Case, Rejected, SourceEvidence
 from wtguidance.errors import EngineError, UsageError, WtGuidanceError
 from wtguidance.evaluation import Evaluator
 from wtguidance.overlay import Overlay
-from wtguidance.results import Finding, Outcome, ProtocolView
+from wtguidance.results import Finding, Outcome, ProtocolView, encode_hook
 from wtguidance.sources.sourced import SourcedCase
 
 __all__ = [
@@ -199,7 +199,7 @@ def _evaluate_chunk(
     return [packed(_judged(case, settings, evidence, notes)) for case, evidence, notes in cases]
 
 
-_PACK = msgspec.msgpack.Encoder().encode
+_PACK = msgspec.msgpack.Encoder(enc_hook=encode_hook).encode  # the lazy trace, as its entries
 _UNPACK = msgspec.msgpack.Decoder(Outcome).decode
 
 
