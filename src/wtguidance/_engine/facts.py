@@ -39,9 +39,8 @@ def label(name: str, day: dt.date) -> str:
     return f"{name}@{day.isoformat()}"
 
 
-def fact_order(fact: Fact) -> tuple[dt.date, int]:
-    """Date, then position in the case."""
-    return fact.date, fact.seq
+fact_order: Callable[[Fact], tuple[dt.date, int]] = attrgetter("date", "seq")
+"""Date, then position in the case: the order of every list of facts (C speed)."""
 
 
 fact_date: Callable[[Fact], dt.date] = attrgetter("date")
