@@ -74,17 +74,26 @@ _NEEDS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
 _NEEDS_INDEX = {t: (i, t, needs) for i, (t, needs) in enumerate(_NEEDS_BEFORE)}
 
 
-def order_findings(earliest: Mapping[str, dt.date]) -> list[Finding]:
-    """Warnings for events whose logical predecessor is missing or later, from the date of
-    the earliest event of each type the case has (its facts index gives them)."""
-    findings: list[Finding] = []
-    # only the types the case has, in the table's order (a case has a few of them)
+def order_findings(facts: Mapping[tuple[str, str], Sequence[Any]]) -> list[Finding]:
+    """Warnings for events whose logical predecessor is missing or later, read from the
+    case's facts index (each type's facts in date order: the first is its earliest)."""
+    earliest = {name: found[0].date for (_kind, name), found in facts.items() if found}
     index = _NEEDS_INDEX
-    for _, event_type, needs in sorted(index[t] for t in earliest if t in index):
-        first = earliest[event_type]
-        before = [earliest[n] for n in needs if n in earliest and earliest[n] <= first]
-        if before:
+    out_of_order = []
+    for event_type, first in earliest.items():
+        entry = index.get(event_type)
+        if entry is None:
             continue
+        for need in entry[2]:
+            day = earliest.get(need)
+            if day is not None and day <= first:
+                break  # a predecessor came on or before it
+        else:
+            out_of_order.append(entry)
+    findings: list[Finding] = []
+    # in the table's order (a case has a few of its types, rarely out of order)
+    for _, event_type, needs in sorted(out_of_order):
+        first = earliest[event_type]
         later = sorted(f"{n} ({earliest[n].isoformat()})" for n in needs if n in earliest)
         detail = f"; recorded only later: {', '.join(later)}" if later else ""
         findings.append(

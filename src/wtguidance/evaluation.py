@@ -168,7 +168,7 @@ class Evaluator:
             events = tuple(e for e in events if e.date <= day)
         # the one pass over the case's events: each indexed under its type, in date order
         facts = base_facts(events)
-        findings.extend(order_findings({name: found[0].date for (_, name), found in facts.items()}))
+        findings.extend(order_findings(facts))
         findings.extend(child_findings(case.child, events))
         findings.extend(adult_at_referral_findings(case.child, events))
         chosen: list[tuple[CompiledPack, DateWindow]]

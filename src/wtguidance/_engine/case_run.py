@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from wtguidance._engine.facts import Fact, FactKey
 from wtguidance.calendar import EVERY_DAY, DateWindow
@@ -19,9 +18,12 @@ from wtguidance.case import SourceEvidence
 __all__ = ["CaseRun"]
 
 
-@dataclass(frozen=True, slots=True)
-class CaseRun:
-    """What an edition's run reads of one case (the facts are never mutated by a run)."""
+class CaseRun(NamedTuple):
+    """What an edition's run reads of one case (the facts are never mutated by a run).
+
+    Made once per case, so an immutable tuple (a frozen dataclass sets each field through
+    ``object.__setattr__``, several times the cost).
+    """
 
     facts: Mapping[FactKey, list[Fact]]
     child: Any
@@ -32,4 +34,4 @@ class CaseRun:
 
     def within(self, window: DateWindow) -> CaseRun:
         """The same case for an edition that governs ``window``."""
-        return self if window is self.window else replace(self, window=window)
+        return self if window is self.window else self._replace(window=window)
