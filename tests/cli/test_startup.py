@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,90 @@ def test_a_frozen_start_gives_the_same_output() -> None:
     code, out, _err = run_cli(*argv)
     assert code == 0
     assert started.stdout == out
+
+
+# What a cold `evaluate` must not import (each was a measured share of its start):
+# importlib.metadata (pydantic's plugin loader and the install hint imported it, with email,
+# zipfile, socket ...), and PyYAML once the shipped packs are in the parse cache.
+MODULES = """
+import contextlib, io, sys
+from wtguidance.cli import main
+sys.argv = ["wtguidance", *sys.argv[1:]]
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    try:
+        code = main()
+    except SystemExit as done:
+        code = done.code
+print(code, len(out.getvalue()) > 0)
+print(" ".join(m for m in ("importlib.metadata", "yaml", "email") if m in sys.modules))
+"""
+
+
+def _modules(tmp_path: Path, *argv: str, **environment: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env.update(environment)
+    env["WTGUIDANCE_CACHE_DIR"] = str(tmp_path / "cache")
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run(
+        [sys.executable, "-c", MODULES, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    return done.stdout.split("\n")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("evaluate", CASE, "--as-of", "2024-03-01", "--format", "json"),
+        ("evaluate", CASE, "--as-of", "2024-03-01", "--format", "markdown"),
+        ("batch", BATCH, "--as-of", "2024-03-01"),
+        ("editions",),
+    ],
+)
+def test_a_start_with_the_packs_cached_imports_neither_metadata_nor_yaml(
+    tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    first = _modules(tmp_path, *argv)  # fills the pack cache: PyYAML parses the packs
+    assert first[0] == "0 True"
+    assert "importlib.metadata" not in first[1]
+    again = _modules(tmp_path, *argv)
+    assert again[:2] == ["0 True", ""]
+
+
+def test_without_the_cache_the_packs_are_parsed_and_still_no_metadata(tmp_path: Path) -> None:
+    argv = ("evaluate", CASE, "--as-of", "2024-03-01", "--format", "json")
+    for _ in range(2):
+        lines = _modules(tmp_path, *argv, WTGUIDANCE_NO_CACHE="1")
+        assert lines[:2] == ["0 True", "yaml"]
+
+
+@pytest.mark.parametrize("value", ["", "x"])
+def test_plugins_the_user_asked_for_are_looked_up(tmp_path: Path, value: str) -> None:
+    """With plugins on, pydantic's own loader runs (and reads the entry points)."""
+    lines = _modules(
+        tmp_path, "evaluate", CASE, "--as-of", "2024-03-01", PYDANTIC_DISABLE_PLUGINS=value
+    )
+    assert lines[0] == "0 True"
+    assert "importlib.metadata" in lines[1]
+
+
+def test_the_stand_in_hands_over_to_pydantic_when_plugins_are_turned_on() -> None:
+    program = (
+        "import os, sys; from wtguidance.cli._startup import skip_pydantic_plugins; "
+        "skip_pydantic_plugins(); from pydantic.plugin import _loader as stand_in; "
+        "print(tuple(stand_in.get_plugins()), 'importlib.metadata' in sys.modules); "
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = ''; "
+        "stand_in.get_plugins(); from pydantic.plugin import _loader; "
+        "print(_loader is stand_in, _loader._plugins is not None, "
+        "'importlib.metadata' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.splitlines() == ["() False", "False True True"]

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from wtguidance._version import __version__
-from wtguidance._yaml import YamlDocument
+from wtguidance._yaml_document import YamlDocument
 
 __all__ = ["cache_directory", "parse_cached"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wtguidance._resources import Traversable
-from wtguidance._yaml import YamlDocument, YamlProblem, load_yaml
+from wtguidance._yaml_document import YamlDocument, YamlProblem
 from wtguidance.errors import PackSyntaxError, SourceLocation
 
 __all__ = ["RawPack", "edition_dirs", "load_pack"]
@@ -33,6 +33,9 @@ def _text(entry: Traversable | Path, shown: str) -> str:
 
 
 def _parse(text: str, shown: str) -> YamlDocument:
+    # imported here: PyYAML is needed only on a cache miss (docs/performance.md)
+    from wtguidance._yaml import load_yaml
+
     try:
         return load_yaml(text, shown)
     except YamlProblem as problem:
