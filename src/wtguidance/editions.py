@@ -7,13 +7,14 @@ side. The shipped set is memoised by :func:`shipped_editions` because it is immu
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from wtguidance._arguments import require_edition
 from wtguidance._pack.compile import CompiledPack, compile_pack
@@ -146,12 +147,12 @@ class Editions:
                 packs.append(compiled)
                 continue
             rules = tuple(
-                dataclasses.replace(r, in_force_from=commenced[r.id], commencement_pending=False)
+                replace(r, in_force_from=commenced[r.id], commencement_pending=False)
                 if r.id in commenced
                 else r
                 for r in compiled.pack.rules
             )
-            packs.append(compile_pack(dataclasses.replace(compiled.pack, rules=rules)))
+            packs.append(compile_pack(replace(compiled.pack, rules=rules)))
         return Editions(tuple(packs))
 
     @property
@@ -189,7 +190,7 @@ class Editions:
                 code="bad-argument",
             )
         rules = tuple(_tighten(rule, overlay) for rule in target.pack.rules) + overlay.rules
-        pack = dataclasses.replace(target.pack, rules=rules, protocol=policy)
+        pack = replace(target.pack, rules=rules, protocol=policy)
         tightened = compile_pack(pack)
         return Editions(tuple(tightened if p is target else p for p in self.packs))
 
@@ -200,7 +201,7 @@ class Editions:
         if not rules:
             return self
         packs = tuple(
-            compile_pack(dataclasses.replace(p.pack, rules=(*p.pack.rules, *rules)))
+            compile_pack(replace(p.pack, rules=(*p.pack.rules, *rules)))
             if p.edition == edition
             else p
             for p in self.packs
@@ -231,9 +232,9 @@ def _tighten(rule: Rule, overlay: Overlay) -> Rule:
     then = rule.then
     if isinstance(then, ObligationSpec) and then.id in overlay.timescales:
         local = overlay.timescales[then.id]
-        return dataclasses.replace(
+        return replace(
             rule,
-            then=dataclasses.replace(
+            then=replace(
                 then,
                 timescale=local,
                 timescale_source="local",
@@ -243,13 +244,11 @@ def _tighten(rule: Rule, overlay: Overlay) -> Rule:
         )
     if isinstance(then, CaseHolderSpec) and then.stage in overlay.lead_roles:
         allowed = set(overlay.lead_roles[then.stage])
-        lead = dataclasses.replace(
-            then.lead, roles=tuple(r for r in then.lead.roles if r in allowed)
-        )
-        return dataclasses.replace(rule, then=dataclasses.replace(then, lead=lead))
+        lead = replace(then.lead, roles=tuple(r for r in then.lead.roles if r in allowed))
+        return replace(rule, then=replace(then, lead=lead))
     if isinstance(then, SignOffSpec) and then.id in overlay.sign_offs:
         required = overlay.sign_offs[then.id]
-        return dataclasses.replace(rule, then=dataclasses.replace(then, required_from=required))
+        return replace(rule, then=replace(then, required_from=required))
     return rule
 
 

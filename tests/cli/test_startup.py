@@ -126,7 +126,8 @@ def test_a_frozen_start_gives_the_same_output() -> None:
 
 # What a cold `evaluate` must not import (each was a measured share of its start):
 # importlib.metadata (pydantic's plugin loader and the install hint imported it, with email,
-# zipfile, socket ...), and PyYAML once the shipped packs are in the parse cache.
+# zipfile, socket ...), PyYAML once the shipped packs are in the parse cache, and for JSON
+# output the Markdown and HTML helpers of the renderers.
 MODULES = """
 import contextlib, io, sys
 from wtguidance.cli import main
@@ -137,7 +138,8 @@ with contextlib.redirect_stdout(io.StringIO()) as out:
     except SystemExit as done:
         code = done.code
 print(code, len(out.getvalue()) > 0)
-print(" ".join(m for m in ("importlib.metadata", "yaml", "email") if m in sys.modules))
+shown = ("importlib.metadata", "yaml", "email", "html", "wtguidance._render.text")
+print(" ".join(m for m in shown if m in sys.modules))
 """
 
 
@@ -173,7 +175,11 @@ def test_a_start_with_the_packs_cached_imports_neither_metadata_nor_yaml(
     assert first[0] == "0 True"
     assert "importlib.metadata" not in first[1]
     again = _modules(tmp_path, *argv)
-    assert again[:2] == ["0 True", ""]
+    assert again[0] == "0 True"
+    assert "importlib.metadata" not in again[1]
+    assert "yaml" not in again[1].split()
+    if argv[-1] == "json" or argv[0] == "batch":  # JSON: no Markdown or HTML helpers
+        assert again[1] == ""
 
 
 def test_without_the_cache_the_packs_are_parsed_and_still_no_metadata(tmp_path: Path) -> None:

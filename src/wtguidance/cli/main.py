@@ -94,7 +94,7 @@ def _detach_stdout(ctx: CliContext) -> None:
 
 def _one_line(error: WtGuidanceError) -> str:
     """The error on one line, with control and bidi-override characters made visible."""
-    from wtguidance._render.text import visible
+    from wtguidance._render.visible import visible
 
     return visible(" ".join(error.one_line().splitlines()))
 

@@ -26,7 +26,7 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
 def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance import editions as editions_module
     from wtguidance._render.protocol import render_reports
-    from wtguidance._render.text import visible
+    from wtguidance._render.visible import visible
     from wtguidance._yaml_document import MAX_BYTES
     from wtguidance.protocol import ProtocolReport, validate_protocol_text
     from wtguidance.protocol.report import READ_PROBLEMS
