@@ -13,25 +13,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
 
 from wtguidance._arguments import require_edition
 from wtguidance._pack.compile import CompiledPack, compile_pack
-from wtguidance._pack.load import edition_dirs, load_pack
+from wtguidance._pack.load import edition_dirs, read_pack_files
 from wtguidance._pack.model import (
     CaseHolderSpec,
     LocalPolicy,
     ObligationSpec,
     Rule,
+    RulePack,
     SignOffSpec,
 )
-from wtguidance._pack.validate import validate_pack
-from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
 from wtguidance._resources import Traversable, data_dir
 from wtguidance.calendar import DateWindow
 from wtguidance.errors import PackError, UnknownIdError, UsageError
 from wtguidance.overlay import Overlay
+
+if TYPE_CHECKING:
+    from wtguidance._pack.vocabulary import Vocabulary
 
 __all__ = [
     "CompiledEdition",
@@ -51,10 +54,29 @@ def load_pack_dir(
     check_schema: bool = True,
     cache: bool = False,
 ) -> CompiledPack:
-    """Load, validate and compile one edition directory (``cache``: see ``load_pack``)."""
+    """Load, validate and compile one edition directory.
+
+    ``cache=True`` takes the validated pack (or, failing that, the parsed YAML) from the
+    content-keyed cache of :mod:`wtguidance._pack.cache` when these exact files were
+    loaded before by this exact code, with the case vocabulary (``vocabulary`` None).
+    """
     base = Path(root) if isinstance(root, str) else root
-    raw = load_pack(base, shown_as=shown_as, cache=cache)
-    return compile_pack(validate_pack(raw, vocabulary, check_schema=check_schema))
+    label, sources = read_pack_files(base, shown_as=shown_as)
+
+    def validated() -> RulePack:
+        # imported here: a pack found in the cache needs neither (docs/performance.md)
+        from wtguidance._pack.load import parse_pack
+        from wtguidance._pack.validate import validate_pack
+
+        raw = parse_pack(label, sources, cache=cache)
+        return validate_pack(raw, vocabulary, check_schema=check_schema)
+
+    if cache and vocabulary is None:
+        from wtguidance._pack.cache import validated_cached
+
+        flavour = f"schema={check_schema}"
+        return compile_pack(validated_cached(label, sources, flavour, validated))
+    return compile_pack(validated())
 
 
 CompiledEdition = CompiledPack
@@ -272,10 +294,15 @@ def load_editions(root: Traversable | Path | str | None = None) -> Editions:
         )
     shown = "rules" if root is None else str(root)
     entries = edition_dirs(base, shown)
-    vocabulary = case_vocabulary()
+    vocabulary = None  # the shipped packs' is the case model's, read only on a cache miss
+    if root is not None:
+        from wtguidance._pack.vocabulary import case_vocabulary
+
+        vocabulary = case_vocabulary()  # read once for every pack
     # The shipped packs are schema-checked by the test suite and `lint-packs`; at run time
     # only the (cheap) semantic checks run again, on YAML parsed once per content and
-    # cached (see wtguidance._pack.cache). Any other directory is parsed and checked in full.
+    # cached, and the validated packs too (see wtguidance._pack.cache). Any other directory
+    # is parsed and checked in full.
     return Editions(
         tuple(
             load_pack_dir(
