@@ -28,13 +28,14 @@ from wtguidance._pack.model import (
     RulePack,
     SignOffSpec,
 )
-from wtguidance._resources import Traversable, data_dir
+from wtguidance._resources import data_dir
 from wtguidance.calendar import DateWindow
 from wtguidance.errors import PackError, UnknownIdError, UsageError
 from wtguidance.overlay import Overlay
 
 if TYPE_CHECKING:
     from wtguidance._pack.vocabulary import Vocabulary
+    from wtguidance._resources import Traversable
 
 __all__ = [
     "CompiledEdition",

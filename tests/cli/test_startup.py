@@ -126,8 +126,9 @@ def test_a_frozen_start_gives_the_same_output() -> None:
 
 # What a cold `evaluate` must not import (each was a measured share of its start):
 # importlib.metadata (pydantic's plugin loader and the install hint imported it, with email,
-# zipfile, socket ...), PyYAML once the shipped packs are in the parse cache, and for JSON
-# output the Markdown and HTML helpers of the renderers.
+# zipfile, socket ...), PyYAML and the pack validator once the shipped packs are in the
+# cache, importlib.resources (zipfile ...) for a package installed as files, and
+# for JSON output the Markdown and HTML helpers of the renderers.
 MODULES = """
 import contextlib, io, sys
 from wtguidance.cli import main
@@ -138,7 +139,15 @@ with contextlib.redirect_stdout(io.StringIO()) as out:
     except SystemExit as done:
         code = done.code
 print(code, len(out.getvalue()) > 0)
-shown = ("importlib.metadata", "yaml", "email", "html", "wtguidance._render.text")
+shown = (
+    "importlib.metadata",
+    "yaml",
+    "email",
+    "html",
+    "wtguidance._render.text",
+    "importlib.resources",
+    "wtguidance._pack.validate",
+)
 print(" ".join(m for m in shown if m in sys.modules))
 """
 
@@ -177,7 +186,8 @@ def test_a_start_with_the_packs_cached_imports_neither_metadata_nor_yaml(
     again = _modules(tmp_path, *argv)
     assert again[0] == "0 True"
     assert "importlib.metadata" not in again[1]
-    assert "yaml" not in again[1].split()
+    for module in ("yaml", "importlib.resources", "wtguidance._pack.validate"):
+        assert module not in again[1].split()
     if argv[-1] == "json" or argv[0] == "batch":  # JSON: no Markdown or HTML helpers
         assert again[1] == ""
 
@@ -186,7 +196,7 @@ def test_without_the_cache_the_packs_are_parsed_and_still_no_metadata(tmp_path: 
     argv = ("evaluate", CASE, "--as-of", "2024-03-01", "--format", "json")
     for _ in range(2):
         lines = _modules(tmp_path, *argv, WTGUIDANCE_NO_CACHE="1")
-        assert lines[:2] == ["0 True", "yaml"]
+        assert lines[:2] == ["0 True", "yaml wtguidance._pack.validate"]
 
 
 @pytest.mark.parametrize("value", ["", "x"])
@@ -215,3 +225,19 @@ def test_the_stand_in_hands_over_to_pydantic_when_plugins_are_turned_on() -> Non
         [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.splitlines() == ["() False", "False True True"]
+
+
+@pytest.mark.parametrize("name", ["rules", "schemas", "examples"])
+def test_the_package_data_is_found_without_importlib_resources(name: str) -> None:
+    program = (
+        "import sys; from wtguidance._resources import data_dir; "
+        f"found = data_dir({name!r}); "
+        "print(found.is_dir(), any(True for _ in found.iterdir()), "
+        "'importlib.resources' in sys.modules); "
+        "from wtguidance._resources import Traversable; print(Traversable.__name__)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.splitlines() == ["True True False", "Traversable"]

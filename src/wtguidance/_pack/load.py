@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wtguidance._resources import Traversable
 from wtguidance._yaml_document import YamlDocument, YamlProblem
 from wtguidance.errors import PackSyntaxError, SourceLocation
+
+if TYPE_CHECKING:
+    from wtguidance._resources import Traversable
 
 __all__ = [
     "PackFiles",
