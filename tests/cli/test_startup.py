@@ -5,6 +5,10 @@ cyclic garbage collection over what an evaluating command imports and loads at s
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import importlib
+import io
 import os
 import subprocess
 import sys
@@ -13,6 +17,9 @@ from pathlib import Path
 import pytest
 
 from _helpers import EXAMPLES, ROOT, run_cli
+from wtguidance.errors import WtGuidanceError
+
+cli_main = importlib.import_module("wtguidance.cli.main")  # (wtguidance.cli.main is main())
 
 PROGRAM = """
 import contextlib, gc, io, os, sys
@@ -241,3 +248,56 @@ def test_the_package_data_is_found_without_importlib_resources(name: str) -> Non
         [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.splitlines() == ["True True False", "Traversable"]
+
+
+def _choices(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(commands.choices)
+
+
+def test_each_command_is_registered_by_the_module_named_for_it() -> None:
+    full = _choices(cli_main.build_parser())
+    assert set(full) == set(cli_main._REGISTERED_BY)
+    for name in full:
+        narrowed = _choices(cli_main.build_parser(name))
+        assert name in narrowed
+        assert len(narrowed) < len(full)
+
+
+def _outcome(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[object, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            parsed: object = vars(parser.parse_args(argv))
+        except SystemExit as done:
+            parsed = done.code
+        except WtGuidanceError as refused:
+            parsed = refused.one_line()
+    if isinstance(parsed, dict):
+        parsed = {k: v for k, v in parsed.items() if k != "handler"}
+    return parsed, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("name", sorted(cli_main._REGISTERED_BY))
+@pytest.mark.parametrize("tail", [["--help"], ["--no-such-option"], [], ["a", "b", "c", "d"]])
+def test_a_command_line_parses_alike_with_only_its_command_registered(
+    name: str, tail: list[str]
+) -> None:
+    argv = [name, *tail]
+    assert _outcome(cli_main.build_parser(name), argv) == _outcome(cli_main.build_parser(), argv)
+
+
+def test_main_builds_only_the_named_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[str | None] = []
+    real = cli_main.build_parser
+
+    def recording(command: str | None = None) -> argparse.ArgumentParser:
+        built.append(command)
+        return real(command)
+
+    monkeypatch.setattr(cli_main, "build_parser", recording)
+    for argv in (["editions"], ["--version"], [], ["no-such-command"]):
+        with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):
+            cli_main.main(argv, stdout=io.StringIO(), stderr=io.StringIO())
+    assert built == ["editions", "--version", None, "no-such-command"]
+    assert set(_choices(real("no-such-command"))) == set(cli_main._REGISTERED_BY)

@@ -25,16 +25,37 @@ from wtguidance.errors import WtGuidanceError
 __all__ = ["build_parser", "main"]
 
 
-def build_parser() -> Parser:
-    """The argument parser with every command registered."""
+#: every command's module, in the order ``--help`` lists their commands
+_MODULES = (evaluate, protocol, diff, cin_census, annex_a, batch, packs, serve)
+#: each command and the module that registers it (tests/cli/test_startup.py checks it)
+_REGISTERED_BY = {
+    "evaluate": evaluate,
+    "validate-protocol": protocol,
+    "diff": diff,
+    "cin-census": cin_census,
+    "annex-a": annex_a,
+    "batch": batch,
+    "editions": packs,
+    "schema": packs,
+    "explain": packs,
+    "lint-packs": packs,
+    "serve": serve,
+}
+
+
+def build_parser(command: str | None = None) -> Parser:
+    """The argument parser with every command registered; given the ``command`` a command
+    line names, only the module that registers it, which is all such a line needs (building
+    every command's parser is a few per cent of a cold ``evaluate``, docs/performance.md)."""
     parser = Parser(
         prog="wtguidance",
         description="Working Together to Safeguard Children as cited rule packs.",
     )
     parser.add_argument("--version", action="version", version=f"wtguidance {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for command in (evaluate, protocol, diff, cin_census, annex_a, batch, packs, serve):
-        command.register(commands)
+    named = _REGISTERED_BY.get(command) if command is not None else None
+    for module in (named,) if named is not None else _MODULES:
+        module.register(commands)
     return parser
 
 
@@ -51,8 +72,11 @@ def main(
         _never_fail_to_print()
     ctx = CliContext(stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin)
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        given = sys.argv[1:] if argv is None else list(argv)
+        # the first argument names the command, if any: the only option before it is the
+        # parser's own (--help, --version), answered by the full parser
+        parser = build_parser(given[0] if given else None)
+        args = parser.parse_args(given)
         if args.command is None:
             ctx.write(parser.format_help())
             return 2
