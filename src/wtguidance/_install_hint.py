@@ -57,7 +57,7 @@ def _checkout() -> Path | None:
 def _installed_from_file() -> Path | None:
     """The wheel or sdist file pip installed this distribution from (PEP 610)."""
     # imported here: importlib.metadata (with email, zipfile, socket ...) costs a command
-    # that never shows this hint about a tenth of its start (docs/performance.md)
+    # that never shows this hint several per cent of its start (docs/performance.md)
     import json
     from importlib import metadata
     from urllib.parse import unquote, urlsplit

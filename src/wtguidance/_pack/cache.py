@@ -17,7 +17,7 @@ parsing the YAML as if there were no cache. What comes out of the cache is valid
 freshly parsed YAML.
 
 A validated pack (:func:`validated_cached`) spares a start the validator as well (and
-importing it): about a twentieth of a cold ``evaluate`` (docs/performance.md). Its key
+importing it): about 1% of a cold ``evaluate``'s instructions (docs/performance.md). Its key
 adds the digest of the code that turns YAML text into a ``RulePack`` (:data:`CODE`: the
 pack and case modules and the helpers they import), the flavour of the validation and
 the msgspec version, so a changed validator is a different key too. The entry is a
@@ -149,7 +149,7 @@ def _write_atomically(path: Path, blob: bytes) -> None:
 
 #: the package's modules (relative to it) whose code turns a pack's YAML text into a
 #: ``RulePack``: the loader, the validator and the model, the case models the vocabulary is
-#: read from, and the helpers they import (tests/pack/test_pack_cache.py checks the list
+#: read from, and the helpers they import (tests/pack/test_validated_cache.py checks the list
 #: against the import graph). Their text is part of a validated entry's key.
 CODE = (
     "__init__.py",

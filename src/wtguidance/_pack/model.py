@@ -1,11 +1,11 @@
 """The validated rule-pack artefact (``RulePack``) and its parts.
 
-These are frozen :class:`msgspec.Struct` classes (built in C when the module is imported,
-where a dataclass has its methods compiled from source at every start: a sixth of a cold
-``evaluate``'s CPU, docs/performance.md; ``msgspec.structs.replace`` makes an altered
-copy): the output of :mod:`wtguidance._validate` and the
-input of :mod:`wtguidance._compile`. Every part keeps the :class:`SourceLocation` it was
-read from, so compile-time and evaluation-time errors can point back at the YAML.
+These are frozen :class:`msgspec.Struct` classes, built in C when the module is imported
+(a dataclass has its methods compiled from source at every start: about 8% of a cold
+``evaluate``'s instructions, docs/performance.md); ``msgspec.structs.replace`` makes an
+altered copy. They are the output of :mod:`wtguidance._pack.validate` and the input of
+:mod:`wtguidance._pack.compile`. Every part keeps the :class:`SourceLocation` it was read
+from, so compile-time and evaluation-time errors can point back at the YAML.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 - pydantic's plugin discovery, which reads the entry points of every installed
   distribution, and the import of ``importlib.metadata`` (with email, zipfile, socket ...)
-  that its plugin loader makes even when plugins are off: about a tenth of a cold
+  that its plugin loader makes even when plugins are off: several per cent of a cold
   ``evaluate``;
 - cyclic garbage collection over the modules, classes, schemas and packs an evaluating
   command imports and loads at start, which live as long as the process.
