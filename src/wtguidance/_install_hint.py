@@ -19,12 +19,9 @@ relative to it.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from importlib import metadata
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 __all__ = ["install_command"]
 
@@ -59,6 +56,12 @@ def _checkout() -> Path | None:
 
 def _installed_from_file() -> Path | None:
     """The wheel or sdist file pip installed this distribution from (PEP 610)."""
+    # imported here: importlib.metadata (with email, zipfile, socket ...) costs a command
+    # that never shows this hint several per cent of its start (docs/performance.md)
+    import json
+    from importlib import metadata
+    from urllib.parse import unquote, urlsplit
+
     try:
         recorded = metadata.distribution(_PROJECT).read_text("direct_url.json")
     except metadata.PackageNotFoundError:

@@ -14,38 +14,20 @@ under its JSON pointer. On the way it enforces the input rules of DESIGN §14:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from wtguidance.codes import ErrorCode
+from wtguidance._yaml_document import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    YamlDocument,
+    YamlProblem,
+    pointer_join,
+)
 from wtguidance.errors import SourceLocation
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "YamlDocument", "YamlProblem", "load_yaml", "pointer_join"]
-
-MAX_BYTES = 2_000_000
-MAX_DEPTH = 64
-
-
-class YamlProblem(Exception):  # noqa: N818 - internal signal, wrapped by callers
-    """Raised by :func:`load_yaml`; callers wrap it in their own error class."""
-
-    def __init__(
-        self,
-        message: str,
-        location: SourceLocation,
-        hint: str | None = None,
-        *,
-        code: ErrorCode = "invalid-yaml",
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.location = location
-        self.hint = hint
-        self.code: ErrorCode = code
-
 
 # libyaml's C parser when PyYAML was built with it (the PyPI wheels are): about ten times
 # faster than the pure-Python scanner, with the same safe constructor and marks.
@@ -68,37 +50,6 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
-
-
-def pointer_join(pointer: str, key: str | int) -> str:
-    """Append one reference token to a JSON pointer (RFC 6901 escaping)."""
-    token = str(key).replace("~", "~0").replace("/", "~1")
-    return f"{pointer}/{token}"
-
-
-@dataclass(frozen=True)
-class YamlDocument:
-    """A parsed YAML document: its plain value and the position of every node."""
-
-    path: str
-    value: Any
-    positions: Mapping[str, tuple[int, int]]
-    lines: tuple[str, ...]
-
-    def locate(self, pointer: str) -> SourceLocation:
-        """The source location of the node at ``pointer`` (or its nearest ancestor)."""
-        probe = pointer
-        while True:
-            if probe in self.positions:
-                line, column = self.positions[probe]
-                return SourceLocation(self.path, line, column, pointer or "")
-            if not probe:
-                return SourceLocation(self.path, 1, 1, pointer or "")
-            probe = probe.rsplit("/", 1)[0]
-
-    def source_line(self, line: int) -> str:
-        """The text of a 1-based line, or an empty string."""
-        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
 
 class _Converter:

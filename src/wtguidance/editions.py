@@ -7,30 +7,35 @@ side. The shipped set is memoised by :func:`shipped_editions` because it is immu
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from wtguidance._arguments import require_edition
 from wtguidance._pack.compile import CompiledPack, compile_pack
-from wtguidance._pack.load import edition_dirs, load_pack
+from wtguidance._pack.load import edition_dirs, read_pack_files
 from wtguidance._pack.model import (
     CaseHolderSpec,
     LocalPolicy,
     ObligationSpec,
     Rule,
+    RulePack,
     SignOffSpec,
 )
-from wtguidance._pack.validate import validate_pack
-from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
-from wtguidance._resources import Traversable, data_dir
+from wtguidance._resources import data_dir
 from wtguidance.calendar import DateWindow
 from wtguidance.errors import PackError, UnknownIdError, UsageError
 from wtguidance.overlay import Overlay
+
+if TYPE_CHECKING:
+    from wtguidance._pack.vocabulary import Vocabulary
+    from wtguidance._resources import Traversable
 
 __all__ = [
     "CompiledEdition",
@@ -50,10 +55,29 @@ def load_pack_dir(
     check_schema: bool = True,
     cache: bool = False,
 ) -> CompiledPack:
-    """Load, validate and compile one edition directory (``cache``: see ``load_pack``)."""
+    """Load, validate and compile one edition directory.
+
+    ``cache=True`` takes the validated pack (or, failing that, the parsed YAML) from the
+    content-keyed cache of :mod:`wtguidance._pack.cache` when these exact files were
+    loaded before by this exact code, with the case vocabulary (``vocabulary`` None).
+    """
     base = Path(root) if isinstance(root, str) else root
-    raw = load_pack(base, shown_as=shown_as, cache=cache)
-    return compile_pack(validate_pack(raw, vocabulary, check_schema=check_schema))
+    label, sources = read_pack_files(base, shown_as=shown_as)
+
+    def validated() -> RulePack:
+        # imported here: a pack found in the cache needs neither (docs/performance.md)
+        from wtguidance._pack.load import parse_pack
+        from wtguidance._pack.validate import validate_pack
+
+        raw = parse_pack(label, sources, cache=cache)
+        return validate_pack(raw, vocabulary, check_schema=check_schema)
+
+    if cache and vocabulary is None:
+        from wtguidance._pack.cache import validated_cached
+
+        flavour = f"schema={check_schema}"
+        return compile_pack(validated_cached(label, sources, flavour, validated))
+    return compile_pack(validated())
 
 
 CompiledEdition = CompiledPack
@@ -146,12 +170,12 @@ class Editions:
                 packs.append(compiled)
                 continue
             rules = tuple(
-                dataclasses.replace(r, in_force_from=commenced[r.id], commencement_pending=False)
+                replace(r, in_force_from=commenced[r.id], commencement_pending=False)
                 if r.id in commenced
                 else r
                 for r in compiled.pack.rules
             )
-            packs.append(compile_pack(dataclasses.replace(compiled.pack, rules=rules)))
+            packs.append(compile_pack(replace(compiled.pack, rules=rules)))
         return Editions(tuple(packs))
 
     @property
@@ -189,7 +213,7 @@ class Editions:
                 code="bad-argument",
             )
         rules = tuple(_tighten(rule, overlay) for rule in target.pack.rules) + overlay.rules
-        pack = dataclasses.replace(target.pack, rules=rules, protocol=policy)
+        pack = replace(target.pack, rules=rules, protocol=policy)
         tightened = compile_pack(pack)
         return Editions(tuple(tightened if p is target else p for p in self.packs))
 
@@ -200,7 +224,7 @@ class Editions:
         if not rules:
             return self
         packs = tuple(
-            compile_pack(dataclasses.replace(p.pack, rules=(*p.pack.rules, *rules)))
+            compile_pack(replace(p.pack, rules=(*p.pack.rules, *rules)))
             if p.edition == edition
             else p
             for p in self.packs
@@ -231,9 +255,9 @@ def _tighten(rule: Rule, overlay: Overlay) -> Rule:
     then = rule.then
     if isinstance(then, ObligationSpec) and then.id in overlay.timescales:
         local = overlay.timescales[then.id]
-        return dataclasses.replace(
+        return replace(
             rule,
-            then=dataclasses.replace(
+            then=replace(
                 then,
                 timescale=local,
                 timescale_source="local",
@@ -243,13 +267,11 @@ def _tighten(rule: Rule, overlay: Overlay) -> Rule:
         )
     if isinstance(then, CaseHolderSpec) and then.stage in overlay.lead_roles:
         allowed = set(overlay.lead_roles[then.stage])
-        lead = dataclasses.replace(
-            then.lead, roles=tuple(r for r in then.lead.roles if r in allowed)
-        )
-        return dataclasses.replace(rule, then=dataclasses.replace(then, lead=lead))
+        lead = replace(then.lead, roles=tuple(r for r in then.lead.roles if r in allowed))
+        return replace(rule, then=replace(then, lead=lead))
     if isinstance(then, SignOffSpec) and then.id in overlay.sign_offs:
         required = overlay.sign_offs[then.id]
-        return dataclasses.replace(rule, then=dataclasses.replace(then, required_from=required))
+        return replace(rule, then=replace(then, required_from=required))
     return rule
 
 
@@ -273,10 +295,15 @@ def load_editions(root: Traversable | Path | str | None = None) -> Editions:
         )
     shown = "rules" if root is None else str(root)
     entries = edition_dirs(base, shown)
-    vocabulary = case_vocabulary()
+    vocabulary = None  # the shipped packs' is the case model's, read only on a cache miss
+    if root is not None:
+        from wtguidance._pack.vocabulary import case_vocabulary
+
+        vocabulary = case_vocabulary()  # read once for every pack
     # The shipped packs are schema-checked by the test suite and `lint-packs`; at run time
     # only the (cheap) semantic checks run again, on YAML parsed once per content and
-    # cached (see wtguidance._pack.cache). Any other directory is parsed and checked in full.
+    # cached, and the validated packs too (see wtguidance._pack.cache). Any other directory
+    # is parsed and checked in full.
     return Editions(
         tuple(
             load_pack_dir(

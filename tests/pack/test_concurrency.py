@@ -32,10 +32,14 @@ def test_compiled_pack_and_rule_pack_are_frozen() -> None:
     compiled = load_pack_dir(RULES_2023)
     with pytest.raises(dataclasses.FrozenInstanceError):
         compiled.obligations = ()  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    # the rule pack's parts are frozen msgspec structs: AttributeError (of which
+    # FrozenInstanceError is one)
+    with pytest.raises(AttributeError, match="immutable"):
         compiled.pack.rules = ()  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError, match="immutable"):
         compiled.pack.rules[0].id = "changed"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        compiled.pack.meta.local_protocol.citation = None  # type: ignore[misc]
     with pytest.raises(TypeError):
         compiled.matchers[0] = lambda _event: True  # type: ignore[index]
     assert isinstance(compiled.derivations, tuple)

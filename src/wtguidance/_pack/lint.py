@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wtguidance._pack.compile import compile_pack
 from wtguidance._pack.load import RawPack, edition_dirs, load_pack
 from wtguidance._pack.validate import check_pack
-from wtguidance._resources import Traversable, data_dir
+from wtguidance._resources import data_dir
 from wtguidance.errors import PackCompileError, PackError
+
+if TYPE_CHECKING:
+    from wtguidance._resources import Traversable
 
 __all__ = ["EditionLint", "LintReport", "lint_packs"]
 

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wtguidance._resources import Traversable
-from wtguidance._yaml import YamlDocument, YamlProblem, load_yaml
+from wtguidance._yaml_document import YamlDocument, YamlProblem
 from wtguidance.errors import PackSyntaxError, SourceLocation
 
-__all__ = ["RawPack", "edition_dirs", "load_pack"]
+if TYPE_CHECKING:
+    from wtguidance._resources import Traversable
+
+__all__ = [
+    "PackFiles",
+    "RawPack",
+    "Sources",
+    "edition_dirs",
+    "load_pack",
+    "parse_pack",
+    "read_pack_files",
+]
 
 MANIFEST = "pack.yaml"
+#: (shown path, text) of each file of one pack, in the order they are parsed
+Sources = Sequence[tuple[str, str]]
+#: a pack's label (its directory as shown in locations) and its files
+PackFiles = tuple[str, list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,9 @@ def _text(entry: Traversable | Path, shown: str) -> str:
 
 
 def _parse(text: str, shown: str) -> YamlDocument:
+    # imported here: PyYAML is needed only on a cache miss (docs/performance.md)
+    from wtguidance._yaml import load_yaml
+
     try:
         return load_yaml(text, shown)
     except YamlProblem as problem:
@@ -50,6 +69,13 @@ def load_pack(
     ``cache=True`` takes the parsed YAML from the content-keyed cache when these exact
     files were parsed before (see :mod:`wtguidance._pack.cache`).
     """
+    label, sources = read_pack_files(root, shown_as=shown_as)
+    return parse_pack(label, sources, cache=cache)
+
+
+def read_pack_files(root: Traversable | Path, *, shown_as: str | None = None) -> PackFiles:
+    """The pack's label and the (shown path, text) of ``pack.yaml`` and every other
+    ``*.yaml`` file in ``root``, in the order they are parsed."""
     label = shown_as or str(root)
     if not root.is_dir():
         raise PackSyntaxError(
@@ -66,7 +92,11 @@ def load_pack(
             hint="every edition directory needs a pack.yaml with its metadata",
         )
     names = [MANIFEST, *sorted(n for n in entries if n != MANIFEST)]
-    sources = [(f"{label}/{n}", _text(entries[n], f"{label}/{n}")) for n in names]
+    return label, [(f"{label}/{n}", _text(entries[n], f"{label}/{n}")) for n in names]
+
+
+def parse_pack(label: str, sources: Sources, *, cache: bool = False) -> RawPack:
+    """The files :func:`read_pack_files` read, parsed (``cache``: see :func:`load_pack`)."""
     if cache:
         from wtguidance._pack.cache import parse_cached
 

@@ -1,8 +1,11 @@
 """The validated rule-pack artefact (``RulePack``) and its parts.
 
-These are plain frozen dataclasses: the output of :mod:`wtguidance._validate` and the
-input of :mod:`wtguidance._compile`. Every part keeps the :class:`SourceLocation` it was
-read from, so compile-time and evaluation-time errors can point back at the YAML.
+These are frozen :class:`msgspec.Struct` classes, built in C when the module is imported
+(a dataclass has its methods compiled from source at every start: about 8% of a cold
+``evaluate``'s instructions, docs/performance.md); ``msgspec.structs.replace`` makes an
+altered copy. They are the output of :mod:`wtguidance._pack.validate` and the input of
+:mod:`wtguidance._pack.compile`. Every part keeps the :class:`SourceLocation` it was read
+from, so compile-time and evaluation-time errors can point back at the YAML.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
+
+from msgspec import Struct, field
 
 from wtguidance.errors import SourceLocation
 
@@ -87,8 +91,7 @@ TimescaleSource = Literal["statute", "guidance", "panel_guidance", "local"]
 the Child Safeguarding Practice Review Panel's guidance, or a local protocol."""
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(Struct, frozen=True):
     """Where in an edition a rule comes from. ``paragraph`` is None unless verified."""
 
     edition: str
@@ -100,8 +103,7 @@ class Citation:
     protocol: ProtocolSource | None = None
 
 
-@dataclass(frozen=True)
-class ProtocolSource:
+class ProtocolSource(Struct, frozen=True):
     """The local protocol that tightened an edition: who published it, when, where."""
 
     authority: str
@@ -110,8 +112,7 @@ class ProtocolSource:
     url: str | None = None
 
 
-@dataclass(frozen=True)
-class LocalPolicy:
+class LocalPolicy(Struct, frozen=True):
     """What a local protocol changes about counting, beyond its limits and roles.
 
     Held by the tightened edition (:attr:`RulePack.protocol`): its closure days lengthen
@@ -124,8 +125,7 @@ class LocalPolicy:
     trigger: Literal["same_day", "next_working_day"] = "same_day"
 
 
-@dataclass(frozen=True)
-class Timescale:
+class Timescale(Struct, frozen=True):
     """A time limit: a number of one unit (exactly one field is set).
 
     ``working_days`` and ``months`` run forwards from the clock; ``working_days_before``
@@ -158,8 +158,7 @@ class Timescale:
         return describe_limit(self.unit, self.amount)
 
 
-@dataclass(frozen=True)
-class WhereClause:
+class WhereClause(Struct, frozen=True):
     """One field test inside a pattern: ``path`` is dotted (``practitioner.role``)."""
 
     path: tuple[str, ...]
@@ -167,8 +166,7 @@ class WhereClause:
     values: frozenset[Scalar]
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(Struct, frozen=True):
     """Matches case events (``kind='event'``) or derived facts (``kind='fact'``)."""
 
     kind: Literal["event", "fact"]
@@ -185,31 +183,26 @@ class Pattern:
         return f"{self.kind} {self.name}" + (f" where {tests}" if tests else "")
 
 
-@dataclass(frozen=True)
-class AllOf:
+class AllOf(Struct, frozen=True):
     items: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
-class AnyOf:
+class AnyOf(Struct, frozen=True):
     items: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
-class NotOf:
+class NotOf(Struct, frozen=True):
     item: Condition
 
 
-@dataclass(frozen=True)
-class Exists:
+class Exists(Struct, frozen=True):
     """True when a fact matching ``pattern`` exists, dated relative to the trigger."""
 
     pattern: Pattern
     relative: Relative
 
 
-@dataclass(frozen=True)
-class ChildIs:
+class ChildIs(Struct, frozen=True):
     field: str
     value: Scalar
 
@@ -217,8 +210,7 @@ class ChildIs:
 Condition: TypeAlias = AllOf | AnyOf | NotOf | Exists | ChildIs
 
 
-@dataclass(frozen=True)
-class AssertSpec:
+class AssertSpec(Struct, frozen=True):
     fact: str
 
 
@@ -226,8 +218,7 @@ ClockStop = Literal["case_closed", "death", "eighteenth_birthday"]
 CLOCK_STOPS: frozenset[ClockStop] = frozenset(("case_closed", "death", "eighteenth_birthday"))
 
 
-@dataclass(frozen=True)
-class ObligationSpec:
+class ObligationSpec(Struct, frozen=True):
     id: str
     actor: str
     modality: Literal["must", "should"]
@@ -250,21 +241,18 @@ class ObligationSpec:
     national_source: TimescaleSource | None = None
 
 
-@dataclass(frozen=True)
-class PersonSpec:
+class PersonSpec(Struct, frozen=True):
     roles: tuple[str, ...]
     social_work_qualified: bool | None
 
 
-@dataclass(frozen=True)
-class OversightSpec:
+class OversightSpec(Struct, frozen=True):
     required: Literal["always", "when_lead_not_social_work_qualified"]
     roles: tuple[str, ...]
     social_work_qualified: bool | None
 
 
-@dataclass(frozen=True)
-class CaseHolderSpec:
+class CaseHolderSpec(Struct, frozen=True):
     stage: str
     lead: PersonSpec
     oversight: OversightSpec | None
@@ -273,8 +261,7 @@ class CaseHolderSpec:
     agreement_required: bool = False
 
 
-@dataclass(frozen=True)
-class SignOffSpec:
+class SignOffSpec(Struct, frozen=True):
     id: str
     subject: str
     done_when: Pattern | None
@@ -285,8 +272,7 @@ class SignOffSpec:
 Then: TypeAlias = AssertSpec | ObligationSpec | CaseHolderSpec | SignOffSpec
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     """One cited rule: a trigger pattern, an optional condition and one conclusion."""
 
     id: str
@@ -335,8 +321,7 @@ class Rule:
         return not (self.in_force_until is not None and day >= self.in_force_until)
 
 
-@dataclass(frozen=True)
-class ProtocolExpectations:
+class ProtocolExpectations(Struct, frozen=True):
     """What an edition expects of a local assessment protocol (used by protocol checks)."""
 
     required_sections: tuple[str, ...] = ()
@@ -345,8 +330,7 @@ class ProtocolExpectations:
     citation: Citation | None = None
 
 
-@dataclass(frozen=True)
-class EditionMeta:
+class EditionMeta(Struct, frozen=True):
     """Edition metadata from ``pack.yaml``."""
 
     edition: str
@@ -364,8 +348,7 @@ class EditionMeta:
     location: SourceLocation | None = None
 
 
-@dataclass(frozen=True)
-class RulePack:
+class RulePack(Struct, frozen=True):
     """A validated edition: metadata, declared facts and rules, in file order."""
 
     meta: EditionMeta

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from wtguidance._resources import read_schema_text
-from wtguidance._yaml import YamlDocument, pointer_join
+from wtguidance._yaml_document import YamlDocument, pointer_join
 from wtguidance.errors import PackError, PackSchemaError
 
 __all__ = ["schema_errors"]

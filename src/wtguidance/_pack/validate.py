@@ -48,7 +48,7 @@ from wtguidance._pack.model import (
 )
 from wtguidance._pack.schema import schema_errors
 from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
-from wtguidance._yaml import YamlDocument, pointer_join
+from wtguidance._yaml_document import YamlDocument, pointer_join
 from wtguidance.codes import ErrorCode
 from wtguidance.errors import PackCompileError, PackError
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from wtguidance._render.text import visible
+from wtguidance._render.visible import visible
 from wtguidance.results import encode_json
 
 if TYPE_CHECKING:

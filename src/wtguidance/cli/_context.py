@@ -80,7 +80,7 @@ class CliContext:
         :func:`~wtguidance.cli._output.open_out` (default: stdout); a failed write is a
         one-line ``cannot-write`` error.
         """
-        from wtguidance._render.text import visible
+        from wtguidance._render.visible import visible
         from wtguidance.cli._output import guarded
 
         stream = to if to is not None else guarded(self.stdout)

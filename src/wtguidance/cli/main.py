@@ -9,7 +9,6 @@ a command imports its domain only when it runs, so ``--help`` and ``--version`` 
 
 from __future__ import annotations
 
-import gc
 import io
 import os
 import sys
@@ -20,21 +19,43 @@ from wtguidance._version import __version__
 from wtguidance.cli import annex_a, batch, cin_census, diff, evaluate, packs, protocol, serve
 from wtguidance.cli._context import CliContext, Handler, Parser
 from wtguidance.cli._output import STDOUT, guarded
+from wtguidance.cli._startup import import_then_freeze, skip_pydantic_plugins
 from wtguidance.errors import WtGuidanceError
 
 __all__ = ["build_parser", "main"]
 
 
-def build_parser() -> Parser:
-    """The argument parser with every command registered."""
+#: every command's module, in the order ``--help`` lists their commands
+_MODULES = (evaluate, protocol, diff, cin_census, annex_a, batch, packs, serve)
+#: each command and the module that registers it (tests/cli/test_startup.py checks it)
+_REGISTERED_BY = {
+    "evaluate": evaluate,
+    "validate-protocol": protocol,
+    "diff": diff,
+    "cin-census": cin_census,
+    "annex-a": annex_a,
+    "batch": batch,
+    "editions": packs,
+    "schema": packs,
+    "explain": packs,
+    "lint-packs": packs,
+    "serve": serve,
+}
+
+
+def build_parser(command: str | None = None) -> Parser:
+    """The argument parser with every command registered; given the ``command`` a command
+    line names, only the module that registers it, which is all such a line needs (building
+    every command's parser is a few per cent of a cold ``evaluate``, docs/performance.md)."""
     parser = Parser(
         prog="wtguidance",
         description="Working Together to Safeguard Children as cited rule packs.",
     )
     parser.add_argument("--version", action="version", version=f"wtguidance {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for command in (evaluate, protocol, diff, cin_census, annex_a, batch, packs, serve):
-        command.register(commands)
+    named = _REGISTERED_BY.get(command) if command is not None else None
+    for module in (named,) if named is not None else _MODULES:
+        module.register(commands)
     return parser
 
 
@@ -46,18 +67,21 @@ def main(
     stdin: TextIO | None = None,
 ) -> int:
     if argv is None:  # started as a program (tests pass their arguments)
-        _skip_pydantic_plugins()
+        skip_pydantic_plugins()
     if stdout is None or stderr is None:
         _never_fail_to_print()
     ctx = CliContext(stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin)
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        given = sys.argv[1:] if argv is None else list(argv)
+        # the first argument names the command, if any: the only option before it is the
+        # parser's own (--help, --version), answered by the full parser
+        parser = build_parser(given[0] if given else None)
+        args = parser.parse_args(given)
         if args.command is None:
             ctx.write(parser.format_help())
             return 2
         if argv is None and args.command in _EVALUATING:
-            _import_then_freeze()
+            import_then_freeze()
         handler: Handler = args.handler
         code = handler(args, ctx)
         guarded(ctx.stdout).flush()  # a full disk often shows only here
@@ -94,42 +118,13 @@ def _detach_stdout(ctx: CliContext) -> None:
 
 def _one_line(error: WtGuidanceError) -> str:
     """The error on one line, with control and bidi-override characters made visible."""
-    from wtguidance._render.text import visible
+    from wtguidance._render.visible import visible
 
     return visible(" ".join(error.one_line().splitlines()))
 
 
-def _skip_pydantic_plugins() -> None:
-    """Spare every start pydantic's plugin discovery, which reads the entry points of every
-    installed distribution (``importlib.metadata``) before the first model is built; the
-    command line uses no pydantic plugin. Set ``PYDANTIC_DISABLE_PLUGINS`` yourself (to an
-    empty value to load them all) and it is left as you set it. Measured in
-    docs/performance.md."""
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-
 #: the commands that always evaluate cases (each imports the case models and the engine)
 _EVALUATING = frozenset({"evaluate", "batch", "cin-census", "annex-a", "serve"})
-
-
-def _import_then_freeze() -> None:
-    """Import what an evaluating command needs, and load the shipped editions, with the
-    cyclic garbage collector paused; then freeze all of it (modules, classes, schemas and
-    packs live as long as the process), so neither the start nor any later collection
-    walks it again. About a sixth of a cold ``evaluate``'s CPU (docs/performance.md). A
-    collector the embedding program turned off stays off."""
-    if not gc.isenabled():
-        return
-    gc.disable()
-    try:
-        import wtguidance.case
-        import wtguidance.evaluation  # noqa: F401 - both imported for the command that follows
-        from wtguidance.editions import shipped_editions
-
-        shipped_editions()  # every evaluating command judges under the shipped editions
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def _never_fail_to_print() -> None:

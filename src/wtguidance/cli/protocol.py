@@ -26,8 +26,8 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
 def _cmd_validate_protocol(args: argparse.Namespace, ctx: CliContext) -> int:
     from wtguidance import editions as editions_module
     from wtguidance._render.protocol import render_reports
-    from wtguidance._render.text import visible
-    from wtguidance._yaml import MAX_BYTES
+    from wtguidance._render.visible import visible
+    from wtguidance._yaml_document import MAX_BYTES
     from wtguidance.protocol import ProtocolReport, validate_protocol_text
     from wtguidance.protocol.report import READ_PROBLEMS
 
@@ -98,7 +98,7 @@ def overlay_from_file(path: str, ctx: CliContext, editions: Editions) -> Overlay
     :class:`~wtguidance.errors.ProtocolError` (exit 2) naming its first error and where it is;
     ``validate-protocol`` lists every finding.
     """
-    from wtguidance._yaml import MAX_BYTES
+    from wtguidance._yaml_document import MAX_BYTES
     from wtguidance.protocol import protocol_overlay, validate_protocol_text
 
     text, shown = read_text(path, ctx, "protocol file", max_bytes=MAX_BYTES)

@@ -14,7 +14,7 @@ from wtguidance._pack.model import (
     Rule,
     WhereClause,
 )
-from wtguidance._yaml import pointer_join
+from wtguidance._yaml_document import pointer_join
 from wtguidance.errors import ProtocolError, SourceLocation, UsageError
 from wtguidance.overlay import Overlay
 from wtguidance.protocol.model import LocalObligation, LocalPattern, LocalProtocol

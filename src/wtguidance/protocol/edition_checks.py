@@ -17,7 +17,7 @@ from wtguidance._pack.model import (
     Timescale,
 )
 from wtguidance._pack.vocabulary import Vocabulary, case_vocabulary
-from wtguidance._yaml import pointer_join
+from wtguidance._yaml_document import pointer_join
 from wtguidance.calendar import WorkingCalendar
 from wtguidance.protocol.model import LocalLead, LocalPattern, LocalProtocol
 from wtguidance.protocol.report import FindingsCollector

@@ -11,7 +11,7 @@ from wtguidance._pack.model import (
     Citation,
     PersonSpec,
 )
-from wtguidance._yaml import YamlDocument
+from wtguidance._yaml_document import YamlDocument
 from wtguidance.errors import SourceLocation
 from wtguidance.protocol.model import LocalProtocol
 
