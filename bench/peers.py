@@ -16,11 +16,12 @@ extra) are left out and named.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
+
+import msgspec
 
 from wtguidance.calendar import add_months
 from wtguidance.case import Case
@@ -44,7 +45,7 @@ def mini_editions() -> Editions:
     from wtguidance._pack.compile import compile_pack
 
     full = shipped_editions().get("2023").pack
-    cut = dataclasses.replace(full, rules=tuple(r for r in full.rules if r.id in FIVE_DUTIES))
+    cut = msgspec.structs.replace(full, rules=tuple(r for r in full.rules if r.id in FIVE_DUTIES))
     return Editions((compile_pack(cut),))
 
 
