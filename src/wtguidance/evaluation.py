@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache, partial
+from operator import itemgetter
 from typing import Any, cast
 
 from msgspec.structs import replace
@@ -329,31 +330,34 @@ RawTrace = list[tuple[dt.date, Rule, tuple[Fact, ...]]]
 def _trace_entries(runs: list[tuple[CompiledPack, DateWindow, RawTrace]]) -> tuple[TraceEntry, ...]:
     """The trace of the rules that fired in ``runs``, each entry kept by the edition that
     governs its anchor date, in causal order (by anchor, then the rule's rank)."""
-    made: dict[tuple[str, dt.date], str] = {}
-
-    def label(fact: Fact) -> str:  # a fact is often in several entries
-        key = (fact.name, fact.date)
-        found = made.get(key)
-        if found is None:
-            found = made[key] = f"{fact.name}@{fact.date.isoformat()}"
-        return found
-
-    traced: list[tuple[dt.date, int, str, tuple[str, ...], str]] = []
-    citations: dict[str, Mapping[str, CitationView]] = {}
+    made: dict[tuple[str, dt.date], str] = {}  # a fact is often in several entries
+    traced: list[tuple[dt.date, int, str, tuple[str, ...], CitationView, str]] = []
     for pack, window, raw in runs:
-        edition, ranks = pack.edition, pack.ranks
-        citations[edition] = pack.citations
+        edition, ranks, citations = pack.edition, pack.ranks, pack.citations
         everything, governs = window is EVERY_DAY, window.contains
         for anchor, rule, facts in raw:
             if everything or governs(anchor):
-                fired_on = tuple(map(label, facts))
-                traced.append((anchor, ranks[rule.id], rule.id, fired_on, edition))
-    traced.sort()  # entries equal up to the edition are equal (rule ids name it)
+                labels = []
+                for fact in facts:
+                    key = (fact.name, fact.date)
+                    found = made.get(key)
+                    if found is None:
+                        found = made[key] = f"{fact.name}@{fact.date.isoformat()}"
+                    labels.append(found)
+                rule_id = rule.id
+                traced.append(
+                    (anchor, ranks[rule_id], rule_id, tuple(labels), citations[rule_id], edition)
+                )
+    # entries equal up to the edition are equal (rule ids name it), so the citation, which
+    # the rule id decides, never breaks a tie
+    traced.sort(key=_trace_order)
     return tuple(  # positionally: rule, edition, fired_on, citation
-        TraceEntry(rule_id, edition, labels, citations[edition][rule_id])
-        for _anchor, _rank, rule_id, labels, edition in traced
+        TraceEntry(rule_id, edition, labels, citation)
+        for _anchor, _rank, rule_id, labels, citation, edition in traced
     )
 
+
+_trace_order = itemgetter(0, 1, 2, 3, 5)  # anchor, rank, rule, facts, edition
 
 _NO_DATE = dt.date.min
 
