@@ -125,10 +125,19 @@ def _episodes(ctx: RunContext, plan: ObligationPlan, enders: list[list[Fact]]) -
     satisfiers = ctx.matching(plan.satisfied_by)
     on_repeat = plan.spec.on_repeat
     clocks = ctx.triggers(plan)
-    if not satisfiers and not enders and on_repeat == "separate" and plan.repeat_due is None:
-        # nothing can meet, withdraw or end any clock: one open instance per clock
+    if not enders and plan.repeat_due is None and (on_repeat == "separate" or len(clocks) < 2):
         new = tuple.__new__
-        return [new(Episode, (clock, None, clock.date, False)) for clock in clocks]
+        if not satisfiers:
+            # nothing can meet, withdraw or end any clock: one open instance per clock
+            return [new(Episode, (clock, None, clock.date, False)) for clock in clocks]
+        if len(clocks) == 1 and plan.window != "on_or_before":
+            # one clock, nothing taken yet: the first satisfier in its window meets it
+            (clock,) = clocks
+            day = clock.date
+            bisect = bisect_left if plan.window == "on_or_after" else bisect_right
+            index = bisect(satisfiers, day, key=fact_date)
+            satisfier = satisfiers[index] if index < len(satisfiers) else None
+            return [new(Episode, (clock, satisfier, day, False))]
     claims: Claims = ReleasableClaims(len(satisfiers)) if on_repeat == "restart" else Claims()
     everything = ctx.window is EVERY_DAY
     opened: list[Episode] = []
