@@ -150,9 +150,11 @@ class Evaluator:
         date; an edition id pins the whole case. ``evidence`` names the events the case's
         source never records (an importer's), so obligations only they could satisfy are
         ``not_evidenced`` rather than ``overdue``. ``trace=False`` leaves the trace empty
-        and skips recording it (about a fifth of the work; for batch runs that never show
-        it); nothing else changes. ``notes``: findings the case's source made about the
-        record (an importer's), reported last among the outcome's findings.
+        and skips recording it (a few percent of the work: with the trace on, the rules
+        that fired are kept raw and the trace is built only when read or encoded, see
+        :class:`~wtguidance.results.Trace`); nothing else changes. ``notes``: findings the
+        case's source made about the record (an importer's), reported last among the
+        outcome's findings.
         """
         require(case, Case, "case", "evaluate", _CASE_HINT)
         if evidence is not None:

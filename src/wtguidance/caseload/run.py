@@ -71,7 +71,8 @@ class Settings:
     ``overlay``: a valid local protocol (``protocol_overlay(validate_protocol(path))``),
     applied whole to every case of the run, exactly as ``evaluate --protocol`` applies it.
     ``trace=False`` leaves every outcome's trace empty, for reports that never show it
-    (the caseload table, CSV and HTML): about a fifth of the evaluation work.
+    (the caseload table, CSV and HTML): a few percent of the evaluation work (the trace
+    is built only if read or encoded).
     """
 
     as_of: dt.date
