@@ -21,7 +21,7 @@ import pytest
 from engine_cases import ASSESS_WHEN, REFERRAL, case, ev, evaluator
 
 from _helpers import obligation
-from wtguidance._engine import plan as plan_module
+from wtguidance._engine import due_dates
 from wtguidance._engine.plan import plan_pack
 from wtguidance.calendar import WorkingCalendar
 from wtguidance.editions import shipped_editions
@@ -170,8 +170,8 @@ def test_remembered_due_dates_are_the_counted_ones(timescale: dict[str, int]) ->
 
     limit = Timescale(**timescale)
     calendar = WorkingCalendar()
-    counted = plan_module._due_date(limit, calendar, "same_day")
-    remembered = plan_module._remembered(counted)
+    counted = due_dates.due_date(limit, calendar, "same_day")
+    remembered = due_dates.remembered(counted)
     for day in [*DAYS, *DAYS]:  # the second time round, every answer is a remembered one
         assert remembered(day) == counted(day)
 
@@ -179,7 +179,7 @@ def test_remembered_due_dates_are_the_counted_ones(timescale: dict[str, int]) ->
 def test_remembered_due_dates_are_bounded_and_never_keep_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(plan_module, "DUE_DATES_KEPT", 5)
+    monkeypatch.setattr(due_dates, "DUE_DATES_KEPT", 5)
     calls: list[dt.date] = []
 
     def due(day: dt.date) -> dt.date:
@@ -188,7 +188,7 @@ def test_remembered_due_dates_are_bounded_and_never_keep_an_error(
             raise CalendarError("beyond the calendar")
         return day + dt.timedelta(days=1)
 
-    remembered = plan_module._remembered(due)
+    remembered = due_dates.remembered(due)
     for day in DAYS[:20]:
         assert remembered(day) == day + dt.timedelta(days=1)
     assert remembered(DAYS[19]) == DAYS[19] + dt.timedelta(days=1)

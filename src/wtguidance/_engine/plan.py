@@ -2,11 +2,13 @@
 
 Built once per :class:`~wtguidance.evaluation.Evaluator` and edition, never per case.
 Every decision that does not depend on the case is taken here: which facts a pattern
-reads and the test on each; each ``when`` condition as a closure that answers in constant
-or logarithmic time from date-sorted facts; each obligation's due-date function (months,
-or working days on the national calendar); the output objects that do not depend on the
-case (citation, timescale, who may lead, who must sign). No source text is generated and
-nothing is ``eval``'d: plans are closures over the validated pack.
+reads and the test on each; each ``when`` condition as a closure
+(:mod:`~wtguidance._engine.conditions`); each obligation's due-date function
+(:mod:`~wtguidance._engine.due_dates`); the output objects that do not depend on the case
+(each rule's result template, citation, timescale entry, who may lead, who must sign);
+which rules each kind of fact can start (the dispatch table), and which rules share a
+trigger slot. No source text is generated and nothing is ``eval``'d: plans are closures
+over the validated pack.
 
 An edition a local protocol has tightened (``pack.protocol``) is planned the same way:
 its rules already hold the local limits and roles. The protocol's closure days and
@@ -18,26 +20,27 @@ its local count; every other duty keeps its national count.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 from msgspec.structs import replace
 
-from wtguidance._engine.facts import Fact, FactKey, fact_date
-from wtguidance._pack.compile import CompiledPack, Matcher
+from wtguidance._engine.conditions import (
+    Reader,
+    Selection,
+    Test,
+    compile_condition,
+    condition_key,
+    until_next_patterns,
+)
+from wtguidance._engine.due_dates import DueDate, Lateness, due_date, earlier, lateness, remembered
+from wtguidance._engine.facts import FactKey
+from wtguidance._pack.compile import CompiledPack
 from wtguidance._pack.model import (
-    AllOf,
-    AnyOf,
     AssertSpec,
     CaseHolderSpec,
-    ChildIs,
-    Condition,
-    Exists,
-    NotOf,
     ObligationSpec,
     Pattern,
     PersonSpec,
@@ -48,14 +51,7 @@ from wtguidance._pack.model import (
     Window,
 )
 from wtguidance._pack.views import timescale_view
-from wtguidance.calendar import (
-    WIDE_FIRST_YEAR,
-    WIDE_LAST_YEAR,
-    Trigger,
-    WorkingCalendar,
-    add_days,
-    add_months,
-)
+from wtguidance.calendar import Trigger, WorkingCalendar
 from wtguidance.results import (
     CaseHolderVerdict,
     CitationView,
@@ -80,32 +76,6 @@ __all__ = [
     "SignOffPlan",
     "plan_pack",
 ]
-
-
-class Reader(Protocol):
-    """What a condition reads while a rule runs (the run context)."""
-
-    child: Any
-
-    def matching(self, selection: Selection) -> list[Fact]: ...
-
-
-#: a compiled ``when`` condition: (reader, trigger fact, next trigger's date, previous
-#: trigger's date) → holds?
-Test = Callable[[Reader, Fact, "dt.date | None", "dt.date | None"], bool]
-DueDate = Callable[[dt.date], "dt.date | None"]
-#: (due date, the later day: as of, or when it was met) → how late, in the limit's unit
-Lateness = Callable[[dt.date, dt.date], TimescaleView]
-Day = dt.date | None
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """A compiled pattern: the facts it reads (``key``), the test on each, its memo slot."""
-
-    key: FactKey
-    test: Matcher | None
-    slot: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +115,7 @@ class ObligationPlan(RulePlan):
     #: where the limit comes from, for the outcome's ``timescales`` (``local`` if tightened)
     source: TimescaleSource
     citation: CitationView
-    #: how late a date is after the due date, in the limit's own unit (see ``_lateness``)
+    #: how late a date is after the due date, in the limit's own unit (``due_dates.lateness``)
     late: Lateness
     #: the parts of every result this rule gives that do not depend on the case (id,
     #: rule, summary, limit, citation…): each result is this with its case's values put in
@@ -241,7 +211,7 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
         # what decides which trigger facts fire: equal keys, equal answers
         fires = (
             match.slot,
-            _condition_key(when, select) if when is not None else None,
+            condition_key(when, select) if when is not None else None,
             rule.commencement_pending,
             rule.in_force_from,
             rule.in_force_until,
@@ -250,9 +220,9 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
             "rule": rule,
             "match": match,
             "in_force": in_force,
-            "when": _condition(when, select) if when is not None else None,
+            "when": compile_condition(when, select) if when is not None else None,
             "filtered": in_force is not None or when is not None,
-            "deciding": tuple(select(p) for p in _until_next_patterns(when)),
+            "deciding": tuple(select(p) for p in until_next_patterns(when)),
             "trigger_slot": trigger_slots.setdefault(fires, len(trigger_slots)),
         }
 
@@ -272,11 +242,11 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
         timescale, view = spec.timescale, pack.timescales.get(rule.id)
         local = spec.timescale_source == "local"
         counted_on = local_calendar if local else calendar
-        due = _due_date(timescale, counted_on, trigger if local else "same_day")
+        due = due_date(timescale, counted_on, trigger if local else "same_day")
         if spec.national is not None:
             # a tightened national duty: never later than its national count
-            due = _earlier(due, _due_date(spec.national, calendar, "same_day"))
-        due = _remembered(due)
+            due = earlier(due, due_date(spec.national, calendar, "same_day"))
+        due = remembered(due)
         repeat = spec.repeat_every
         repeat_view = timescale_view(repeat) if repeat else None
         template = _obligation_template(
@@ -295,10 +265,10 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
                 view=view,
                 source=source,
                 citation=template.citation,
-                late=_lateness(timescale, counted_on),
+                late=lateness(timescale, counted_on),
                 national_view=template.national_timescale,
                 timescale=timescale,
-                repeat_due=_remembered(_due_date(repeat, counted_on, trigger)) if repeat else None,
+                repeat_due=remembered(due_date(repeat, counted_on, trigger)) if repeat else None,
                 repeat_view=repeat_view,
                 hours=timescale.hours if timescale is not None else None,
                 template=template,
@@ -441,246 +411,3 @@ def _in_force(rule: Rule) -> Callable[[dt.date], bool] | None:
     if rule.in_force_from is None and rule.in_force_until is None:
         return None
     return rule.in_force_on
-
-
-def _earlier(first: DueDate, second: DueDate) -> DueDate:
-    def due(day: dt.date) -> dt.date | None:
-        one, other = first(day), second(day)
-        if one is None or other is None:
-            return one if other is None else other
-        return min(one, other)
-
-    return due
-
-
-#: how many (clock date → due date) answers each due-date function keeps
-DUE_DATES_KEPT = 4096
-
-
-def _remembered(due: DueDate) -> DueDate:
-    """``due``, answering a day it has counted from before without counting again.
-
-    Clocks in a caseload start on a few hundred distinct days, and counting working days
-    is the costliest step of judging an obligation; the answers depend only on the day
-    (the plan's calendar and limit are fixed), so they are kept, up to
-    :data:`DUE_DATES_KEPT` days (then forgotten at once and counted afresh). A day that
-    cannot be counted raises each time and is never kept. Reads and writes of the dict are
-    atomic, so threads sharing an evaluator at worst count a day twice.
-    """
-    kept: dict[dt.date, dt.date | None] = {}
-
-    def remembered(day: dt.date) -> dt.date | None:
-        found = kept.get(day, kept)
-        if found is not kept:
-            return found  # type: ignore[return-value]
-        if len(kept) >= DUE_DATES_KEPT:
-            kept.clear()
-        answer = kept[day] = due(day)
-        return answer
-
-    return remembered
-
-
-def _lateness(timescale: Timescale | None, calendar: WorkingCalendar) -> Lateness:
-    """How late a day is after a due date, in the unit a reader of the limit expects.
-
-    Working days for limits in working days or months (on the calendar the limit is
-    counted on); calendar days for limits in calendar days or hours (the due *moment* of
-    an hours limit is compared separately: see the obligations judge).
-    """
-    unit = timescale.unit if timescale is not None else "working_days"
-    if unit in ("calendar_days", "hours"):
-        return lambda due, day: TimescaleView(calendar_days=(day - due).days)
-    wide: list[WorkingCalendar] = []  # built only for a day outside the calendar's span
-
-    def working_days(due: dt.date, day: dt.date) -> TimescaleView:
-        if calendar.first <= due and day <= calendar.last:
-            return TimescaleView(working_days=calendar.working_days_between(due, day))
-        if not (due.year >= WIDE_FIRST_YEAR and day.year <= WIDE_LAST_YEAR):
-            # beyond any bank-holiday table: say it in calendar days rather than guess
-            return TimescaleView(calendar_days=(day - due).days)
-        if not wide:
-            wide.append(
-                WorkingCalendar(
-                    calendar.extra_non_working,
-                    first_year=WIDE_FIRST_YEAR,
-                    last_year=WIDE_LAST_YEAR,
-                )
-            )
-        return TimescaleView(working_days=wide[0].working_days_between(due, day))
-
-    kept: dict[tuple[dt.date, dt.date], TimescaleView] = {}
-
-    def remembered(due: dt.date, day: dt.date) -> TimescaleView:
-        # as _remembered: a caseload judged as of one day asks about a few hundred dues
-        found = kept.get((due, day))
-        if found is None:
-            if len(kept) >= DUE_DATES_KEPT:
-                kept.clear()
-            found = kept[due, day] = working_days(due, day)
-        return found
-
-    return remembered
-
-
-def _due_date(timescale: Timescale | None, calendar: WorkingCalendar, trigger: Trigger) -> DueDate:
-    """Day 0 → the due date (DESIGN §5), or None when no limit is set.
-
-    ``working_days_before`` counts back from day 0; ``calendar_days`` counts every day;
-    ``hours`` gives the day the hours run out on at the latest (the engine counts them to
-    the minute where the events have times of day).
-    """
-    if timescale is None:
-        return _no_limit
-    months = timescale.months
-    if months is not None:
-        return lambda day: add_months(day, months)
-    before = timescale.working_days_before
-    if before is not None:
-        subtract = calendar.subtract_working_days
-        return lambda day: subtract(day, before)
-    if timescale.calendar_days is not None:
-        span = timescale.calendar_days
-        return lambda day: add_days(day, span)
-    if timescale.hours is not None:
-        whole = -(-timescale.hours // 24)
-        return lambda day: add_days(day, whole)
-    days = timescale.working_days
-    assert days is not None
-    add = calendar.add_working_days
-    return lambda day: add(day, days, trigger=trigger)
-
-
-def _no_limit(_day: dt.date) -> None:
-    return None
-
-
-def _condition(condition: Condition, select: Callable[[Pattern], Selection]) -> Test:
-    """A closure deciding ``condition`` for one trigger."""
-    if isinstance(condition, Exists):
-        return _exists(select(condition.pattern), condition.relative)
-    if isinstance(condition, AllOf):
-        return reduce(_both, (_condition(c, select) for c in condition.items))
-    if isinstance(condition, AnyOf):
-        return reduce(_either, (_condition(c, select) for c in condition.items))
-    if isinstance(condition, NotOf):
-        inner = _condition(condition.item, select)
-        return lambda reader, fact, until, since: not inner(reader, fact, until, since)
-    assert isinstance(condition, ChildIs)
-    name, value = condition.field, condition.value
-    return lambda reader, _fact, _until, _since: bool(getattr(reader.child, name, None) == value)
-
-
-def _condition_key(
-    condition: Condition, select: Callable[[Pattern], Selection]
-) -> tuple[object, ...]:
-    """``condition`` as a value: equal for conditions that read the same facts the same
-    way, wherever they were written (a pattern by its memo slot)."""
-    if isinstance(condition, Exists):
-        return ("exists", select(condition.pattern).slot, condition.relative)
-    if isinstance(condition, AllOf | AnyOf):
-        kind = "all" if isinstance(condition, AllOf) else "any"
-        return (kind, *(_condition_key(c, select) for c in condition.items))
-    if isinstance(condition, NotOf):
-        return ("not", _condition_key(condition.item, select))
-    assert isinstance(condition, ChildIs)
-    return ("child", condition.field, type(condition.value).__name__, condition.value)
-
-
-def _both(first: Test, second: Test) -> Test:
-    return lambda reader, fact, until, since: (
-        first(reader, fact, until, since) and second(reader, fact, until, since)
-    )
-
-
-def _either(first: Test, second: Test) -> Test:
-    return lambda reader, fact, until, since: (
-        first(reader, fact, until, since) or second(reader, fact, until, since)
-    )
-
-
-def _until_next_patterns(condition: Condition | None) -> list[Pattern]:
-    """The kinds of fact (any field values) an ``until_next_trigger`` condition reads."""
-    found: dict[tuple[str, str], Pattern] = {}
-    stack = [condition] if condition is not None else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (AllOf, AnyOf)):
-            stack.extend(item.items)
-        elif isinstance(item, NotOf):
-            stack.append(item.item)
-        elif isinstance(item, Exists) and item.relative == "until_next_trigger":
-            pattern = item.pattern
-            found.setdefault(
-                (pattern.kind, pattern.name),
-                Pattern(pattern.kind, pattern.name, (), pattern.location),
-            )
-    return [found[key] for key in sorted(found)]
-
-
-def _exists(selection: Selection, relative: str) -> Test:
-    """True when a fact other than the trigger matches, dated as ``relative`` asks.
-
-    The facts are sorted by date, so each relation looks at most at two facts at one end
-    of the list (or at a bisection point): the trigger itself is one fact at most.
-    """
-    if relative == "any_time":
-
-        def any_time(reader: Reader, fact: Fact, _until: Day, _since: Day) -> bool:
-            found = reader.matching(selection)
-            return len(found) > 1 or (len(found) == 1 and found[0] is not fact)
-
-        return any_time
-    if relative in ("before", "on_or_before"):
-        strict = relative == "before"
-
-        def earlier(reader: Reader, fact: Fact, _until: Day, _since: Day) -> bool:
-            found, day = reader.matching(selection), fact.date
-            for other in found[:2]:
-                if other.date > day or (strict and other.date == day):
-                    return False
-                if other is not fact:
-                    return True
-            return False
-
-        return earlier
-    if relative in ("after", "on_or_after"):
-        strict = relative == "after"
-
-        def later(reader: Reader, fact: Fact, _until: Day, _since: Day) -> bool:
-            found, day = reader.matching(selection), fact.date
-            for other in found[-1:-3:-1]:
-                if other.date < day or (strict and other.date == day):
-                    return False
-                if other is not fact:
-                    return True
-            return False
-
-        return later
-    if relative == "since_previous_trigger":
-
-        def since_previous(reader: Reader, fact: Fact, _until: Day, since: Day) -> bool:
-            found, day = reader.matching(selection), fact.date
-            # the latest facts on or before the trigger, back to the previous trigger
-            end = bisect_right(found, day, key=fact_date)
-            for other in found[max(0, end - 2) : end][::-1]:
-                if since is not None and other.date <= since:
-                    return False
-                if other is not fact:
-                    return True
-            return False
-
-        return since_previous
-    assert relative == "until_next_trigger"
-
-    def until_next(reader: Reader, fact: Fact, until: Day, _since: Day) -> bool:
-        found, day = reader.matching(selection), fact.date
-        start = bisect_left(found, day, key=fact_date)
-        for other in found[start : start + 2]:
-            if until is not None and other.date >= until:
-                return False
-            if other is not fact:
-                return True
-        return False
-
-    return until_next
