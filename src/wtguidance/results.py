@@ -17,11 +17,12 @@ outcomes back with validation). They keep the pydantic-style methods callers use
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, TypeVar, overload
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
+from wtguidance._trace import Trace
 from wtguidance.codes import FindingCode
 
 __all__ = [
@@ -460,67 +461,6 @@ class TraceEntry(_Frozen, frozen=True):
     edition: str
     fired_on: tuple[str, ...]
     citation: CitationView
-
-
-class Trace(Sequence[TraceEntry]):
-    """An outcome's trace: a read-only sequence of :class:`TraceEntry`, built on first use.
-
-    The engine keeps the rules that fired as raw entries (rule, anchor date, facts) and
-    labels, sorts and cites them only when the trace is read, compared or encoded: about
-    a fifth of an evaluation that nobody reads the trace of. It behaves as the tuple it
-    builds (indexing, slicing, iteration, ``len``, equality with a tuple, hashing); the
-    JSON is that tuple's. Building is deterministic and the inputs are never changed, so
-    two threads reading it at once build equal tuples.
-    """
-
-    __slots__ = ("_build", "_entries")
-
-    def __init__(self, build: Callable[[], tuple[TraceEntry, ...]]) -> None:
-        self._build: Callable[[], tuple[TraceEntry, ...]] | None = build
-        self._entries: tuple[TraceEntry, ...] | None = None
-
-    @property
-    def entries(self) -> tuple[TraceEntry, ...]:
-        """The trace as a tuple (built on first use, then kept)."""
-        entries = self._entries
-        if entries is None:
-            build = self._build
-            assert build is not None
-            entries = self._entries = build()
-            self._build = None  # the raw entries are no longer needed
-        return entries
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    @overload
-    def __getitem__(self, index: int) -> TraceEntry: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[TraceEntry, ...]: ...
-    def __getitem__(self, index: int | slice) -> TraceEntry | tuple[TraceEntry, ...]:
-        return self.entries[index]
-
-    def __iter__(self) -> Iterator[TraceEntry]:
-        return iter(self.entries)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Trace):
-            return self.entries == other.entries
-        if isinstance(other, tuple):
-            return self.entries == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.entries)
-
-    def __add__(self, other: tuple[TraceEntry, ...]) -> tuple[TraceEntry, ...]:
-        return self.entries + tuple(other)
-
-    def __repr__(self) -> str:
-        return repr(self.entries)
-
-    def __reduce__(self) -> tuple[Callable[..., tuple[TraceEntry, ...]], tuple[object, ...]]:
-        return tuple, (self.entries,)  # pickled (to a worker and back) as the tuple it is
 
 
 class Outcome(_Frozen, frozen=True, kw_only=True, omit_defaults=True):
