@@ -167,10 +167,6 @@ class RunContext:
             self.memo[selection.slot] = found
         return found
 
-    def absent(self, selection: Selection) -> bool:
-        """True when no fact of the pattern's kind and name exists (a cheap pre-check)."""
-        return not self.facts.get(selection.key)
-
     def triggers(self, plan: RulePlan) -> list[Fact]:
         """The facts that fire a rule: its pattern matches, in force, ``when`` holds.
 

@@ -169,8 +169,6 @@ class PackPlan:
     obligations: tuple[ObligationPlan, ...]
     case_holders: tuple[CaseHolderPlan, ...]
     sign_offs: tuple[SignOffPlan, ...]
-    #: obligation rule id → where its limit comes from (for the outcome's ``timescales``)
-    sources: Mapping[str, TimescaleSource]
     #: rules awaiting commencement (``in_force_from: pending``): never applied, but a case
     #: they would apply to gets a ``not-commenced`` finding
     dormant: tuple[RulePlan, ...] = ()
@@ -342,7 +340,6 @@ def plan_pack(pack: CompiledPack, calendar: WorkingCalendar) -> PackPlan:
         obligations=tuple(obligations),
         case_holders=tuple(holders),
         sign_offs=tuple(sign_offs),
-        sources=MappingProxyType({p.rule.id: p.source for p in obligations}),
         dormant=dormant,
         trigger_slots=len(trigger_slots),
         obligations_by_trigger=_dispatch(obligations),
