@@ -14,14 +14,6 @@ from wtguidance.editions import load_editions
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("WTGUIDANCE_CACHE_DIR", str(folder))
-    monkeypatch.delenv("WTGUIDANCE_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files actually parsed as YAML (not taken from the cache)."""
     seen: list[str] = []

@@ -26,14 +26,6 @@ PACKAGE = ROOT / "src" / "wtguidance"
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("WTGUIDANCE_CACHE_DIR", str(folder))
-    monkeypatch.delenv("WTGUIDANCE_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The packs actually validated (not taken from the cache)."""
     seen: list[str] = []
