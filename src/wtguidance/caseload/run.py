@@ -175,7 +175,11 @@ def _judged(
     """:func:`evaluate_one`, with whatever goes wrong with this one case returned, not raised
     (one bad record never stops a run: DESIGN §14)."""
     try:
-        return evaluate_one(case, settings, evidence, notes)
+        outcome = evaluate_one(case, settings, evidence, notes)
+        # a kept trace is built on first read (results.Trace): build it here, inside this
+        # record's isolation, not later in whatever writes the outcome out
+        len(outcome.trace)
+        return outcome
     except WtGuidanceError as error:  # a date the calendar cannot count, say
         return error
     except MemoryError:
